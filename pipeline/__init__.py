@@ -1,0 +1,3 @@
+"""mirmine: text mining of microRNA / drug-resistance findings."""
+
+__version__ = "0.1.0"

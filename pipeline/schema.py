@@ -1,0 +1,125 @@
+"""The one data model: every record that crosses a stage boundary, is written or is scored.
+
+Offsets are character offsets into ``Document.text`` as ingested, end exclusive.
+Nothing here imports spaCy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SECTION_LABELS = ("title", "abstract", "body", "table", "reference", "other")
+MENTION_TYPES = ("mirna", "gene", "drug", "drug_class", "cell_line")
+RELATION_TYPES = ("targets", "sensitizes", "confers_resistance", "associated")
+INPUT_FORMATS = ("txt", "pdf", "medline", "pubmed_xml", "jsonl")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A labelled character span of a document; ``name`` is a heading, ``Table 1`` or a reference number."""
+
+    label: str
+    start: int
+    end: int
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.label not in SECTION_LABELS:
+            raise ValueError(f"unknown section label {self.label!r}; expected one of {SECTION_LABELS}")
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad section span {self.start}..{self.end}")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input text with its sections and what is known about where it came from."""
+
+    doc_id: str
+    text: str
+    sections: tuple[Section, ...]
+    source: str
+    format: str
+    pmid: str | None = None
+    doi: str | None = None
+    year: int | None = None
+    title: str | None = None
+    encoding: str = "utf-8"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section that contains the character at ``offset``, if any."""
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity mention, normalized; ``rule`` is the id of the rule that found it."""
+
+    doc_id: str
+    section: str
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+    type: str
+    norm: str
+    concept_id: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A classified (miRNA, partner) pair in one sentence or table row."""
+
+    doc_id: str
+    section: str
+    sentence_id: int
+    sent_start: int
+    sent_end: int
+    mirna: str
+    relation: str
+    partner: str
+    partner_type: str
+    partner_id: str
+    cell_lines: tuple[str, ...]
+    negated: bool
+    hedged: bool
+    rule: str
+    confidence: float
+    sentence: str
+    relation_id: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        key = "\t".join(
+            (self.doc_id, str(self.sent_start), str(self.sent_end), self.mirna, self.relation, self.partner)
+        )
+        object.__setattr__(self, "relation_id", hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """An input (or one record of it) that could not be processed; the run goes on without it."""
+
+    source: str
+    doc_id: str
+    stage: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviation:
+    """A short form defined in the document (``adriamycin (ADR)``) and its long form, as character spans."""
+
+    short: str
+    short_start: int
+    short_end: int
+    long: str
+    long_start: int
+    long_end: int

@@ -1,0 +1,1 @@
+"""Rule files (lexicons, patterns, cues), shipped as the package data ``pipeline.rules``."""
