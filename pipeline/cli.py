@@ -1,0 +1,98 @@
+"""The ``mirmine`` command line: each command parses its arguments and calls one stage function.
+
+Exit codes: 0 ok, 1 a detected error (one ``Error:`` line on stderr), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pipeline import __version__
+from pipeline.ruleset import RuleError
+from pipeline.schema import InputError
+
+app = typer.Typer(
+    name="mirmine",
+    help="Text mining of miRNA / drug-resistance findings from papers and PubMed exports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_CORPUS = Path("corpus")
+DEFAULT_OUT = Path("output")
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as one ``Error:`` line, exit 1."""
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mirmine {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Text mining of miRNA / drug-resistance findings from papers and PubMed exports.
+
+    Example: mirmine run corpus/ --out output/
+    """
+
+
+@app.command()
+def run(
+    inputs: Optional[list[Path]] = typer.Argument(
+        None,
+        help="Files or folders: .txt, .pdf, PubMed MEDLINE (.txt/.nbib), PubMed XML, JSON Lines. Default: corpus/.",
+        show_default=False,
+    ),
+    out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for the tables and run.json."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input could not be processed."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Extract miRNA mentions and relations from documents and write the run's tables.
+
+    Writes mentions.tsv, relations.tsv, table.tsv, errors.tsv and run.json into --out. An input that
+    cannot be read gets a row in errors.tsv and a line on stderr; the rest of the batch goes on.
+
+    Example: mirmine run corpus/ ../exports/pubmed-miR-21.txt --out output/
+    """
+    from pipeline.engine import run_corpus
+
+    def report(error: InputError) -> None:
+        where = error.source if error.doc_id in ("", error.source) else f"{error.source} ({error.doc_id})"
+        typer.echo(f"Error: {where}: {error.error}", err=True)
+
+    summary = run_corpus(inputs or [DEFAULT_CORPUS], out, on_error=report)
+    if not quiet:
+        by_type = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.mentions_by_type.items())) or "none"
+        typer.echo(
+            f"mirmine: {summary.documents} documents, {summary.mentions} mentions ({by_type}), "
+            f"{summary.relations} relations, {len(summary.errors)} errors -> {out}/ in {summary.seconds:.1f} s"
+        )
+    if summary.documents == 0:
+        raise CommandError("no document could be read from the inputs; see errors.tsv")
+    if strict and summary.errors:
+        raise CommandError(f"{len(summary.errors)} input(s) could not be processed (--strict); see {out / 'errors.tsv'}")
+
+
+def main() -> None:
+    """Console entry point: run the app, turning user-facing errors into one line and exit 1."""
+    try:
+        app()
+    except (CommandError, RuleError) as err:
+        typer.echo(f"Error: {err}", err=True)
+        sys.exit(1)
+    except OSError as err:
+        typer.echo(f"Error: {err.filename or ''}: {err.strerror or err}", err=True)
+        sys.exit(1)

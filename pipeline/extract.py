@@ -1,0 +1,52 @@
+"""The one per-document path: ``Document`` -> mentions and relations. Every engine and the benchmark call it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import pipeline.mentions  # noqa: F401  (registers the mirmine_* mention factories)
+from pipeline.mentions import mentions_from_doc
+from pipeline.preprocess import build_nlp, normalize_chars
+from pipeline.schema import Document, Mention, Relation
+
+# Mention finders, in the order they run after the base pipeline (tokenizer, sentences, abbreviations).
+MENTION_PIPES = ("mirmine_mirna",)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What one document yields."""
+
+    doc_id: str
+    mentions: tuple[Mention, ...]
+    relations: tuple[Relation, ...]
+
+
+def build_pipeline(rules_dir: Path | None = None) -> Language:
+    """The full extraction pipeline: the NLP base plus every mention finder. Build it once per process."""
+    return build_nlp(rules_dir, extra_pipes=MENTION_PIPES)
+
+
+def annotate(document: Document, nlp: Language) -> Doc:
+    """Run the pipeline on the document's text, with a sentence start forced at every section start."""
+    # Hyphen variants become "-" one char for one, so offsets in the Doc are offsets in document.text.
+    doc = nlp.make_doc(normalize_chars(document.text))
+    section_starts = {section.start for section in document.sections}
+    for token in doc:
+        if token.idx in section_starts:
+            token.is_sent_start = True
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def extract(document: Document, nlp: Language) -> Extraction:
+    """Mentions and relations of one document."""
+    doc = annotate(document, nlp)
+    mentions = tuple(mentions_from_doc(doc, document))
+    # Relation classification arrives with the relation stage; until then no relation is claimed.
+    return Extraction(document.doc_id, mentions, relations=())

@@ -1,0 +1,174 @@
+"""Write the run's tables (fixed columns, deterministic order) and aggregate ``table.tsv``.
+
+Every file is written to a temporary file beside its target and renamed over it, so a reader never
+sees a half-written table and an interrupted run leaves the previous one intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from pipeline.schema import InputError, Mention, Relation
+
+MENTION_COLUMNS = ("doc_id", "section", "sentence_id", "start", "end", "text", "type", "norm", "concept_id", "rule")
+RELATION_COLUMNS = (
+    "relation_id", "doc_id", "section", "sentence_id", "mirna", "relation", "partner", "partner_type",
+    "partner_id", "cell_lines", "negated", "hedged", "rule", "confidence", "sentence",
+)
+TABLE_COLUMNS = (
+    "mirna", "relation", "partner", "partner_type", "partner_id", "targets", "cell_lines",
+    "n_sentences", "n_docs", "doc_ids", "example",
+)
+ERROR_COLUMNS = ("source", "doc_id", "stage", "error")
+
+MENTIONS_FILE = "mentions.tsv"
+RELATIONS_FILE = "relations.tsv"
+TABLE_FILE = "table.tsv"
+ERRORS_FILE = "errors.tsv"
+RUN_FILE = "run.json"
+LIST_SEPARATOR = ";"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+@contextmanager
+def atomic_open(path: Path) -> Iterator[IO[str]]:
+    """Open a temporary file beside ``path`` for writing; rename it over ``path`` only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp creates 0600; a table is as readable as any file the user writes.
+        os.fchmod(fd, 0o666 & ~_UMASK)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def cell(value: object) -> str:
+    """One TSV cell: booleans as true/false, lists ;-joined, no tab or line break inside."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float):
+        text = f"{value:.2f}"
+    elif isinstance(value, (tuple, list)):
+        text = LIST_SEPARATOR.join(str(item) for item in value)
+    elif value is None:
+        text = ""
+    else:
+        text = str(value)
+    # Table rows keep their tabs in the document text; in a TSV cell they would shift every column.
+    return " ".join(text.replace("\t", " ").splitlines()) if ("\t" in text or "\n" in text or "\r" in text) else text
+
+
+def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write a header and rows atomically; return the number of rows."""
+    count = 0
+    with atomic_open(path) as handle:
+        handle.write("\t".join(columns) + "\n")
+        for row in rows:
+            handle.write("\t".join(cell(value) for value in row) + "\n")
+            count += 1
+    return count
+
+
+def mention_rows(mentions: Iterable[Mention]) -> list[tuple]:
+    ordered = sorted(mentions, key=lambda m: (m.doc_id, m.start, m.end, m.type, m.norm, m.rule))
+    return [tuple(getattr(m, column) for column in MENTION_COLUMNS) for m in ordered]
+
+
+def relation_rows(relations: Iterable[Relation]) -> list[tuple]:
+    ordered = sorted(
+        relations, key=lambda r: (r.doc_id, r.sent_start, r.mirna, r.relation, r.partner, r.relation_id)
+    )
+    return [tuple(getattr(r, column) for column in RELATION_COLUMNS) for r in ordered]
+
+
+def error_rows(errors: Iterable[InputError]) -> list[tuple]:
+    return sorted((e.source, e.doc_id, e.stage, e.error) for e in errors)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One row of ``table.tsv``: a (mirna, relation, partner) finding over all documents."""
+
+    mirna: str
+    relation: str
+    partner: str
+    partner_type: str
+    partner_id: str
+    targets: tuple[str, ...]
+    cell_lines: tuple[str, ...]
+    n_sentences: int
+    n_docs: int
+    doc_ids: tuple[str, ...]
+    example: str
+
+
+def aggregate_table(relations: Iterable[Relation]) -> list[TableRow]:
+    """Roll non-negated relations up to one row per (mirna, relation, partner), sorted."""
+    kept = [r for r in relations if not r.negated]
+    targets_by_doc: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in kept:
+        if r.relation == "targets":
+            targets_by_doc[(r.mirna, r.doc_id)].add(r.partner)
+    groups: dict[tuple[str, str, str], list[Relation]] = defaultdict(list)
+    for r in kept:
+        groups[(r.mirna, r.relation, r.partner)].append(r)
+    rows = []
+    for (mirna, relation, partner), members in sorted(groups.items()):
+        members.sort(key=lambda r: (r.doc_id, r.sent_start))
+        doc_ids = sorted({r.doc_id for r in members})
+        rows.append(
+            TableRow(
+                mirna=mirna,
+                relation=relation,
+                partner=partner,
+                partner_type=members[0].partner_type,
+                partner_id=members[0].partner_id,
+                targets=tuple(sorted(set().union(*(targets_by_doc[(mirna, d)] for d in doc_ids)))),
+                cell_lines=tuple(sorted({line for r in members for line in r.cell_lines})),
+                n_sentences=len({(r.doc_id, r.sent_start, r.sent_end) for r in members}),
+                n_docs=len(doc_ids),
+                doc_ids=tuple(doc_ids),
+                example=members[0].sentence,
+            )
+        )
+    return rows
+
+
+def table_rows(rows: Iterable[TableRow]) -> list[tuple]:
+    return [tuple(getattr(row, column) for column in TABLE_COLUMNS) for row in rows]
+
+
+def write_json(path: Path, data: dict) -> None:
+    with atomic_open(path) as handle:
+        json.dump(data, handle, indent=2, sort_keys=True, ensure_ascii=False)
+        handle.write("\n")
+
+
+def write_tables(
+    out_dir: Path,
+    mentions: Iterable[Mention],
+    relations: Sequence[Relation],
+    errors: Iterable[InputError],
+) -> dict[str, int]:
+    """Write the four tables of a run into ``out_dir``; return the rows written per file."""
+    return {
+        MENTIONS_FILE: write_tsv(out_dir / MENTIONS_FILE, MENTION_COLUMNS, mention_rows(mentions)),
+        RELATIONS_FILE: write_tsv(out_dir / RELATIONS_FILE, RELATION_COLUMNS, relation_rows(relations)),
+        TABLE_FILE: write_tsv(out_dir / TABLE_FILE, TABLE_COLUMNS, table_rows(aggregate_table(relations))),
+        ERRORS_FILE: write_tsv(out_dir / ERRORS_FILE, ERROR_COLUMNS, error_rows(errors)),
+    }

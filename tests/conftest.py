@@ -1,0 +1,23 @@
+"""Fixtures shared by every test module."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.preprocess import build_nlp
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+# ../shared sits beside the clone on CI and on developers' machines; a user's clone has none, and the tests
+# that read it skip. MIRMINE_SHARED points elsewhere.
+SHARED = Path(os.environ.get("MIRMINE_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The mirmine pipeline, built once per test session."""
+    return build_nlp()

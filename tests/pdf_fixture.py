@@ -1,0 +1,150 @@
+"""A minimal hand-written PDF writer for ingest tests: Helvetica text placed at x/y, page by page.
+
+No PDF library is involved, so the bytes are exactly what the tests describe. The font's encoding maps
+``LIGATURE_CODE`` to the glyph ``fi``: a ``\ufb01`` in the text becomes that byte, and pdfminer reads it back as U+FB01.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PAGE_WIDTH = 612
+PAGE_HEIGHT = 792
+FONT_SIZE = 10
+LEADING = 12
+# A byte that WinAnsiEncoding leaves unused, re-mapped to the `fi` glyph through /Differences.
+LIGATURE_CODE = 0x1F
+
+# One placed line of text: (x, y, text), PDF points from the bottom-left corner.
+Placed = tuple[float, float, str]
+
+
+def column(x: float, top: float, lines: list[str], gap_before: tuple[int, ...] = ()) -> list[Placed]:
+    """Lines set top-down from ``top``; an index in ``gap_before`` gets one empty line before it (a new paragraph)."""
+    placed: list[Placed] = []
+    y = top
+    for index, line in enumerate(lines):
+        if index in gap_before:
+            y -= LEADING
+        placed.append((x, y, line))
+        y -= LEADING
+    return placed
+
+
+def _escape(text: str) -> bytes:
+    """A PDF literal string in the font's encoding."""
+    out = bytearray()
+    for char in text:
+        if char == "\ufb01":
+            out.append(LIGATURE_CODE)
+        elif char in "\\()":
+            out += b"\\" + char.encode("ascii")
+        else:
+            out += char.encode("cp1252")
+    return bytes(out)
+
+
+def _content_stream(lines: list[Placed]) -> bytes:
+    parts = [b"BT", b"/F1 %d Tf" % FONT_SIZE]
+    for x, y, text in lines:
+        parts.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, y, _escape(text)))
+    parts.append(b"ET")
+    return b"\n".join(parts)
+
+
+def build_pdf(pages: list[list[Placed]], ligature: bool = True) -> bytes:
+    """The bytes of a PDF with one page per list of placed lines (an empty list gives a page without text)."""
+    differences = b" /Differences [%d /fi]" % LIGATURE_CODE if ligature else b""
+    font = (
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+        b"/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding%s >> >>" % differences
+    )
+    n_pages = len(pages)
+    page_ids = [4 + 2 * i for i in range(n_pages)]
+    kids = b" ".join(b"%d 0 R" % pid for pid in page_ids)
+    objects: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n_pages),
+        font,
+    ]
+    for pid, lines in zip(page_ids, pages):
+        stream = _content_stream(lines)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents %d 0 R >>" % (PAGE_WIDTH, PAGE_HEIGHT, pid + 1)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref_at = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_at)
+    return bytes(out)
+
+
+HEADER = "Journal of Tests 2024"
+LEFT_X, RIGHT_X, FULL_X = 72, 320, 72
+TITLE = "miR-21 confers trastuzumab resistance in breast cancer cells"
+
+# Page 1: a full-width title, then two columns. The left column holds the abstract with a hyphenated
+# word split across lines ("trastu-/zumab"), a miRNA name split after its hyphen ("miR-/21"), a compound
+# that also occurs unbroken elsewhere ("drug-/resistant") and a ligature ("\ufb01nding").
+PAGE_1_LEFT = [
+    "Abstract: We studied the role of miR-",
+    "21 in the resistance to trastu-",
+    "zumab in SKBR3 cells. The drug-",
+    "resistant cells showed high levels",
+    "of miR-21 and low PTEN. This \ufb01nding",
+    "suggests a new therapeutic target.",
+]
+PAGE_1_RIGHT = [
+    "Introduction",
+    "Breast cancer is the most common",
+    "cancer in women. A drug-resistant",
+    "tumour often relapses after therapy",
+    "with the antibody trastuzumab and",
+    "other HER2 targeted agents today.",
+]
+PAGE_2_LEFT = [
+    "Methods",
+    "SKBR3 cells were grown in medium",
+    "with ten percent serum for six days",
+    "and then treated with trastuzumab.",
+]
+PAGE_2_RIGHT = [
+    "Results",
+    "Cells that lacked miR-21 regained",
+    "sensitivity to trastuzumab in all",
+    "three independent experiments.",
+]
+
+
+def two_column_pages() -> list[list[Placed]]:
+    """The placed lines of the two-page, two-column fixture paper."""
+    top = 640
+    page_1 = [(FULL_X, 750, HEADER), (FULL_X, 690, TITLE)]
+    page_1 += column(LEFT_X, top, PAGE_1_LEFT)
+    page_1 += column(RIGHT_X, top, PAGE_1_RIGHT, gap_before=(1,))
+    page_1.append((300, 40, "1"))
+    page_2 = [(FULL_X, 750, HEADER)]
+    page_2 += column(LEFT_X, 700, PAGE_2_LEFT, gap_before=(1,))
+    page_2 += column(RIGHT_X, 700, PAGE_2_RIGHT, gap_before=(1,))
+    page_2.append((300, 40, "2"))
+    return [page_1, page_2]
+
+
+def write_two_column_pdf(path: Path) -> Path:
+    """Write the two-page, two-column fixture paper (running header, page numbers, hyphenation, ligature)."""
+    path.write_bytes(build_pdf(two_column_pages()))
+    return path
+
+
+def write_blank_pdf(path: Path) -> Path:
+    """Write a one-page PDF with no text at all, like a scan without OCR."""
+    path.write_bytes(build_pdf([[]]))
+    return path
