@@ -5,7 +5,6 @@ Exit codes: 0 ok, 1 a detected error (one ``Error:`` line on stderr), 2 a usage 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Optional
 
@@ -17,7 +16,6 @@ from pipeline.schema import InputError
 
 app = typer.Typer(
     name="mirmine",
-    help="Text mining of miRNA / drug-resistance findings from papers and PubMed exports.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -27,8 +25,10 @@ DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUT = Path("output")
 
 
-class CommandError(Exception):
-    """A user-facing failure: printed as one ``Error:`` line, exit 1."""
+def fail(message: str) -> typer.Exit:
+    """Print one ``Error:`` line on stderr and return the exit-1 exception for the caller to raise."""
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code=1)
 
 
 def _print_version(value: bool) -> None:
@@ -70,29 +70,28 @@ def run(
     from pipeline.engine import run_corpus
 
     def report(error: InputError) -> None:
-        where = error.source if error.doc_id in ("", error.source) else f"{error.source} ({error.doc_id})"
+        named = error.doc_id and error.doc_id != Path(error.source).stem
+        where = f"{error.source} ({error.doc_id})" if named else error.source
         typer.echo(f"Error: {where}: {error.error}", err=True)
 
-    summary = run_corpus(inputs or [DEFAULT_CORPUS], out, on_error=report)
+    try:
+        summary = run_corpus(inputs or [DEFAULT_CORPUS], out, on_error=report)
+    except RuleError as err:
+        raise fail(str(err)) from err
+    except OSError as err:
+        raise fail(f"{err.filename or out}: {err.strerror or err}; check that the folder is writable") from err
+    if summary.documents == 0:
+        raise fail("no document could be read from the inputs; nothing was written")
     if not quiet:
         by_type = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.mentions_by_type.items())) or "none"
         typer.echo(
             f"mirmine: {summary.documents} documents, {summary.mentions} mentions ({by_type}), "
             f"{summary.relations} relations, {len(summary.errors)} errors -> {out}/ in {summary.seconds:.1f} s"
         )
-    if summary.documents == 0:
-        raise CommandError("no document could be read from the inputs; see errors.tsv")
     if strict and summary.errors:
-        raise CommandError(f"{len(summary.errors)} input(s) could not be processed (--strict); see {out / 'errors.tsv'}")
+        raise fail(f"{len(summary.errors)} input(s) could not be processed (--strict); see {out / 'errors.tsv'}")
 
 
 def main() -> None:
-    """Console entry point: run the app, turning user-facing errors into one line and exit 1."""
-    try:
-        app()
-    except (CommandError, RuleError) as err:
-        typer.echo(f"Error: {err}", err=True)
-        sys.exit(1)
-    except OSError as err:
-        typer.echo(f"Error: {err.filename or ''}: {err.strerror or err}", err=True)
-        sys.exit(1)
+    """Console entry point."""
+    app()

@@ -44,7 +44,10 @@ def run_corpus(
     rules_dir: Path | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> RunSummary:
-    """Read every input, extract from each document, write the tables; a bad input is recorded, not fatal."""
+    """Read every input, extract from each document, write the tables; a bad input is recorded, not fatal.
+
+    When no document could be read at all, nothing is written.
+    """
     started = time.perf_counter()
     inputs = [Path(path) for path in inputs]
     summary = RunSummary(out_dir=out_dir)
@@ -81,6 +84,10 @@ def run_corpus(
         summary.mentions_by_type.update(m.type for m in extraction.mentions)
         summary.relations_by_type.update(r.relation for r in extraction.relations)
     extracted = time.perf_counter()
+    if summary.documents == 0:
+        # Nothing to show: keep whatever an earlier run wrote rather than replace it with empty tables.
+        summary.seconds = extracted - started
+        return summary
 
     rows = write_tables(out_dir, mentions, relations, summary.errors)
     finished = time.perf_counter()

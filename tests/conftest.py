@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from pipeline.preprocess import build_nlp
+from pipeline.extract import build_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -19,5 +19,6 @@ SHARED = Path(os.environ.get("MIRMINE_SHARED", REPO.parent / "shared"))
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
-    """The mirmine pipeline, built once per test session."""
-    return build_nlp()
+    """The whole mirmine pipeline (NLP base plus mention finders), built once per test session."""
+    return build_pipeline()
+

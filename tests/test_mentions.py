@@ -1,0 +1,62 @@
+"""The mention components on real spaCy objects, and spans -> Mention records."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.extract import annotate
+from pipeline.mentions import SPANS_KEY, mentions_from_doc
+from pipeline.schema import Document, Section
+
+
+def make_document(text: str, label: str = "abstract") -> Document:
+    return Document("doc1", text, (Section(label, 0, len(text)),), source="test", format="txt")
+
+
+def test_the_finder_works_in_anyone_pipeline() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("mirmine_mirna")
+    doc = nlp("Both miR-21 and let-7a were measured.")
+    assert [(span.text, span.label_, span.kb_id_) for span in doc.spans[SPANS_KEY]] == [
+        ("miR-21", "mirna", "miR-21"),
+        ("let-7a", "mirna", "let-7a"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("miR\u2010126 reduces resistance", [("miR\u2010126", "miR-126")]),
+        ("MicroRNA-221/222 confers", [("MicroRNA-221", "miR-221"), ("222", "miR-222")]),
+        ("the miR-21/PTEN/AKT axis", [("miR-21", "miR-21")]),
+        ("miR-21-mediated resistance", [("miR-21", "miR-21")]),
+        ("miR\u201017\u201392 cluster", [("miR\u201017\u201392 cluster", "miR-17~92")]),
+    ],
+    ids=["unicode-hyphen", "enumeration", "slash-chain", "compound-word", "cluster-unicode"],
+)
+def test_mention_offsets_point_into_the_text_as_ingested(nlp, text: str, expected) -> None:
+    document = make_document(text)
+    mentions = mentions_from_doc(annotate(document, nlp), document)
+    assert [(document.text[m.start : m.end], m.norm) for m in mentions] == expected
+
+
+def test_a_mention_carries_section_sentence_and_rule(nlp) -> None:
+    text = "A title on miR-21\n\nThe abstract. It names miR-155 here."
+    document = Document(
+        "doc1", text, (Section("title", 0, 17), Section("abstract", 19, len(text))), source="t", format="txt"
+    )
+    mentions = mentions_from_doc(annotate(document, nlp), document)
+    assert [(m.norm, m.section, m.sentence_id, m.rule) for m in mentions] == [
+        ("miR-21", "title", 0, "mirna.name"),
+        ("miR-155", "abstract", 2, "mirna.name"),
+    ]
+
+
+def test_a_section_start_always_starts_a_sentence(nlp) -> None:
+    text = "miR-21 rises in resistant cells miR-155 falls in them."
+    document = Document(
+        "doc1", text, (Section("abstract", 0, 32), Section("body", 32, len(text))), source="t", format="txt"
+    )
+    doc = annotate(document, nlp)
+    assert [sent.start_char for sent in doc.sents] == [0, 32]

@@ -1,0 +1,133 @@
+"""The miRNA grammar (rules/mirna.jsonl) and the rule loaders: each form a curator writes, and what is not a miRNA."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.normalize import MirnaGrammar, mirna_grammar, normalize_mirna
+from pipeline.ruleset import RuleError, default_rules_dir, load_jsonl_rules, load_tsv_lexicon, rules_checksums
+
+FOUND = [
+    ("miR-21 is up", [("miR-21", "miR-21")]),
+    ("MicroRNA-221/222 confers", [("MicroRNA-221", "miR-221"), ("222", "miR-222")]),
+    ("miRNAs-181a/b as biomarkers", [("miRNAs-181a", "miR-181a"), ("b", "miR-181b")]),
+    ("miR-200b/c levels", [("miR-200b", "miR-200b"), ("c", "miR-200c")]),
+    ("miR-132/212 through", [("miR-132", "miR-132"), ("212", "miR-212")]),
+    ("miRNA181a and miRNA22", [("miRNA181a", "miR-181a"), ("miRNA22", "miR-22")]),
+    ("Let-7i and let-7g-5p", [("Let-7i", "let-7i"), ("let-7g-5p", "let-7g-5p")]),
+    ("hsa-miR-126-3p was", [("hsa-miR-126-3p", "miR-126-3p")]),
+    ("mmu-mir-155 in mice", [("mmu-mir-155", "miR-155")]),
+    ("miR-125b-2-3p arm", [("miR-125b-2-3p", "miR-125b-2-3p")]),
+    ("the miR-17-92 cluster", [("miR-17-92 cluster", "miR-17~92")]),
+    ("miR-106b~25", [("miR-106b~25", "miR-106b~25")]),
+    ("miR-21, -155 and -222 rose", [("miR-21", "miR-21"), ("-155", "miR-155"), ("-222", "miR-222")]),
+    ("miR-106b, -93, and -25", [("miR-106b", "miR-106b"), ("-93", "miR-93"), ("-25", "miR-25")]),
+    (
+        "miRNAs (let-7c, 21, 26a, 146a) were",
+        [("let-7c", "let-7c"), ("21", "miR-21"), ("26a", "miR-26a"), ("146a", "miR-146a")],
+    ),
+    ("miRNAs (let-7c, 21, 26a and 146a)", [("let-7c", "let-7c"), ("21", "miR-21"), ("26a", "miR-26a"), ("146a", "miR-146a")]),
+    ("Mir-452 causes", [("Mir-452", "miR-452")]),
+    ("MiR-487a resensitizes", [("MiR-487a", "miR-487a")]),
+    ("miR-21-5p/3p ratio", [("miR-21-5p", "miR-21-5p"), ("3p", "miR-21-3p")]),
+    ("miR-155-5p/miR-21-3p", [("miR-155-5p", "miR-155-5p"), ("miR-21-3p", "miR-21-3p")]),
+    ("the miR-21/PTEN/AKT axis", [("miR-21", "miR-21")]),
+    ("c-myc/miR-29b-3p/CDK6 axis", [("miR-29b-3p", "miR-29b-3p")]),
+    ("miR-21-mediated resistance", [("miR-21", "miR-21")]),
+    ("anti-miR-21 oligos", [("miR-21", "miR-21")]),
+    ("miR-21* strand", [("miR-21*", "miR-21*")]),
+    ("microRNA21 and miR21", [("microRNA21", "miR-21"), ("miR21", "miR-21")]),
+]
+
+NOT_MIRNA = [
+    "MicroRNAs (miRNAs) are small",
+    "the microRNA-mediated silencing",
+    "to form the RNA-induced silencing complex (miRISC)",
+    "the MIR21 locus and MIRO1",
+    "LINC00968 and lncRNA-HOTAIR",
+    "expression of 84 miRNAs (n = 84)",
+    "miRNAs (1, 2)",
+    "mirror-image",
+    "admiR-21x",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FOUND, ids=[case[0] for case in FOUND])
+def test_grammar_finds_and_normalizes(text: str, expected: list[tuple[str, str]]) -> None:
+    found = [(text[m.start : m.end], m.norm) for m in mirna_grammar().find(text)]
+    assert found == expected
+
+
+@pytest.mark.parametrize("text", NOT_MIRNA)
+def test_grammar_ignores_what_is_not_a_mirna(text: str) -> None:
+    assert mirna_grammar().find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("miR-21", "mirna.name"),
+        ("let-7a", "mirna.let7"),
+        ("miR-17-92 cluster", "mirna.cluster"),
+        ("miR-221/222", "mirna.slash_item"),
+        ("miR-21, -155", "mirna.ellipsis_item"),
+        ("miRNAs (21, 26a)", "mirna.paren_list"),
+    ],
+)
+def test_every_match_names_its_rule(text: str, rule: str) -> None:
+    assert mirna_grammar().find(text)[-1].rule == rule
+
+
+def test_normalize_mirna_expands_an_enumeration() -> None:
+    assert normalize_mirna("microRNA-221/222") == ["miR-221", "miR-222"]
+
+
+def _rules_dir_with(tmp_path: Path, lines: list[str]) -> Path:
+    (tmp_path / "mirna.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def _shipped_lines() -> list[str]:
+    return (default_rules_dir() / "mirna.jsonl").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda lines: lines + ["{not json"], "not valid JSON"),
+        (lambda lines: lines + ['{"id": "x.y", "kind": "name"}'], r"missing key\(s\) pattern"),
+        (lambda lines: lines + [lines[-1]], "duplicate rule id"),
+        (lambda lines: ["// only a comment"], "yields no rules"),
+        (lambda lines: [line for line in lines if '"kind": "let7"' not in line], r"no rule of kind\(s\) let7"),
+        (lambda lines: lines + [json.dumps({"id": "bad", "kind": "name", "pattern": "(unclosed"})], "not a valid regex"),
+    ],
+    ids=["bad-json", "missing-key", "duplicate-id", "empty", "missing-kind", "bad-regex"],
+)
+def test_a_broken_rule_file_is_reported_with_its_place(tmp_path: Path, mutate, message: str) -> None:
+    rules_dir = _rules_dir_with(tmp_path, mutate(_shipped_lines()))
+    with pytest.raises(RuleError, match=message):
+        MirnaGrammar(load_jsonl_rules("mirna.jsonl", ("kind", "pattern"), rules_dir))
+
+
+def test_a_rule_error_names_file_and_line(tmp_path: Path) -> None:
+    rules_dir = _rules_dir_with(tmp_path, ['{"id": "a", "kind": "name", "pattern": "x"}', "{oops"])
+    with pytest.raises(RuleError, match=r"mirna\.jsonl:2:"):
+        load_jsonl_rules("mirna.jsonl", ("kind", "pattern"), rules_dir)
+
+
+def test_a_lexicon_without_its_columns_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "lex.tsv").write_text("term\tnorm\nadriamycin\tdoxorubicin\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="header lacks column"):
+        load_tsv_lexicon("lex.tsv", ("term", "norm", "concept_id", "source"), tmp_path)
+
+
+@pytest.mark.parametrize("path", sorted(default_rules_dir().glob("*.jsonl")), ids=lambda p: p.name)
+def test_every_shipped_rule_file_loads(path: Path) -> None:
+    assert load_jsonl_rules(path.name, (), path.parent)
+
+
+def test_checksums_cover_every_rule_file() -> None:
+    assert set(rules_checksums()) == {p.name for p in default_rules_dir().iterdir() if p.suffix in (".jsonl", ".tsv")}

@@ -1,0 +1,88 @@
+"""Writing the run's tables: cells, atomic replacement, and the table.tsv roll-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.output import TABLE_COLUMNS, aggregate_table, atomic_open, cell, table_rows, write_tsv
+from pipeline.schema import Relation
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (True, "true"),
+        (False, "false"),
+        (0.8, "0.80"),
+        (("MCF-7", "SK-BR-3"), "MCF-7;SK-BR-3"),
+        (None, ""),
+        ("Drug\tmiRNA\tRef", "Drug miRNA Ref"),
+        ("two\nlines", "two lines"),
+    ],
+    ids=["true", "false", "float", "list", "none", "tab", "newline"],
+)
+def test_cell(value: object, expected: str) -> None:
+    assert cell(value) == expected
+
+
+def test_a_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
+    target = tmp_path / "mentions.tsv"
+    target.write_text("previous run\n", encoding="utf-8")
+
+    def rows():
+        yield ("a", "b")
+        raise KeyboardInterrupt  # an interrupted run
+
+    with pytest.raises(KeyboardInterrupt):
+        write_tsv(target, ("x", "y"), rows())
+    assert target.read_text(encoding="utf-8") == "previous run\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mentions.tsv"]
+
+
+def test_atomic_open_replaces_on_success(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "run.json"
+    with atomic_open(target) as handle:
+        handle.write("{}\n")
+    assert target.read_text(encoding="utf-8") == "{}\n"
+
+
+def relation(doc_id: str, mirna: str, kind: str, partner: str, *, start: int = 0, negated: bool = False) -> Relation:
+    partner_type = "gene" if kind == "targets" else "drug"
+    return Relation(
+        doc_id=doc_id, section="abstract", sentence_id=0, sent_start=start, sent_end=start + 10,
+        mirna=mirna, relation=kind, partner=partner, partner_type=partner_type, partner_id="",
+        cell_lines=("MCF-7",), negated=negated, hedged=False, rule="test", confidence=0.9,
+        sentence=f"{mirna} {kind} {partner}",
+    )  # fmt: skip
+
+
+def test_table_rolls_up_one_row_per_finding_with_the_targets_of_its_documents() -> None:
+    rows = aggregate_table(
+        [
+            relation("d1", "miR-126", "sensitizes", "trastuzumab"),
+            relation("d2", "miR-126", "sensitizes", "trastuzumab", start=5),
+            relation("d1", "miR-126", "targets", "PIK3R2", start=20),
+            relation("d3", "miR-126", "targets", "VEGFA"),
+        ]
+    )
+    finding = next(row for row in rows if row.relation == "sensitizes")
+    assert (finding.n_docs, finding.n_sentences, finding.doc_ids, finding.targets) == (
+        2, 2, ("d1", "d2"), ("PIK3R2",)
+    )  # fmt: skip
+
+
+def test_negated_relations_stay_out_of_the_table() -> None:
+    assert aggregate_table([relation("d1", "miR-21", "sensitizes", "cisplatin", negated=True)]) == []
+
+
+def test_relation_id_is_stable_and_depends_on_the_finding() -> None:
+    first = relation("d1", "miR-21", "sensitizes", "cisplatin")
+    assert first.relation_id == relation("d1", "miR-21", "sensitizes", "cisplatin").relation_id
+    assert first.relation_id != relation("d1", "miR-21", "confers_resistance", "cisplatin").relation_id
+
+
+def test_table_rows_follow_the_column_order() -> None:
+    (row,) = table_rows(aggregate_table([relation("d1", "miR-21", "sensitizes", "cisplatin")]))
+    assert dict(zip(TABLE_COLUMNS, row))["partner"] == "cisplatin"
