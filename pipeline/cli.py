@@ -92,6 +92,47 @@ def run(
         raise fail(f"{len(summary.errors)} input(s) could not be processed (--strict); see {out / 'errors.tsv'}")
 
 
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder with the gold mentions.tsv."),
+    pred: Path = typer.Option(DEFAULT_OUT, "--pred", help="Folder of a run (its mentions.tsv)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores, misses and false hits as JSON."),
+    details: bool = typer.Option(True, "--details/--summary", help="List every miss and false hit, or only the scores."),
+) -> None:
+    """Score a run against a gold set: precision, recall and F1 per mention type, with every miss and false hit.
+
+    Only documents that the gold set covers are scored.
+
+    Example: mirmine evaluate --gold corpus/gold --pred output/
+    """
+    import json
+
+    from pipeline.evaluate import GoldError, read_gold_mentions, read_pred_mentions, score_mentions
+
+    try:
+        gold_mentions = read_gold_mentions(gold)
+        pred_mentions, examples = read_pred_mentions(pred)
+    except GoldError as err:
+        raise fail(f"{err}; run `mirmine run` first or pass --gold/--pred") from err
+    report = score_mentions(gold_mentions, pred_mentions, examples)
+    if as_json:
+        typer.echo(json.dumps({"mentions": report.as_dict()}, indent=2, ensure_ascii=False))
+        return
+    typer.echo(f"{'mentions':<12} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
+    for kind, score in [*report.by_type.items(), ("all", report.overall)]:
+        typer.echo(
+            f"{kind:<12} {score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f} "
+            f"{score.tp:>5} {score.fp:>5} {score.fn:>5}"
+        )
+    if details:
+        for title, rows in (("misses", report.misses), ("false hits", report.false_hits)):
+            if rows:
+                typer.echo(f"\n{title} ({len(rows)}):")
+            for doc_id, kind, norm in rows:
+                written = report.examples.get((doc_id, kind, norm), "")
+                typer.echo(f"  {doc_id}\t{kind}\t{norm}" + (f"\t({written})" if written and written != norm else ""))
+
+
 def main() -> None:
     """Console entry point."""
     app()

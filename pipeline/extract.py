@@ -14,7 +14,7 @@ from pipeline.preprocess import build_nlp, normalize_chars
 from pipeline.schema import Document, Mention, Relation
 
 # Mention finders, in the order they run after the base pipeline (tokenizer, sentences, abbreviations).
-MENTION_PIPES = ("mirmine_mirna",)
+MENTION_PIPES = ("mirmine_mirna", "mirmine_cell_lines", "mirmine_drugs", "mirmine_genes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,16 +7,44 @@ in ``mentions_from_doc``.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.normalize import mirna_grammar
+from pipeline.normalize import (
+    KIND_PRIORITY,
+    Entry,
+    KeyedText,
+    Lexicon,
+    compact,
+    key_text,
+    load_lexicon_files,
+    mirna_concept_id,
+    mirna_grammar,
+)
+from pipeline.ruleset import RuleError, load_jsonl_rules, load_tsv_lexicon
 from pipeline.schema import Document, Mention
 
 SPANS_KEY = "mirmine"
+CONCEPTS_KEY = "mirmine_concepts"
+KEYED_KEY = "mirmine_keyed"
+
+# The lexicon files of each finder, with the mention type of their rows.
+LEXICON_FILES = {
+    "gene": (("genes.tsv", "gene"), ("genes_extra.tsv", "gene")),
+    "drug": (("drugs.tsv", "drug"), ("drugs_extra.tsv", "drug"), ("drug_classes.tsv", "drug_class")),
+    "cell_line": (("cell_lines.tsv", "cell_line"),),
+}
+# Which type keeps a span that several finders claim, first wins (`insulin`, `epidermal growth factor` are genes
+# before drugs); a mention inside a cell line is part of its name.
+TYPE_PRIORITY = ("mirna", "cell_line", "gene", "drug", "drug_class")
+# Kinds that are weak evidence on their own: a document that defines the term as something else overrules them.
+WEAK_KINDS = frozenset({"alias", "previous", "synonym", "brand"})
+_KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_PRIORITY)}
 
 
 @Language.factory("mirmine_mirna", default_config={"rules_dir": None})
@@ -28,43 +56,356 @@ class MirnaFinder:
     """Runs the miRNA grammar over the doc text; enumerations give one span per miRNA."""
 
     def __init__(self, rules_dir: Path | None = None) -> None:
+        self.rules_dir = rules_dir
         self.grammar = mirna_grammar(rules_dir)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(SPANS_KEY, []))
+        concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for match in self.grammar.find(doc.text):
             span = doc.char_span(
                 match.start, match.end, label="mirna", kb_id=match.norm, span_id=match.rule, alignment_mode="expand"
             )
             if span is not None:
                 spans.append(span)
+                concepts[_concept_key("mirna", match.norm)] = mirna_concept_id(match.norm, self.rules_dir)
         doc.spans[SPANS_KEY] = spans
         return doc
 
 
+@Language.factory("mirmine_genes", default_config={"rules_dir": None})
+def make_gene_finder(nlp: Language, name: str, rules_dir: str | None) -> LexiconFinder:
+    return LexiconFinder("gene", Path(rules_dir) if rules_dir else None)
+
+
+@Language.factory("mirmine_drugs", default_config={"rules_dir": None})
+def make_drug_finder(nlp: Language, name: str, rules_dir: str | None) -> LexiconFinder:
+    return LexiconFinder("drug", Path(rules_dir) if rules_dir else None)
+
+
+@Language.factory("mirmine_cell_lines", default_config={"rules_dir": None})
+def make_cell_line_finder(nlp: Language, name: str, rules_dir: str | None) -> LexiconFinder:
+    return LexiconFinder("cell_line", Path(rules_dir) if rules_dir else None)
+
+
+@cache
+def load_lexicon(finder: str, rules_dir: Path | None = None) -> Lexicon:
+    """The lexicon of one finder, loaded once per process (from the lexicon cache when it is current)."""
+    return load_lexicon_files(LEXICON_FILES[finder], rules_dir)
+
+
+@cache
+def load_context(rules_dir: Path | None = None) -> tuple[dict, dict]:
+    """Context rules by (type, term) and the stop list as {(type, lower-cased term or norm): reason}."""
+    rules = load_jsonl_rules("context.jsonl", ("type", "term", "norm", "cues"), rules_dir)
+    for rule in rules:
+        rule["cue_keys"] = tuple(f" {key_text(cue).key.strip()} " for cue in rule["cues"])
+    by_term = {(rule["type"], rule["term"]): rule for rule in rules}
+    stop = {
+        (row["type"], row["term"].lower()): row["reason"]
+        for row in load_tsv_lexicon("stoplist.tsv", ("term", "type", "reason"), rules_dir)
+    }
+    return by_term, stop
+
+
+@cache
+def load_note_rules(rules_dir: Path | None = None) -> dict[tuple[str, str], dict]:
+    """Note rules by (note, type); a rule without a type applies to every type ("")."""
+    rules = {}
+    for rule in load_jsonl_rules("note_rules.jsonl", ("note", "action"), rules_dir):
+        if rule["action"] not in ("defined_only", "needs_cue"):
+            raise RuleError(f"{rule['_where']}: action must be defined_only or needs_cue, not {rule['action']!r}")
+        if rule["action"] == "needs_cue":
+            rule["regex"] = re.compile(rule["pattern"], re.IGNORECASE)
+        rules[(rule["note"], rule.get("type", ""))] = rule
+    return rules
+
+
+@cache
+def load_definition_words(rules_dir: Path | None = None) -> tuple[tuple[str, re.Pattern], ...]:
+    """(type, regex) pairs: long forms that read like a name of that type (rules/definitions.jsonl)."""
+    return tuple(
+        (rule["type"], re.compile(rule["pattern"]))
+        for rule in load_jsonl_rules("definitions.jsonl", ("type", "pattern"), rules_dir)
+    )
+
+
+@cache
+def load_sublines(rules_dir: Path | None = None) -> tuple[tuple[str, str, re.Pattern], ...]:
+    """(rule id, position, compiled pattern) of the derived-subline grammar."""
+    compiled = []
+    for rule in load_jsonl_rules("cell_sublines.jsonl", ("position", "pattern"), rules_dir):
+        if rule["position"] not in ("suffix", "prefix"):
+            raise RuleError(f"{rule['_where']}: position must be suffix or prefix, not {rule['position']!r}")
+        compiled.append((rule["id"], rule["position"], re.compile(rule["pattern"])))
+    return tuple(compiled)
+
+
+def keyed(doc: Doc, text: str | None = None) -> KeyedText:
+    """The doc's match key, computed once per doc and shared by every finder."""
+    # Kept in user_data as plain lists, so a Doc still serializes (nlp.pipe with n_process > 1).
+    stored = doc.user_data.get(KEYED_KEY)
+    if stored is not None:
+        return KeyedText(*stored)
+    found = key_text(doc.text if text is None else text)
+    doc.user_data[KEYED_KEY] = [found.key, *(list(part) for part in (found.piece_key_starts, found.piece_starts, found.piece_ends))]
+    return found
+
+
+def _concept_key(type_: str, norm: str) -> str:
+    """user_data key of a norm's concept id (a string: msgpack turns tuple keys into unhashable lists)."""
+    return f"{type_}\t{norm}"
+
+
+class LexiconFinder:
+    """Lexicon look-up through one automaton, then the decisions a curator would make about each hit.
+
+    A hit is kept when its written form fits the entry's case rule, the term is not stop-listed, one norm is
+    best (by kind), and, for a short ambiguous term, the document supports it (context rules). A term that the
+    document defines as an abbreviation follows its long form: every occurrence of `ADR` after `adriamycin (ADR)`
+    is doxorubicin, and `BC` defined as breast cancer is no gene.
+    """
+
+    def __init__(self, finder: str, rules_dir: Path | None = None) -> None:
+        self.finder = finder
+        self.types = {type_ for _, type_ in LEXICON_FILES[finder]}
+        self.lexicon = load_lexicon(finder, rules_dir)
+        self.context, self.stop = load_context(rules_dir)
+        self.note_rules = load_note_rules(rules_dir)
+        self.definition_words = load_definition_words(rules_dir)
+        self.sublines = load_sublines(rules_dir) if finder == "cell_line" else ()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # rebuilt from the tokens on every access: read it once
+        text_key = keyed(doc, text)
+        definitions = self._definitions(doc)
+        found: list[tuple[int, int, Entry, str]] = []
+        urls = [m.span() for m in _URL.finditer(text)]
+        for match in self.lexicon.find(text_key):
+            written = text[match.start : match.end]
+            if written in definitions and not self._name_like(definitions[written][0]):
+                continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
+            if _looks_like_author(text, match.start, match.end) or _inside(urls, match.start):
+                continue
+            entries = tuple(e for e in match.entries if self._notes_allow(e, text, match.start, match.end))
+            mid_sentence = written.istitle() and not _starts_sentence(doc, match.start)
+            chosen = self._choose(entries, written, _all_caps_line(text, match.start), mid_sentence, text_key)
+            if chosen is not None:
+                found.append((match.start, match.end, chosen[0], chosen[1]))
+        for (short_start, short_end), (entry, rule) in self._defined_occurrences(doc, definitions).items():
+            found.append((short_start, short_end, entry, rule))
+        if self.sublines:
+            found.extend(self._sublines(text, found))
+        self._write(doc, _longest_per_type(found))
+        return doc
+
+    def _name_like(self, long_form: str) -> bool:
+        """Whether a long form that no lexicon resolves still reads like a name of this finder's types."""
+        return any(regex.search(long_form) for type_, regex in self.definition_words if type_ in self.types)
+
+    def _stopped(self, entry: Entry) -> bool:
+        return (entry.type, entry.term.lower()) in self.stop or (entry.type, entry.norm.lower()) in self.stop
+
+    def _notes_allow(self, entry: Entry, text: str, start: int, end: int) -> bool:
+        """Whether the row's note flags let this occurrence count (see rules/note_rules.jsonl)."""
+        for note in filter(None, entry.note.split(";")):
+            rule = self.note_rules.get((note, entry.type)) or self.note_rules.get((note, ""))
+            if rule is None:
+                continue
+            if rule["action"] == "defined_only":
+                return False  # such a term only counts through the document's own definition
+            window = rule["window"]
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            around = text[max(line_start, start - window) : start] + " " + text[end : min(end + window, line_end if line_end >= 0 else len(text))]
+            if not rule["regex"].search(around):
+                return False
+        return True
+
+    def _choose(
+        self, entries: tuple[Entry, ...], written: str, all_caps_line: bool, title_mid_sentence: bool, text_key: KeyedText
+    ) -> tuple[Entry, str] | None:
+        cased = compact(written)
+        fitting = [
+            e for e in entries
+            if (not e.exact_case or e.cased == cased or _case_variant_of_symbol(e, cased, title_mid_sentence))
+            and not self._stopped(e)
+        ]  # fmt: skip
+        if not fitting:
+            return None
+        rule = self.context.get((fitting[0].type, written))
+        if rule is not None:
+            if not any(cue in text_key.key for cue in rule["cue_keys"]):
+                return None
+            supported = [e for e in fitting if e.norm == rule["norm"]] or [_with_norm(fitting[0], rule["norm"])]
+            return supported[0], rule["id"]
+        if all_caps_line and len(cased) <= 6 and cased.isalpha():
+            return None  # `IMPACT OF MIR-21 ...`: in a line of capitals, case says nothing
+        if fitting[0].type == "gene" and len(cased) <= 2 and cased.isalpha() and fitting[0].kind != "extra":
+            return None  # two capitals (`AC`, `TS`, `RB`) are too many things to be a gene without a context rule
+        best_rank = min(_KIND_RANK.get(e.kind, len(_KIND_RANK)) for e in fitting)
+        best = [e for e in fitting if _KIND_RANK.get(e.kind, len(_KIND_RANK)) == best_rank]
+        if len({(e.type, e.norm) for e in best}) > 1:
+            return None  # an ambiguous term: several genes share it
+        return best[0], best[0].rule
+
+    def _definitions(self, doc: Doc) -> dict[str, tuple[str, int, int]]:
+        """Short forms the document defines, by written short form: (long form, start, end) of the definition."""
+        definitions: dict[str, tuple[str, int, int]] = {}
+        for short, _, _, long, long_start, long_end in doc._.mirmine_abbreviations:
+            definitions.setdefault(short, (long, long_start, long_end))
+        return definitions
+
+    def _defined_occurrences(self, doc: Doc, definitions: dict) -> dict[tuple[int, int], tuple[Entry, str]]:
+        """Every occurrence of a short form whose long form normalizes in this lexicon."""
+        resolved: dict[str, Entry | None] = {}
+        for short, (long, _, _) in definitions.items():
+            # The document says what its abbreviation means: `adriamycin (ADR)` makes ADR doxorubicin, and
+            # `pancreatic cancer (PC)` makes PC no gene here, whatever a lexicon lists for PC.
+            candidates = [e for e in self.lexicon.lookup(long) if e.type in self.types and not self._stopped(e)]
+            candidates.sort(key=lambda e: _KIND_RANK.get(e.kind, len(_KIND_RANK)))
+            resolved[short] = candidates[0] if candidates else None
+        occurrences = {}
+        for short, start, end, *_ in doc._.mirmine_abbreviations:
+            entry = resolved.get(short)
+            if entry is not None:
+                occurrences[(start, end)] = (entry, f"{entry.type}.abbreviation")
+        return occurrences
+
+    def _sublines(self, text: str, found: list[tuple[int, int, Entry, str]]) -> list[tuple[int, int, Entry, str]]:
+        """Derived sublines around each parent line: `SKBR3/TR` -> SK-BR-3/TR, `DOXR-MCF-7` -> MCF-7/DOXR."""
+        derived = []
+        for start, end, entry, _ in found:
+            for rule_id, position, pattern in self.sublines:
+                if position == "suffix":
+                    match = pattern.match(text, end)
+                    span = (start, match.end()) if match else None
+                else:
+                    match = pattern.search(text, max(0, start - 12), start)
+                    span = (match.start(), end) if match else None
+                if match is None or self.lexicon.lookup(match.group("tag")):
+                    continue  # `MCF-7/MDA-MB-231` names two lines, not a subline
+                norm = f"{entry.norm}/{match.group('tag')}"
+                derived.append((span[0], span[1], _with_norm(entry, norm, concept_id=""), rule_id))
+        return derived
+
+    def _write(self, doc: Doc, found: list[tuple[int, int, Entry, str]]) -> None:
+        spans = list(doc.spans.get(SPANS_KEY, []))
+        concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
+        for start, end, entry, rule in found:
+            span = doc.char_span(start, end, label=entry.type, kb_id=entry.norm, span_id=rule, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+                concepts.setdefault(_concept_key(entry.type, entry.norm), entry.concept_id)
+        doc.spans[SPANS_KEY] = spans
+
+
+def _with_norm(entry: Entry, norm: str, concept_id: str | None = None) -> Entry:
+    return entry._replace(norm=norm, concept_id=entry.concept_id if concept_id is None else concept_id)
+
+
+# An author's initials in a reference or byline: a capitalized surname, then one to three capitals and `,` or `.`
+# (`Giaquinto AN,`, `Xu B.`, `Network NCC.`).
+_INITIALS_BEFORE = re.compile(r"[A-Z][a-z'\u2019-]+ $")
+_INITIALS_AFTER = re.compile(r"[,.]")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\bdoi\.org/\S+")
+
+
+_INITIALS_FOLLOW = re.compile(r" [A-Z]{1,3}[,.]")
+
+
+def _looks_like_author(text: str, start: int, end: int) -> bool:
+    """Author initials (`Giaquinto AN,`) or a surname before them (`Hartman-Frey C,`), not a gene or drug."""
+    written = text[start:end]
+    if len(written) <= 3 and written.isalpha() and written.isupper():
+        return (
+            _INITIALS_AFTER.match(text, end) is not None
+            and _INITIALS_BEFORE.search(text, max(0, start - 30), start) is not None
+        )
+    return written.istitle() and _INITIALS_FOLLOW.match(text, end) is not None
+
+
+def _case_variant_of_symbol(entry: Entry, cased: str, title_mid_sentence: bool) -> bool:
+    """`Drosha` mid-sentence or `EpCAM` for a symbol of four letters or more: a protein written in its own case.
+
+    Title case at a sentence start (`Impact of ...`) and all lower case (`impact`) stay words.
+    """
+    if entry.kind not in ("symbol", "alias", "previous") or len(entry.cased) < 4 or cased.lower() != entry.cased.lower():
+        return False
+    if title_mid_sentence and cased == cased.capitalize():
+        return entry.kind == "symbol"
+    return any(char.isupper() for char in cased[1:]) and any(char.islower() for char in cased)
+
+
+def _starts_sentence(doc: Doc, offset: int) -> bool:
+    span = doc.char_span(offset, offset + 1, alignment_mode="expand")
+    return span is None or span[0].is_sent_start or span[0].i == 0
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _all_caps_line(text: str, offset: int) -> bool:
+    """Whether the line around ``offset`` is written in capitals (a title or heading in upper case)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    letters = sum(char.isalpha() for char in line)
+    return letters >= 20 and sum(char.isupper() for char in line) / letters > 0.6
+
+
+def _longest_per_type(found: list[tuple[int, int, Entry, str]]) -> list[tuple[int, int, Entry, str]]:
+    """Per type, the longest of overlapping hits (then the earliest, then the best kind)."""
+    kept: list[tuple[int, int, Entry, str]] = []
+    last_end: dict[str, int] = {}
+    ordered = sorted(found, key=lambda f: (f[0], -(f[1] - f[0]), _KIND_RANK.get(f[2].kind, 99), f[2].norm))
+    for start, end, entry, rule in ordered:
+        if start >= last_end.get(entry.type, -1):
+            kept.append((start, end, entry, rule))
+            last_end[entry.type] = end
+    return kept
+
+
 def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
-    """Convert the doc's mention spans into records, one per (span, type, norm), ordered by offset."""
+    """Convert the doc's mention spans into records, ordered by offset, with overlaps between types resolved.
+
+    A span that several finders claim goes to the first type of TYPE_PRIORITY. A mention inside a longer mention of
+    another type is part of that name (`TR` in `SKBR3/TR`, `epidermal growth factor` in `epidermal growth factor
+    receptor`), except a gene inside a drug class: `CDK4/6 inhibitor` names CDK4 and CDK6.
+    """
+    spans = sorted(
+        {(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_) for s in doc.spans.get(SPANS_KEY, [])},
+        key=lambda s: (s[0], s[1], TYPE_PRIORITY.index(s[2]), s[3]),
+    )
+    claimed: dict[tuple[int, int], str] = {}
+    for start, end, label, _, _ in spans:
+        claimed.setdefault((start, end), label)
+    by_extent = [(start, end, label) for start, end, label, _, _ in spans]
+    concepts = doc.user_data.get(CONCEPTS_KEY, {})
     sentence_starts = [sent.start_char for sent in doc.sents]
-    seen: set[tuple[int, int, str, str]] = set()
     mentions: list[Mention] = []
-    for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.start_char, s.end_char, s.label_, s.kb_id_)):
-        key = (span.start_char, span.end_char, span.label_, span.kb_id_)
-        if key in seen:
+    for start, end, label, norm, rule in spans:
+        if claimed[(start, end)] != label:
             continue
-        seen.add(key)
-        section = document.section_at(span.start_char)
+        if any(
+            s <= start and end <= e and (s, e) != (start, end) and other != label and not (label == "gene" and other == "drug_class")
+            for s, e, other in by_extent
+        ):
+            continue  # part of a longer name of another type
+        section = document.section_at(start)
         mentions.append(
             Mention(
                 doc_id=document.doc_id,
                 section=section.label if section else "other",
-                sentence_id=_index_at(sentence_starts, span.start_char),
-                start=span.start_char,
-                end=span.end_char,
-                text=document.text[span.start_char : span.end_char],
-                type=span.label_,
-                norm=span.kb_id_,
-                concept_id="",
-                rule=span.id_,
+                sentence_id=_index_at(sentence_starts, start),
+                start=start,
+                end=end,
+                text=document.text[start:end],
+                type=label,
+                norm=norm,
+                concept_id=concepts.get(_concept_key(label, norm), ""),
+                rule=rule,
             )
         )
     return mentions

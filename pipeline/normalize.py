@@ -7,11 +7,17 @@ miRNA norms follow CONTRACT.md: ``miR-<number><letter>[-<copy>][-<arm>]``, speci
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+import hashlib
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
-from pipeline.ruleset import RuleError, load_jsonl_rules
+from pipeline.ruleset import RuleError, default_rules_dir, load_jsonl_rules, load_tsv_lexicon, rule_path
 
 MIRNA_RULES = "mirna.jsonl"
 _FRAGMENT_REF = re.compile(r"\{([A-Z]+)\}")
@@ -156,3 +162,323 @@ def mirna_grammar(rules_dir: Path | None = None) -> MirnaGrammar:
 def normalize_mirna(surface: str, rules_dir: Path | None = None) -> list[str]:
     """The canonical names a written form stands for (``miR-221/222`` -> two); empty if it is not a miRNA."""
     return [match.norm for match in mirna_grammar(rules_dir).find(surface)]
+
+
+# --- match keys -------------------------------------------------------------------------------------------
+# Lexicon terms and document text are compared through one key function, so spelling variants meet:
+# the key is a sequence of lower-cased alphanumeric "pieces" separated by single spaces and wrapped in spaces
+# (" gsk 3beta "), so an automaton over keys only ever reports whole pieces (no boundary check per candidate).
+# Hyphens, slashes and other punctuation separate pieces like spaces do; Greek letters are spelled out and glued
+# to the piece before them (`GSK-3 β`, `GSK-3β`, `GSK3beta` all key as "gsk3beta"), as is a lone capital after a
+# lone Greek letter (`NF- κ B` -> "nf kappab"); a hyphen before a number glues (`IGF-1R` -> "igf1r"). Terms get
+# variants for their junctions (`E-cadherin` -> "e cadherin", "ecadherin"), so the text needs none.
+
+_PIECE = re.compile(r"[^\W_]+")
+_HYPHENS = "-\u2010\u2011\u2012\u2013\u2212"
+_GREEK_LETTERS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
+    "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "µ": "mu", "ν": "nu", "ξ": "xi",
+    "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
+_GREEK_WORDS = frozenset(_GREEK_LETTERS.values())
+_GREEK_PREFIXES = tuple(sorted(_GREEK_WORDS))
+_GREEK_TRANSLATION = str.maketrans({**_GREEK_LETTERS, **{k.upper(): v for k, v in _GREEK_LETTERS.items() if k.upper() != k}})
+_MAX_JUNCTIONS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedText:
+    """A text's match key with the original span of every piece (character offsets, end exclusive)."""
+
+    key: str
+    piece_key_starts: tuple[int, ...]
+    piece_starts: tuple[int, ...]
+    piece_ends: tuple[int, ...]
+
+    def span(self, key_start: int, key_end: int) -> tuple[int, int]:
+        """Original (start, end) of the pieces that the key range [key_start, key_end) covers."""
+        first = bisect_right(self.piece_key_starts, key_start) - 1
+        last = bisect_right(self.piece_key_starts, key_end - 1) - 1
+        return self.piece_starts[first], self.piece_ends[last]
+
+
+def _pieces(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, key word) per piece, Greek spelled out and glued as the key rules say."""
+    pieces: list[tuple[int, int, str]] = []
+    last_greek = False
+    for match in _PIECE.finditer(text):
+        start, end = match.span()
+        word = match.group().translate(_GREEK_TRANSLATION).lower()
+        if pieces:
+            prev_start, prev_end, prev_word = pieces[-1]
+            gap = text[prev_end:start]
+            joinable = gap.strip(" " + _HYPHENS) == "" and len(gap) <= 3
+            greek = word in _GREEK_WORDS
+            # `GSK-3 β`, `TGF- β`, `14-3-3 ζ`, `PKC α`: a lone Greek letter belongs to the symbol before it (one
+            # ending in a digit, written in capitals, or joined by a hyphen), not to a word (`the β-catenin`).
+            # `NF- κ B`: a lone capital after a lone Greek letter belongs to it as well.
+            if joinable and (
+                (greek and (any(char in _HYPHENS for char in gap) or prev_word[-1].isdigit() or text[prev_start:prev_end].isupper()))
+                or (last_greek and len(word) == 1 and text[start].isupper() and gap == " ")
+                # `IGF-1R`, `Bcl-2`, `HER-2`, `14-3-3`: a hyphen before a number is spelling, not a separator
+                # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word).
+                or (gap in _HYPHENS and word[0].isdigit())
+            ):
+                pieces[-1] = (prev_start, end, prev_word + word)
+                last_greek = greek
+                continue
+            last_greek = greek
+        else:
+            last_greek = word in _GREEK_WORDS
+        pieces.append((start, end, word))
+    return pieces
+
+
+def key_text(text: str) -> KeyedText:
+    """The match key of a document text (already ``normalize_chars``-ed or not: hyphens separate either way)."""
+    pieces = _pieces(text)
+    key_starts, position = [], 1
+    for _, _, word in pieces:
+        key_starts.append(position)
+        position += len(word) + 1
+    return KeyedText(
+        key=" " + " ".join(word for _, _, word in pieces) + " ",
+        piece_key_starts=tuple(key_starts),
+        piece_starts=tuple(start for start, _, _ in pieces),
+        piece_ends=tuple(end for _, end, _ in pieces),
+    )
+
+
+def term_keys(term: str) -> set[str]:
+    """The keys a lexicon term matches as: its own key and its junction variants, each wrapped in spaces."""
+    words = [word for _, _, word in _pieces(term)]
+    if not words:
+        return set()
+    # A junction is the space between two pieces where one has a digit or the second is Greek: the text may write
+    # it as a hyphen or not at all (`SK-BR-3`/`SKBR3`, `NF-κB`/`NFκB`, `TGF-β`/`TGFβ`). Letters alone stay apart:
+    # gluing them (`JAM-A` -> "jama") would match words and journal names.
+    slots = [
+        index for index, (before, after) in enumerate(zip(words, words[1:]))
+        if any(char.isdigit() for char in before + after) or after.startswith(_GREEK_PREFIXES)
+    ]  # fmt: skip
+    keys = set()
+    if len(slots) > _MAX_JUNCTIONS:
+        slots = []
+    for choice in range(1 << len(slots)):
+        glued = {slot for bit, slot in enumerate(slots) if choice >> bit & 1}
+        key = words[0]
+        for index, word in enumerate(words[1:]):
+            key += ("" if index in glued else " ") + word
+        keys.add(f" {key} ")
+    return keys
+
+
+def compact(text: str) -> str:
+    """Case-kept form of a written term for case checks: pieces, Greek spelled, no separators."""
+    return "".join(match.group().translate(_GREEK_TRANSLATION) for match in _PIECE.finditer(text))
+
+
+# --- lexicons ---------------------------------------------------------------------------------------------
+# A lexicon maps the keys of its terms to entries. Which written forms may match is decided once, at load:
+# long terms and terms with a digit match in any case; short all-letter terms (`ER`, `SET`, `DDP`) only as written.
+
+LEXICON_COLUMNS = ("term", "norm", "concept_id", "source")
+# When one key has entries of several kinds, the first kind in this order wins; a tie between norms is ambiguous.
+KIND_PRIORITY = ("extra", "text", "symbol", "generic", "family", "name", "class", "line", "brand", "synonym", "previous", "alias")
+
+
+class Entry(NamedTuple):
+    """One lexicon row: a written term and what it normalizes to (a tuple: 170,000 of them load from cache)."""
+
+    type: str
+    term: str
+    norm: str
+    concept_id: str
+    kind: str
+    rule: str
+    exact_case: bool
+    cased: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconMatch:
+    """A span of the text whose key is a term key, with the entries that key stands for."""
+
+    start: int
+    end: int
+    entries: tuple[Entry, ...]
+
+
+def needs_exact_case(term: str, type_: str, kind: str) -> bool:
+    """Whether a term only matches as written: all-letter symbols (`SET`, `IMPACT`, `PTEN`) and short abbreviations.
+
+    Names (`epidermal growth factor receptor`) and terms with a digit (`Bcl-2`, `IGF1R`) match in any case.
+    """
+    letters = compact(term)
+    if type_ == "drug_class" or kind == "name" or " " in term.strip():
+        return False
+    if any(char.isdigit() for char in letters):
+        return len(letters) < 3
+    if type_ in ("gene", "cell_line"):
+        return True
+    return len(letters) <= 4 or letters.isupper()
+
+
+class Lexicon:
+    """Terms of one or more TSV files, keyed for an Aho-Corasick automaton over ``key_text`` keys."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        import ahocorasick  # a C extension; imported here so the miRNA grammar alone does not need it
+
+        self.entries = entries
+        by_key: dict[str, list[int]] = {}
+        for index, entry in enumerate(entries):
+            keys = term_keys(entry.term)
+            if _takes_plural(entry):
+                keys |= term_keys(entry.term + "s")
+            for key in keys:
+                by_key.setdefault(key, []).append(index)
+        # The automaton stores ints (a C array, fast to load); the entries of key i are self.values[i].
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self.values: list[tuple[int, tuple[int, ...]]] = []
+        for key, indexes in by_key.items():
+            self.automaton.add_word(key, len(self.values))
+            self.values.append((len(key), tuple(indexes)))
+        self.automaton.make_automaton()
+
+    @property
+    def n_keys(self) -> int:
+        return len(self.values)
+
+    def find(self, keyed: KeyedText) -> list[LexiconMatch]:
+        """Every span of the text whose key is a term key (overlaps included)."""
+        matches = []
+        for end, value in self.automaton.iter(keyed.key):
+            length, indexes = self.values[value]
+            # Keys carry their separating spaces: drop them to get the pieces.
+            start, stop = keyed.span(end - length + 2, end)
+            matches.append(LexiconMatch(start, stop, tuple(self.entries[i] for i in indexes)))
+        return matches
+
+    def lookup(self, phrase: str) -> tuple[Entry, ...]:
+        """Entries whose term has exactly this key (a whole phrase, e.g. an abbreviation's long form)."""
+        value = self.automaton.get(key_text(phrase).key, None)
+        return () if value is None else tuple(self.entries[i] for i in self.values[value][1])
+
+
+def _takes_plural(entry: Entry) -> bool:
+    """Multi-word protein names are also written in the plural (`estrogen and progesterone receptors`)."""
+    words = entry.term.split()
+    return (
+        entry.type == "gene" and entry.kind in ("name", "text", "extra") and len(words) > 1
+        and words[-1].isalpha() and words[-1].islower() and len(words[-1]) > 3 and not words[-1].endswith("s")
+    )  # fmt: skip
+
+
+# Weak short terms: an alias or previous symbol of three letters or fewer (`CDF` for LIF, `TNM`) is a mention only
+# with a gene cue nearby (rules/note_rules.jsonl, note `weak-short`).
+WEAK_SHORT = "weak-short"
+
+
+def _note(row: dict, kind: str) -> str:
+    note = row.get("note") or ""
+    letters = compact(row["term"])
+    if kind in ("alias", "previous") and letters.isalpha() and len(letters) <= 3:
+        note = f"{note};{WEAK_SHORT}" if note else WEAK_SHORT
+    return note
+
+
+def read_lexicon(name: str, type_: str, rules_dir: Path | None = None, rule_prefix: str | None = None) -> list[Entry]:
+    """Entries of one TSV lexicon; ``kind`` defaults to the file's role when the column is absent."""
+    rows = load_tsv_lexicon(name, LEXICON_COLUMNS, rules_dir)
+    prefix = rule_prefix or type_
+    entries = []
+    for row in rows:
+        kind = row.get("kind") or "extra"
+        if not any(char.isalpha() for char in row["term"]):
+            continue  # `2.19`, `219`: a number is never a name, whatever a source lists
+        entries.append(
+            Entry(
+                type=row.get("type") or type_,
+                term=row["term"],
+                norm=row["norm"],
+                concept_id=row["concept_id"],
+                kind=kind,
+                rule=f"{prefix}.{kind}",
+                exact_case=needs_exact_case(row["term"], row.get("type") or type_, kind),
+                cased=compact(row["term"]),
+                note=_note(row, kind),
+            )
+        )
+    return entries
+
+
+def load_lexicon_files(files: tuple[tuple[str, str], ...], rules_dir: Path | None = None) -> Lexicon:
+    """The lexicon of these (file, type) pairs, from the cache when it was built from the same rules and code.
+
+    Building the gene and drug automata takes seconds; loading them takes about one. The cache key is the sha256
+    of every rule file and of this module, so an edited lexicon or a changed key function never loads stale data.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name, type_ in files:
+        digest.update(f"{name}\t{type_}\n".encode())
+        digest.update(rule_path(name, rules_dir).read_bytes())
+    cache_file = _cache_dir() / f"lexicon-{digest.hexdigest()[:24]}.pickle"
+    try:
+        with cache_file.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        pass  # no cache yet, or one from another version: build
+    entries: list[Entry] = []
+    for name, type_ in files:
+        entries.extend(read_lexicon(name, type_, rules_dir))
+    lexicon = Lexicon(entries)
+    _write_cache(cache_file, lexicon)
+    return lexicon
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("MIRMINE_CACHE"):
+        return Path(os.environ["MIRMINE_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mirmine"
+
+
+def _write_cache(path: Path, lexicon: Lexicon) -> None:
+    """Write atomically; a cache that cannot be written (read-only home) only costs the next start its time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(lexicon, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True) if "tmp" in locals() else None
+
+
+# --- miRBase ----------------------------------------------------------------------------------------------
+
+_ARM_OR_STAR = re.compile(r"(?:-[35]p|\*)$")
+_COPY = re.compile(r"-[0-9]+$")
+
+
+@cache
+def _mirbase(rules_dir: Path | None = None) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Human precursor accessions by name, and the copy-numbered precursors of each base name."""
+    by_name = {row["term"]: row["concept_id"] for row in load_tsv_lexicon("mirbase.tsv", LEXICON_COLUMNS, rules_dir)}
+    copies: dict[str, list[str]] = {}
+    for name in by_name:
+        if _COPY.search(name):
+            copies.setdefault(_COPY.sub("", name), []).append(name)
+    return by_name, {base: tuple(sorted(names)) for base, names in copies.items()}
+
+
+def mirna_concept_id(norm: str, rules_dir: Path | None = None) -> str:
+    """The miRBase precursor accession of a miRNA norm when it maps to one human precursor, else ""."""
+    by_name, copies = _mirbase(rules_dir)
+    precursor = "hsa-" + _ARM_OR_STAR.sub("", norm).replace("miR-", "mir-")
+    if precursor in by_name:
+        return by_name[precursor]
+    candidates = copies.get(precursor, ())
+    return by_name[candidates[0]] if len(candidates) == 1 else ""

@@ -1,0 +1,124 @@
+"""Score a run against a gold set: pure functions over sets of records.
+
+Mentions are scored per document as sets of distinct (doc_id, type, norm): what a curator searches by.
+Only documents that the gold set covers are scored; a run over more documents is not penalized for the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.output import MENTIONS_FILE
+from pipeline.schema import MENTION_TYPES
+
+GOLD_MENTIONS_FILE = "mentions.tsv"
+GOLD_MENTION_COLUMNS = ("doc_id", "type", "norm")
+
+
+class GoldError(ValueError):
+    """A gold or prediction file is missing or malformed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Precision, recall and F1 of one slice, with the counts behind them."""
+
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict:
+        return {
+            "tp": self.tp, "fp": self.fp, "fn": self.fn,
+            "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
+        }  # fmt: skip
+
+
+@dataclass
+class MentionReport:
+    """Mention scores per type and overall, with every miss and false hit."""
+
+    by_type: dict[str, Score]
+    overall: Score
+    misses: list[tuple[str, str, str]] = field(default_factory=list)
+    false_hits: list[tuple[str, str, str]] = field(default_factory=list)
+    examples: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "by_type": {kind: score.as_dict() for kind, score in self.by_type.items()},
+            "overall": self.overall.as_dict(),
+            "misses": [dict(zip(GOLD_MENTION_COLUMNS, key)) for key in self.misses],
+            "false_hits": [
+                dict(zip(GOLD_MENTION_COLUMNS, key)) | {"text": self.examples.get(key, "")} for key in self.false_hits
+            ],
+        }
+
+
+def _read_tsv(path: Path, columns: Iterable[str]) -> list[dict]:
+    if not path.is_file():
+        raise GoldError(f"{path}: file not found")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = [col for col in columns if col not in (reader.fieldnames or ())]
+        if missing:
+            raise GoldError(f"{path}:1: header lacks column(s) {', '.join(missing)}")
+        return list(reader)
+
+
+def read_gold_mentions(gold_dir: Path) -> set[tuple[str, str, str]]:
+    """Gold (doc_id, type, norm) rows; an unknown type is an error that names the line."""
+    rows = _read_tsv(gold_dir / GOLD_MENTIONS_FILE, GOLD_MENTION_COLUMNS)
+    gold = set()
+    for line_no, row in enumerate(rows, start=2):
+        if row["type"] not in MENTION_TYPES:
+            raise GoldError(f"{gold_dir / GOLD_MENTIONS_FILE}:{line_no}: unknown type {row['type']!r}")
+        gold.add((row["doc_id"], row["type"], row["norm"]))
+    return gold
+
+
+def read_pred_mentions(pred_dir: Path) -> tuple[set[tuple[str, str, str]], dict[tuple[str, str, str], str]]:
+    """Distinct (doc_id, type, norm) of a run's mentions.tsv, with the first written text of each."""
+    rows = _read_tsv(pred_dir / MENTIONS_FILE, ("doc_id", "type", "norm", "text"))
+    examples: dict[tuple[str, str, str], str] = {}
+    for row in rows:
+        examples.setdefault((row["doc_id"], row["type"], row["norm"]), row["text"])
+    return set(examples), examples
+
+
+def score_sets(gold: set, pred: set) -> Score:
+    return Score(tp=len(gold & pred), fp=len(pred - gold), fn=len(gold - pred))
+
+
+def score_mentions(
+    gold: set[tuple[str, str, str]], pred: set[tuple[str, str, str]], examples: dict | None = None
+) -> MentionReport:
+    """Scores per type over the gold documents; every miss and false hit, sorted."""
+    gold_docs = {doc_id for doc_id, _, _ in gold}
+    pred = {key for key in pred if key[0] in gold_docs}
+    by_type = {
+        kind: score_sets({g for g in gold if g[1] == kind}, {p for p in pred if p[1] == kind}) for kind in MENTION_TYPES
+    }
+    return MentionReport(
+        by_type=by_type,
+        overall=score_sets(gold, pred),
+        misses=sorted(gold - pred),
+        false_hits=sorted(pred - gold),
+        examples=examples or {},
+    )

