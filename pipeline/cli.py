@@ -59,6 +59,9 @@ def run(
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for the tables and run.json."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input could not be processed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    model: Optional[str] = typer.Option(
+        None, "--model", help="An installed spaCy NER model (e.g. en_ner_bc5cdr_md) or its path: its entities become extra candidates."
+    ),
 ) -> None:
     """Extract miRNA mentions and relations from documents and write the run's tables.
 
@@ -68,6 +71,7 @@ def run(
     Example: mirmine run corpus/ ../exports/pubmed-miR-21.txt --out output/
     """
     from pipeline.engine import run_corpus
+    from pipeline.mentions import ModelError
 
     def report(error: InputError) -> None:
         named = error.doc_id and error.doc_id != Path(error.source).stem
@@ -75,8 +79,8 @@ def run(
         typer.echo(f"Error: {where}: {error.error}", err=True)
 
     try:
-        summary = run_corpus(inputs or [DEFAULT_CORPUS], out, on_error=report)
-    except RuleError as err:
+        summary = run_corpus(inputs or [DEFAULT_CORPUS], out, model=model, on_error=report)
+    except (RuleError, ModelError) as err:
         raise fail(str(err)) from err
     except OSError as err:
         raise fail(f"{err.filename or out}: {err.strerror or err}; check that the folder is writable") from err

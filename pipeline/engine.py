@@ -42,6 +42,7 @@ def run_corpus(
     out_dir: Path,
     *,
     rules_dir: Path | None = None,
+    model: str | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> RunSummary:
     """Read every input, extract from each document, write the tables; a bad input is recorded, not fatal.
@@ -51,7 +52,7 @@ def run_corpus(
     started = time.perf_counter()
     inputs = [Path(path) for path in inputs]
     summary = RunSummary(out_dir=out_dir)
-    nlp = build_pipeline(rules_dir)
+    nlp = build_pipeline(rules_dir, model)
     built = time.perf_counter()
 
     mentions: list[Mention] = []
@@ -101,6 +102,7 @@ def run_corpus(
                 for source, count in sorted(documents_by_source.items())
             ],
             "rules": rules_checksums(rules_dir),
+            "model": model or None,
             "counts": {
                 "documents": summary.documents,
                 "errors": len(summary.errors),

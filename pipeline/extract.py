@@ -26,9 +26,16 @@ class Extraction:
     relations: tuple[Relation, ...]
 
 
-def build_pipeline(rules_dir: Path | None = None) -> Language:
-    """The full extraction pipeline: the NLP base plus every mention finder. Build it once per process."""
-    return build_nlp(rules_dir, extra_pipes=MENTION_PIPES)
+def build_pipeline(rules_dir: Path | None = None, model: str | None = None) -> Language:
+    """The full extraction pipeline: the NLP base plus every mention finder. Build it once per process.
+
+    ``model`` names an installed spaCy NER pipeline (or its path) whose entities become extra candidates.
+    """
+    nlp = build_nlp(rules_dir, extra_pipes=MENTION_PIPES)
+    if model:
+        config = {"model": model} | ({"rules_dir": str(rules_dir)} if rules_dir else {})
+        nlp.add_pipe("mirmine_model_entities", config=config)
+    return nlp
 
 
 def annotate(document: Document, nlp: Language) -> Doc:

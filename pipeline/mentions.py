@@ -367,6 +367,74 @@ def _longest_per_type(found: list[tuple[int, int, Entry, str]]) -> list[tuple[in
     return kept
 
 
+@Language.factory("mirmine_model_entities", default_config={"model": "", "rules_dir": None})
+def make_model_entities(nlp: Language, name: str, model: str, rules_dir: str | None) -> ModelEntities:
+    return ModelEntities(model, Path(rules_dir) if rules_dir else None)
+
+
+class ModelError(RuntimeError):
+    """A --model pipeline that cannot be loaded or has no entity recognizer."""
+
+
+# The finder whose lexicon normalizes a candidate of each type.
+_FINDER_OF_TYPE = {"gene": "gene", "drug": "drug", "drug_class": "drug", "cell_line": "cell_line"}
+
+
+class ModelEntities:
+    """Entities of an installed spaCy NER model (a scispaCy one, say) as extra mention candidates.
+
+    The model runs on the doc's text; each entity whose label rules/model_labels.jsonl maps to a type is looked up
+    in that type's lexicon (or read by the miRNA grammar) and kept only if it normalizes, with rule `model.<LABEL>`.
+    """
+
+    def __init__(self, model: str, rules_dir: Path | None = None) -> None:
+        import spacy
+
+        try:
+            self.model = spacy.load(model)
+        except OSError as err:
+            raise ModelError(
+                f"model {model!r} cannot be loaded: install its package (pip install ...) or pass the path of a saved pipeline"
+            ) from err
+        if not self.model.has_pipe("ner"):
+            raise ModelError(f"model {model!r} has no 'ner' component: its entities are what --model adds")
+        rules = load_jsonl_rules("model_labels.jsonl", ("label", "type"), rules_dir)
+        self.types = {rule["label"]: rule["type"] for rule in rules}
+        self.rules_dir = rules_dir
+        self.stop = load_context(rules_dir)[1]
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        spans = list(doc.spans.get(SPANS_KEY, []))
+        concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
+        for ent in self.model(text).ents:
+            type_ = self.types.get(ent.label_)
+            if type_ is None:
+                continue
+            for start, end, norm, concept_id, found_type in self._normalize(text, ent.start_char, ent.end_char, type_):
+                span = doc.char_span(start, end, label=found_type, kb_id=norm, span_id=f"model.{ent.label_}", alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+                    concepts.setdefault(_concept_key(found_type, norm), concept_id)
+        doc.spans[SPANS_KEY] = spans
+        return doc
+
+    def _normalize(self, text: str, start: int, end: int, type_: str) -> list[tuple[int, int, str, str, str]]:
+        if type_ == "mirna":
+            return [
+                (start + m.start, start + m.end, m.norm, mirna_concept_id(m.norm, self.rules_dir), "mirna")
+                for m in mirna_grammar(self.rules_dir).find(text[start:end])
+            ]
+        entries = [
+            e for e in load_lexicon(_FINDER_OF_TYPE[type_], self.rules_dir).lookup(text[start:end])
+            if (e.type, e.term.lower()) not in self.stop and (e.type, e.norm.lower()) not in self.stop
+        ]  # fmt: skip
+        if not entries:
+            return []
+        best = min(entries, key=lambda e: _KIND_RANK.get(e.kind, len(_KIND_RANK)))
+        return [(start, end, best.norm, best.concept_id, best.type)]
+
+
 def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
     """Convert the doc's mention spans into records, ordered by offset, with overlaps between types resolved.
 
@@ -374,8 +442,12 @@ def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
     another type is part of that name (`TR` in `SKBR3/TR`, `epidermal growth factor` in `epidermal growth factor
     receptor`), except a gene inside a drug class: `CDK4/6 inhibitor` names CDK4 and CDK6.
     """
+    # One mention per (span, type, norm); when a rule and a --model candidate agree, the rule names it.
+    by_mention: dict[tuple[int, int, str, str], str] = {}
+    for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.id_.startswith("model."), s.id_)):
+        by_mention.setdefault((span.start_char, span.end_char, span.label_, span.kb_id_), span.id_)
     spans = sorted(
-        {(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_) for s in doc.spans.get(SPANS_KEY, [])},
+        ((*key, rule) for key, rule in by_mention.items()),
         key=lambda s: (s[0], s[1], TYPE_PRIORITY.index(s[2]), s[3]),
     )
     claimed: dict[tuple[int, int], str] = {}

@@ -22,3 +22,14 @@ def nlp() -> Language:
     """The whole mirmine pipeline (NLP base plus mention finders), built once per test session."""
     return build_pipeline()
 
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run folder of `mirmine run corpus/`, made once per test session."""
+    from pipeline.engine import run_corpus
+
+    out = tmp_path_factory.mktemp("corpus_run")
+    summary = run_corpus([CORPUS], out)
+    assert summary.documents == 3 and not summary.errors
+    return out

@@ -58,14 +58,6 @@ def test_a_usage_error_exits_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["run", "--no-such-option"]).exit_code == 2
 
 
-@pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("run")
-    result = runner.invoke(app, ["run", str(CORPUS), "--out", str(out)])
-    assert result.exit_code == 0, result.stderr
-    return out
-
-
 @pytest.mark.parametrize(("name", "columns"), TABLES.items(), ids=list(TABLES))
 def test_run_writes_each_table_with_its_columns(corpus_run: Path, name: str, columns: tuple[str, ...]) -> None:
     header = (corpus_run / name).read_text(encoding="utf-8").splitlines()[0]

@@ -1,0 +1,1 @@
+"""Performance measurements of mirmine (run as ``python -m benchmarks.<name>``); timings live here, not in tests."""
