@@ -98,43 +98,91 @@ def run(
 
 @app.command()
 def evaluate(
-    gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder with the gold mentions.tsv."),
-    pred: Path = typer.Option(DEFAULT_OUT, "--pred", help="Folder of a run (its mentions.tsv)."),
+    gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder with the gold mentions.tsv, relations.tsv and table.tsv."),
+    pred: Path = typer.Option(DEFAULT_OUT, "--pred", help="Folder of a run (its mentions.tsv and relations.tsv)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores, misses and false hits as JSON."),
     details: bool = typer.Option(True, "--details/--summary", help="List every miss and false hit, or only the scores."),
 ) -> None:
-    """Score a run against a gold set: precision, recall and F1 per mention type, with every miss and false hit.
+    """Score a run against a gold set: mentions per type, relations strict and lenient per relation type and tier.
 
-    Only documents that the gold set covers are scored.
+    Lists every miss and false hit (relations with their sentence). Only documents that the gold set covers are scored.
 
     Example: mirmine evaluate --gold corpus/gold --pred output/
     """
     import json
 
-    from pipeline.evaluate import GoldError, read_gold_mentions, read_pred_mentions, score_mentions
+    from pipeline import evaluate as ev
 
     try:
-        gold_mentions = read_gold_mentions(gold)
-        pred_mentions, examples = read_pred_mentions(pred)
-    except GoldError as err:
+        gold_mentions = ev.read_gold_mentions(gold)
+        pred_mentions, examples = ev.read_pred_mentions(pred)
+        gold_relations = ev.read_gold_relations(gold)
+        relations = ev.score_relations(gold_relations, ev.read_pred_relations(pred), ev.read_gold_table(gold))
+    except ev.GoldError as err:
         raise fail(f"{err}; run `mirmine run` first or pass --gold/--pred") from err
-    report = score_mentions(gold_mentions, pred_mentions, examples)
+    mentions = ev.score_mentions(gold_mentions, pred_mentions, examples)
     if as_json:
-        typer.echo(json.dumps({"mentions": report.as_dict()}, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({"mentions": mentions.as_dict(), "relations": relations.as_dict()}, indent=2, ensure_ascii=False))
         return
-    typer.echo(f"{'mentions':<12} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
-    for kind, score in [*report.by_type.items(), ("all", report.overall)]:
-        typer.echo(
-            f"{kind:<12} {score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f} "
-            f"{score.tp:>5} {score.fp:>5} {score.fn:>5}"
-        )
+    _print_scores("mentions", [*mentions.by_type.items(), ("all", mentions.overall)])
+    typer.echo("")
+    _print_scores("relations", list(relations.strict.items()), lenient=relations.lenient)
+    for tier, scores in relations.by_tier.items():
+        typer.echo("")
+        _print_scores(f"{tier} tier", list(scores.items()))
+    score = relations.table_pairs
+    typer.echo(f"\ntable pairs  recall {score.recall:.3f} ({score.tp}/{score.tp + score.fn}), precision {score.precision:.3f}")
     if details:
-        for title, rows in (("misses", report.misses), ("false hits", report.false_hits)):
+        for title, rows in (("mention misses", mentions.misses), ("mention false hits", mentions.false_hits)):
             if rows:
                 typer.echo(f"\n{title} ({len(rows)}):")
             for doc_id, kind, norm in rows:
-                written = report.examples.get((doc_id, kind, norm), "")
+                written = mentions.examples.get((doc_id, kind, norm), "")
                 typer.echo(f"  {doc_id}\t{kind}\t{norm}" + (f"\t({written})" if written and written != norm else ""))
+        for title, rows in (("relation misses", relations.misses), ("relation false hits", relations.false_hits)):
+            if rows:
+                typer.echo(f"\n{title} ({len(rows)}):")
+            for doc_id, mirna, relation, partner, sentence in rows:
+                typer.echo(f"  {doc_id}\t{mirna}\t{relation}\t{partner}\n      {sentence[:200]}")
+
+
+def _print_scores(title: str, rows: list, lenient: dict | None = None) -> None:
+    header = f"{title:<18} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"
+    typer.echo(header + (f" {'lenient P':>10} {'R':>6}" if lenient else ""))
+    for name, score in rows:
+        line = f"{name:<18} {score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f} {score.tp:>5} {score.fp:>5} {score.fn:>5}"
+        if lenient:
+            line += f" {lenient[name].precision:>10.3f} {lenient[name].recall:>6.3f}"
+        typer.echo(line)
+
+
+@app.command()
+def table(
+    run_dir: Path = typer.Argument(DEFAULT_OUT, help="Folder of a run (its table.tsv)."),
+    by: str = typer.Option("drug", "--by", help="Group by drug (the review's Table 1 shape) or by mirna."),
+) -> None:
+    """Print the curated table in the review's "Table 1" shape: drug, miRNAs with their effect, targets, cell lines, documents.
+
+    Example: mirmine table output/ --by drug
+    """
+    from pipeline.output import TABLE_FILE, read_table, table_view
+
+    if by not in ("drug", "mirna"):
+        raise typer.BadParameter("use --by drug or --by mirna", param_hint="--by")
+    path = run_dir / TABLE_FILE
+    if not path.is_file():
+        raise fail(f"{path}: file not found; run `mirmine run` first or pass the run folder")
+    lines = table_view(read_table(path), by)
+    headers = ("drug", "miRNA") if by == "drug" else ("miRNA", "drug")
+    header = (*headers, "effect", "targets", "cell lines", "documents")
+    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)]
+    widths = [min(w, 40) for w in widths]
+    typer.echo("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+    previous = None
+    for line in lines:
+        shown = ("" if line[0] == previous else line[0], *line[1:])
+        previous = line[0]
+        typer.echo("  ".join(cell[:w].ljust(w) for cell, w in zip(shown, widths)).rstrip())
 
 
 def main() -> None:

@@ -122,3 +122,102 @@ def score_mentions(
         false_hits=sorted(pred - gold),
         examples=examples or {},
     )
+
+
+# --- relations --------------------------------------------------------------------------------------------
+# Relations are scored per document as distinct (doc_id, mirna, relation, partner) triples: strict needs all four,
+# lenient only (doc_id, mirna, partner). A gold triple is `core` if any of its rows is core, else `hard`. Recall is
+# given per tier; core precision leaves out predictions that match only hard gold (they are neither right nor wrong
+# for the core tier), overall precision counts them as right.
+
+GOLD_RELATIONS_FILE = "relations.tsv"
+GOLD_TABLE_FILE = "table.tsv"
+GOLD_RELATION_COLUMNS = ("doc_id", "section", "mirna", "relation", "partner", "partner_type", "tier", "evidence")
+TIERS = ("core", "hard")
+
+
+@dataclass
+class RelationReport:
+    """Relation scores: strict and lenient, per relation type and tier, with the table pairs and every error."""
+
+    strict: dict[str, Score]
+    lenient: dict[str, Score]
+    by_tier: dict[str, dict[str, Score]]
+    table_pairs: Score
+    misses: list[tuple[str, str, str, str, str]]
+    false_hits: list[tuple[str, str, str, str, str]]
+
+    def as_dict(self) -> dict:
+        return {
+            "strict": {k: v.as_dict() for k, v in self.strict.items()},
+            "lenient": {k: v.as_dict() for k, v in self.lenient.items()},
+            "by_tier": {t: {k: v.as_dict() for k, v in s.items()} for t, s in self.by_tier.items()},
+            "table_pairs": self.table_pairs.as_dict(),
+            "misses": [dict(zip(("doc_id", "mirna", "relation", "partner", "sentence"), m)) for m in self.misses],
+            "false_hits": [dict(zip(("doc_id", "mirna", "relation", "partner", "sentence"), m)) for m in self.false_hits],
+        }
+
+
+def read_gold_relations(gold_dir: Path) -> dict[tuple[str, str, str, str], tuple[str, str]]:
+    """Gold triples with their tier (core wins) and one evidence sentence."""
+    from pipeline.schema import RELATION_TYPES
+
+    rows = _read_tsv(gold_dir / GOLD_RELATIONS_FILE, GOLD_RELATION_COLUMNS)
+    gold: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+    for line_no, row in enumerate(rows, start=2):
+        if row["relation"] not in RELATION_TYPES or row["tier"] not in TIERS:
+            raise GoldError(f"{gold_dir / GOLD_RELATIONS_FILE}:{line_no}: bad relation {row['relation']!r} or tier {row['tier']!r}")
+        key = (row["doc_id"], row["mirna"], row["relation"], row["partner"])
+        if key not in gold or row["tier"] == "core":
+            gold[key] = (row["tier"], row["evidence"])
+    return gold
+
+
+def read_gold_table(gold_dir: Path) -> set[tuple[str, str]]:
+    """(drug, mirna) pairs of the review's Table 1."""
+    return {(row["drug"], row["mirna"]) for row in _read_tsv(gold_dir / GOLD_TABLE_FILE, ("drug", "mirna"))}
+
+
+def read_pred_relations(pred_dir: Path) -> list[dict]:
+    from pipeline.output import RELATIONS_FILE
+
+    rows = _read_tsv(pred_dir / RELATIONS_FILE, ("doc_id", "section", "mirna", "relation", "partner", "negated", "sentence"))
+    return [row for row in rows if row["negated"] != "true"]
+
+
+def score_relations(
+    gold: dict[tuple[str, str, str, str], tuple[str, str]], pred_rows: list[dict], gold_table: set[tuple[str, str]]
+) -> RelationReport:
+    """Strict and lenient scores per relation type, recall per tier, core precision, table-pair recall."""
+    from pipeline.schema import RELATION_TYPES
+
+    gold_docs = {key[0] for key in gold}
+    rows = [r for r in pred_rows if r["doc_id"] in gold_docs]
+    pred = {(r["doc_id"], r["mirna"], r["relation"], r["partner"]): r["sentence"] for r in rows}
+    strict, lenient, by_tier = {}, {}, {tier: {} for tier in TIERS}
+    lenient_gold = {(d, m, p) for d, m, _, p in gold}
+    lenient_pred = {(d, m, p) for d, m, _, p in pred}
+    for relation in (*RELATION_TYPES, "all"):
+        def keep(key, relation=relation):
+            return relation == "all" or key[2] == relation
+
+        gold_r = {k for k in gold if keep(k)}
+        pred_r = {k for k in pred if keep(k)}
+        strict[relation] = score_sets(gold_r, pred_r)
+        lenient[relation] = score_sets(
+            {(d, m, p) for d, m, _, p in gold_r}, {(d, m, p) for d, m, _, p in pred_r} if relation != "all" else lenient_pred
+        ) if relation != "all" else score_sets(lenient_gold, lenient_pred)
+        for tier in TIERS:
+            gold_t = {k for k in gold_r if gold[k][0] == tier}
+            other = {k for k in gold_r if gold[k][0] != tier}
+            scored = pred_r - other
+            by_tier[tier][relation] = Score(tp=len(scored & gold_t), fp=len(scored - gold_t), fn=len(gold_t - pred_r))
+    table_pred = {(r["partner"], r["mirna"]) for r in rows if r["section"] == "table"}
+    return RelationReport(
+        strict=strict,
+        lenient=lenient,
+        by_tier=by_tier,
+        table_pairs=score_sets(gold_table, table_pred),
+        misses=sorted((*k, gold[k][1]) for k in gold.keys() - pred.keys()),
+        false_hits=sorted((*k, pred[k]) for k in pred.keys() - gold.keys()),
+    )

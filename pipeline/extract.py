@@ -9,8 +9,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import pipeline.mentions  # noqa: F401  (registers the mirmine_* mention factories)
+from pipeline.doc_tables import table_relations
 from pipeline.mentions import mentions_from_doc
 from pipeline.preprocess import build_nlp, normalize_chars
+from pipeline.relations import relations_from_sentences
 from pipeline.schema import Document, Mention, Relation
 
 # Mention finders, in the order they run after the base pipeline (tokenizer, sentences, abbreviations).
@@ -55,5 +57,6 @@ def extract(document: Document, nlp: Language) -> Extraction:
     """Mentions and relations of one document."""
     doc = annotate(document, nlp)
     mentions = tuple(mentions_from_doc(doc, document))
-    # Relation classification arrives with the relation stage; until then no relation is claimed.
-    return Extraction(document.doc_id, mentions, relations=())
+    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    relations = relations_from_sentences(document, sentences, mentions) + table_relations(document, sentences, mentions)
+    return Extraction(document.doc_id, mentions, tuple(relations))

@@ -172,3 +172,54 @@ def write_tables(
         TABLE_FILE: write_tsv(out_dir / TABLE_FILE, TABLE_COLUMNS, table_rows(aggregate_table(relations))),
         ERRORS_FILE: write_tsv(out_dir / ERRORS_FILE, ERROR_COLUMNS, error_rows(errors)),
     }
+
+
+def read_table(path: Path) -> list[TableRow]:
+    """Rows of a run's table.tsv."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    lists = ("targets", "cell_lines", "doc_ids")
+    return [
+        TableRow(
+            **{
+                column: (tuple(filter(None, row[column].split(LIST_SEPARATOR))) if column in lists else row[column])
+                for column in TABLE_COLUMNS
+                if column not in ("n_sentences", "n_docs")
+            },
+            n_sentences=int(row["n_sentences"]),
+            n_docs=int(row["n_docs"]),
+        )
+        for row in rows
+    ]
+
+
+def table_view(rows: Sequence[TableRow], by: str) -> list[tuple[str, ...]]:
+    """The review's "Table 1" shape: per drug its miRNAs (by="drug"), or per miRNA its drugs (by="mirna").
+
+    Each line: group, other side, effect, targets of that miRNA, cell lines, documents. Target rows themselves show
+    only in the targets column.
+    """
+    if by not in ("drug", "mirna"):
+        raise ValueError(f"by must be 'drug' or 'mirna', not {by!r}")
+    drug_rows = [row for row in rows if row.partner_type in ("drug", "drug_class")]
+    if by == "drug":
+        ordered = sorted(drug_rows, key=lambda r: (r.partner, r.mirna, r.relation))
+        return [
+            (r.partner, r.mirna, r.relation, ", ".join(r.targets), ", ".join(r.cell_lines), ", ".join(r.doc_ids))
+            for r in ordered
+        ]
+    ordered = sorted(drug_rows, key=lambda r: (_mirna_key(r.mirna), r.partner, r.relation))
+    return [
+        (r.mirna, r.partner, r.relation, ", ".join(r.targets), ", ".join(r.cell_lines), ", ".join(r.doc_ids))
+        for r in ordered
+    ]
+
+
+def _mirna_key(norm: str) -> tuple:
+    """miR-21 before miR-126: number order, then the rest of the name."""
+    import re
+
+    match = re.match(r"(?:miR|let)-(\d+)", norm)
+    return (int(match.group(1)) if match else 10**9, norm)
