@@ -61,7 +61,15 @@ _RAISING = re.compile(r"elevat|increas|up-?regulat|restor|enhanc")
 _BY_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:by|mediated by|through|via|upon)\b")
 # `these miRNAs` names the miRNAs of the previous sentence when that sentence names them.
 _THESE_MIRNAS = re.compile(r"\b(?:these|both|the two|the above)\s+(?:mi(?:cro)?rnas?|mirs)\b", re.IGNORECASE)
+_STATE_OF_MIRNA = re.compile(r"\s*(?:expression\s+|levels?\s+)?(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?")
+_PARTICIPLE = re.compile(r"(?:regulated|expressed|increased|decreased|reduced|elevated|induced|suppressed|lowered)$")
 _AMOUNT_NOUN = re.compile(r"(?:regulation|inhibition|reduction|elevation|increase|decrease|suppression|loss)$")
+# A miRNA after the cue acts only in the passive: `reduced by ectopic expression of miR-X`, `mediated by miR-X`.
+_PASSIVE_AGENT = re.compile(
+    r"\b(?:by|upon|following|after)\s+(?:the\s+)?(?:(?:ectopic|forced|stable|transient|enforced)\s+)?"
+    r"(?:(?:over-?)?expression|overexpressing|transfection|restoration|up-?regulation|down-?regulation|knock-?down"
+    r"|inhibition|silencing|loss|introduction|delivery|addition|mimics?)?\s*(?:of|with)?\s*(?:the\s+)?(?:exosomal\s+)?$"
+)
 _COORDINATION = re.compile(r"^[\s,/]*(?:and|or|&)?[\s,/]*$")
 
 
@@ -230,6 +238,10 @@ def _about_mirna(view: SentenceView, cue: Cue) -> bool:
             return True
         if 0 <= cue.start - end <= 2 and _AMOUNT_NOUN.search(view.masked[cue.start : cue.end]):
             return True  # `miR-X upregulation confers ...`: a noun of amount, not the verb `miR-X promotes`
+        if 0 <= cue.start - end <= 40 and _STATE_OF_MIRNA.fullmatch(view.masked[end : cue.start]) and _PARTICIPLE.search(
+            view.masked[cue.start : cue.end]
+        ):
+            return True  # `miR-X was upregulated in X-resistant cells`: the miRNA's expression, not a direction
     return False
 
 
@@ -325,8 +337,8 @@ def _agents(view: SentenceView, mirnas: Sequence[Mention], cue: Cue, before_only
             group.insert(0, mirna)
         return group
     after = [m for m in mirnas if view.local(m)[0] >= cue.end]
-    if not after or before_only:
-        return []
+    if not after or before_only or not _PASSIVE_AGENT.search(view.masked[cue.end : view.local(after[0])[0]]):
+        return []  # `LINC00473 promotes resistance by sponging miR-15a`: the miRNA after the cue is no agent
     group = [after[0]]
     for mirna in after[1:]:
         gap = view.masked[view.local(group[-1])[1] : view.local(mirna)[0]]

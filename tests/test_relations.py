@@ -1,0 +1,202 @@
+"""The relation classifier on sentences written for these tests: each rule, each trap of the guidelines."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import extract
+from pipeline.ingest import detect_sections
+from pipeline.schema import Document, Relation
+
+
+def relations_in(nlp, text: str) -> list[Relation]:
+    document = Document("t", text, detect_sections(text), source="test", format="txt")
+    return list(extract(document, nlp).relations)
+
+
+def triples(nlp, text: str) -> set[tuple[str, str, str]]:
+    return {(r.mirna, r.relation, r.partner) for r in relations_in(nlp, text)}
+
+
+FOUND = [
+    pytest.param("miR-34a directly targets SIRT1 in colon cancer cells.", {("miR-34a", "targets", "SIRT1")}, id="directly-targets"),
+    pytest.param("miR-15b suppressed BCL2 expression in gastric cancer.", {("miR-15b", "targets", "BCL2")}, id="suppresses"),
+    pytest.param("miR-9 binds the 3'-UTR of CDH1 mRNA.", {("miR-9", "targets", "CDH1")}, id="binds-3utr"),
+    pytest.param("CCND1 is a direct target of miR-193a.", {("miR-193a", "targets", "CCND1")}, id="target-of"),
+    pytest.param(
+        "miR-497 decreased the expression of IGF1R and VEGFA.",
+        {("miR-497", "targets", "IGF1R"), ("miR-497", "targets", "VEGFA")},
+        id="coordinated-genes",
+    ),
+    pytest.param("Knockdown of miR-21 increased PTEN protein levels.", {("miR-21", "targets", "PTEN")}, id="loss-raises-gene"),
+    pytest.param("miR-34a sensitizes gastric cancer cells to cisplatin.", {("miR-34a", "sensitizes", "cisplatin")}, id="sensitizes"),
+    pytest.param(
+        "Overexpression of miR-200b reversed docetaxel resistance in lung cancer cells.",
+        {("miR-200b", "sensitizes", "docetaxel")},
+        id="reverses-resistance",
+    ),
+    pytest.param(
+        "miR-143 enhanced the sensitivity of colon cancer cells to 5-FU.",
+        {("miR-143", "sensitizes", "fluorouracil")},
+        id="enhances-sensitivity",
+    ),
+    pytest.param("miR-27a potentiates the effect of paclitaxel.", {("miR-27a", "sensitizes", "paclitaxel")}, id="potentiates"),
+    pytest.param(
+        "miR-451 downregulation promotes gemcitabine resistance.",
+        {("miR-451", "sensitizes", "gemcitabine")},
+        id="loss-promotes-resistance",
+    ),
+    pytest.param("Reduced miR-34a induces cisplatin resistance.", {("miR-34a", "sensitizes", "cisplatin")}, id="reduced-mirna"),
+    pytest.param(
+        "miR-21 confers gemcitabine resistance in pancreatic cancer.",
+        {("miR-21", "confers_resistance", "gemcitabine")},
+        id="confers",
+    ),
+    pytest.param(
+        "miR-155 decreased the sensitivity of breast cancer cells to tamoxifen.",
+        {("miR-155", "confers_resistance", "tamoxifen")},
+        id="decreases-sensitivity",
+    ),
+    pytest.param(
+        "Silencing of miR-21 restored sensitivity to gemcitabine.",
+        {("miR-21", "confers_resistance", "gemcitabine")},
+        id="loss-restores-sensitivity",
+    ),
+    pytest.param(
+        "Oxaliplatin resistance was reduced by ectopic expression of miR-122.",
+        {("miR-122", "sensitizes", "oxaliplatin")},
+        id="passive-agent",
+    ),
+    pytest.param(
+        "MicroRNA-17 and microRNA-20a mediate cetuximab resistance in colon cancer.",
+        {("miR-17", "confers_resistance", "cetuximab"), ("miR-20a", "confers_resistance", "cetuximab")},
+        id="coordinated-mirnas",
+    ),
+    pytest.param(
+        "miR-106b/25 mediates oxaliplatin resistance.",
+        {("miR-106b", "confers_resistance", "oxaliplatin"), ("miR-25", "confers_resistance", "oxaliplatin")},
+        id="enumeration",
+    ),
+    pytest.param(
+        "miR-10b is associated with 5-FU resistance in colorectal cancer.",
+        {("miR-10b", "associated", "fluorouracil")},
+        id="associated-with",
+    ),
+    pytest.param(
+        "miR-31 was upregulated in irinotecan-resistant HT-29 cells.",
+        {("miR-31", "associated", "irinotecan")},
+        id="expression-in-resistant-cells",
+    ),
+    pytest.param(
+        "miR-145 enhances the sensitivity of HCT116 cells to oxaliplatin by increasing the expression of CDH1 "
+        "while reducing the expression of MYC and ZEB2.",
+        {("miR-145", "sensitizes", "oxaliplatin"), ("miR-145", "targets", "MYC"), ("miR-145", "targets", "ZEB2")},
+        id="pairing-by-nearest-cue",
+    ),
+    pytest.param(
+        "Overexpression of miR-18a increases sensitivity to the MEK inhibitor trametinib.",
+        {("miR-18a", "sensitizes", "trametinib")},
+        id="class-naming-a-drug",
+    ),
+    pytest.param(
+        "Cells resistant to adriamycin (ADR) were studied. miR-298 increased the sensitivity of the cells to ADR.",
+        {("miR-298", "sensitizes", "doxorubicin")},
+        id="abbreviation-resolved",
+    ),
+    pytest.param(
+        "miR-200b and miR-429 were low in resistant cells. Restoring these miRNAs sensitized the cells to docetaxel.",
+        {("miR-200b", "sensitizes", "docetaxel"), ("miR-429", "sensitizes", "docetaxel")},
+        id="these-mirnas",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FOUND)
+def test_relations_found(nlp, text: str, expected: set) -> None:
+    assert triples(nlp, text) == expected
+
+
+NOT_RELATIONS = [
+    pytest.param("miR-373 upregulates CDH1 expression.", id="raising-a-gene"),
+    pytest.param("miR-181a activates the PI3K/AKT pathway.", id="pathway"),
+    pytest.param("miR-221 regulates the PTEN/AKT signaling pathway.", id="regulates-pathway"),
+    pytest.param("miR-21 promotes invasion through PTEN.", id="through"),
+    pytest.param("The miR-155/SOCS1 axis controls proliferation.", id="axis-without-verb"),
+    pytest.param("miR-7 reduced the phosphorylation of AKT.", id="phosphorylation"),
+    pytest.param("Exosomes targeted to EGFR deliver miR-34a to tumour cells.", id="exosomes-targeted-to"),
+    pytest.param("LINC00473 promotes cisplatin resistance by sponging miR-15a.", id="lncrna-agent"),
+    pytest.param("Identification of targets of miR-375 in tamoxifen-resistant breast cancer.", id="identification-of-targets"),
+    pytest.param("The expression of miR-21 in gemcitabine-resistant cells was measured by qPCR.", id="methods"),
+]
+
+
+@pytest.mark.parametrize("text", NOT_RELATIONS)
+def test_not_a_relation(nlp, text: str) -> None:
+    assert triples(nlp, text) == set()
+
+
+def test_a_class_naming_a_drug_hides_the_genes_in_its_name(nlp) -> None:
+    found = triples(nlp, "Overexpression of miR-3613 enhances the sensitivity of cells to the CDK4/6 inhibitor palbociclib.")
+    assert {partner for _, _, partner in found} == {"palbociclib"}
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("miR-30a did not reverse cisplatin resistance.", True),
+        ("miR-200c failed to sensitize cells to erlotinib.", True),
+        ("miR-30a reversed cisplatin resistance.", False),
+    ],
+    ids=["did-not", "failed-to", "affirmed"],
+)
+def test_negation(nlp, text: str, negated: bool) -> None:
+    (relation,) = relations_in(nlp, text)
+    assert relation.negated is negated
+
+
+@pytest.mark.parametrize(
+    ("text", "hedged"),
+    [("miR-21 may confer resistance to gemcitabine.", True), ("miR-21 confers resistance to gemcitabine.", False)],
+    ids=["may", "plain"],
+)
+def test_hedging(nlp, text: str, hedged: bool) -> None:
+    (relation,) = relations_in(nlp, text)
+    assert relation.hedged is hedged
+
+
+def test_a_relation_carries_cell_lines_rule_and_confidence(nlp) -> None:
+    (relation,) = relations_in(nlp, "miR-21 confers gemcitabine resistance in PANC-1 and MIA PaCa-2 cells.")
+    assert relation.cell_lines == ("MIA PaCa-2", "PANC-1")
+    assert relation.rule == "cue.direction.up" and 0 < relation.confidence <= 1
+
+
+def test_a_negated_relation_stays_out_of_the_table(nlp) -> None:
+    from pipeline.output import aggregate_table
+
+    assert aggregate_table(relations_in(nlp, "miR-30a did not reverse cisplatin resistance.")) == []
+
+
+TABLE = (
+    "A title about miRNAs and drugs\n\n"
+    "Table 2: miRNAs and drug response in colon cancer.\n\n"
+    "Drug\tmiRNA\tRef\n"
+    "Oxaliplatin\tmiR-21, miR-155/222\t[1, 2]\n"
+    "Capecitabine\tmiRNAs-181a/b or let-7g\t[3]\n"
+)
+
+
+def test_table_rows_give_one_relation_per_pair(nlp) -> None:
+    found = {(r.partner, r.mirna, r.relation, r.section) for r in relations_in(nlp, TABLE)}
+    assert found == {
+        ("oxaliplatin", "miR-21", "associated", "table"),
+        ("oxaliplatin", "miR-155", "associated", "table"),
+        ("oxaliplatin", "miR-222", "associated", "table"),
+        ("capecitabine", "miR-181a", "associated", "table"),
+        ("capecitabine", "miR-181b", "associated", "table"),
+        ("capecitabine", "let-7g", "associated", "table"),
+    }
+
+
+def test_a_table_caption_with_a_direction_sets_the_relation(nlp) -> None:
+    text = TABLE.replace("miRNAs and drug response in colon cancer", "miRNAs that confer resistance to chemotherapy")
+    assert {r.relation for r in relations_in(nlp, text)} == {"confers_resistance"}
