@@ -5,6 +5,10 @@ Exit codes: 0 ok, 1 a detected error (one ``Error:`` line on stderr), 2 a usage 
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -57,19 +61,22 @@ def run(
         show_default=False,
     ),
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for the tables and run.json."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Worker processes; 0 means one per core."),
+    resume: bool = typer.Option(False, "--resume", help="Skip documents a killed or earlier run into --out already finished."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input could not be processed."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (no progress bar)."),
     model: Optional[str] = typer.Option(
         None, "--model", help="An installed spaCy NER model (e.g. en_ner_bc5cdr_md) or its path: its entities become extra candidates."
     ),
 ) -> None:
-    """Extract miRNA mentions and relations from documents and write the run's tables.
+    """Extract miRNA, gene, drug and cell-line mentions and their relations, and write the run's tables.
 
-    Writes mentions.tsv, relations.tsv, table.tsv, errors.tsv and run.json into --out. An input that
-    cannot be read gets a row in errors.tsv and a line on stderr; the rest of the batch goes on.
+    Writes mentions.tsv, relations.tsv, table.tsv, errors.tsv and run.json into --out. An input that cannot be read gets a row in errors.tsv and a line on stderr; the rest of the batch goes on. When no document at all can be read, nothing is written and the previous tables stay. The tables are the same for any number of workers; a run that was killed finishes with --resume.
 
-    Example: mirmine run corpus/ ../exports/pubmed-miR-21.txt --out output/
+    Example: mirmine run corpus/ ../exports/pubmed-miR-21.txt --out output/ --workers 4
     """
+    import os
+
     from pipeline.engine import run_corpus
     from pipeline.mentions import ModelError
 
@@ -78,22 +85,52 @@ def run(
         where = f"{error.source} ({error.doc_id})" if named else error.source
         typer.echo(f"Error: {where}: {error.error}", err=True)
 
-    try:
-        summary = run_corpus(inputs or [DEFAULT_CORPUS], out, model=model, on_error=report)
-    except (RuleError, ModelError) as err:
-        raise fail(str(err)) from err
-    except OSError as err:
-        raise fail(f"{err.filename or out}: {err.strerror or err}; check that the folder is writable") from err
+    show_progress = not quiet and sys.stderr.isatty()
+    with _progress(show_progress) as on_progress:
+        try:
+            summary = run_corpus(
+                inputs or [DEFAULT_CORPUS], out, model=model, workers=workers or os.cpu_count() or 1,
+                resume=resume, on_error=report, on_progress=on_progress,
+            )  # fmt: skip
+        except (RuleError, ModelError) as err:
+            raise fail(str(err)) from err
+        except OSError as err:
+            raise fail(f"{err.filename or out}: {err.strerror or err}; check that the folder is writable") from err
     if summary.documents == 0:
         raise fail("no document could be read from the inputs; nothing was written")
     if not quiet:
         by_type = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.mentions_by_type.items())) or "none"
+        resumed = f" ({summary.skipped} already done)" if summary.skipped else ""
         typer.echo(
-            f"mirmine: {summary.documents} documents, {summary.mentions} mentions ({by_type}), "
+            f"mirmine: {summary.documents} documents{resumed}, {summary.mentions} mentions ({by_type}), "
             f"{summary.relations} relations, {len(summary.errors)} errors -> {out}/ in {summary.seconds:.1f} s"
         )
     if strict and summary.errors:
         raise fail(f"{len(summary.errors)} input(s) could not be processed (--strict); see {out / 'errors.tsv'}")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A progress bar on stderr (documents, docs/s, time left) when it is a terminal; nothing otherwise."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (
+        TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn(),
+    )  # fmt: skip
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("run", total=None, rate="-")
+        started = time.perf_counter()
+
+        def update(done: int, total: int | None) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            progress.update(task, completed=done, total=total, rate=f"{rate:,.0f}")
+
+        yield update
 
 
 @app.command()

@@ -1,20 +1,57 @@
-"""Feed documents to ``extract()`` and write the run: inputs -> tables in ``out_dir``."""
+"""Feed documents to ``extract()`` and write the run: inputs -> tables in ``out_dir``.
+
+Documents are read lazily and sent in small chunks to worker processes (forked, each with the pipeline built once),
+which return plain records, never spaCy Docs. Results are written as they come, in sorted part files of a few
+thousand documents under ``out_dir/.mirmine/parts``; each finished part is recorded in ``done.jsonl`` (appended and
+fsynced after the part's files are renamed into place). The final tables are a k-way merge of the parts, so they
+are the same for any number of workers, and a run killed at any point and restarted with ``resume=True`` skips the
+documents of recorded parts (same doc_id, same text, same rules) and redoes the rest: none lost, none twice.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import heapq
+import json
+import os
+import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import IO
 
 from pipeline import __version__
 from pipeline.extract import build_pipeline, extract
-from pipeline.ingest import read_inputs
-from pipeline.output import RUN_FILE, write_json, write_tables
+from pipeline.ingest import count_documents, read_inputs
+from pipeline.output import (
+    ERROR_COLUMNS,
+    ERRORS_FILE,
+    MENTION_COLUMNS,
+    MENTIONS_FILE,
+    RELATION_COLUMNS,
+    RELATIONS_FILE,
+    RUN_FILE,
+    TABLE_COLUMNS,
+    TABLE_FILE,
+    aggregate_table,
+    atomic_open,
+    cell,
+    error_rows,
+    mention_rows,
+    relation_rows,
+    table_rows,
+    write_json,
+    write_tsv,
+)
 from pipeline.ruleset import rules_checksums
 from pipeline.schema import Document, InputError, Mention, Relation
+
+STATE_DIR = ".mirmine"
+CHUNK_DOCS = 32
+PART_DOCS = int(os.environ.get("MIRMINE_PART_DOCS", "2000"))
 
 
 @dataclass
@@ -23,10 +60,12 @@ class RunSummary:
 
     out_dir: Path
     documents: int = 0
+    skipped: int = 0
     mentions_by_type: Counter = field(default_factory=Counter)
     relations_by_type: Counter = field(default_factory=Counter)
     errors: list[InputError] = field(default_factory=list)
     seconds: float = 0.0
+    workers: int = 1
 
     @property
     def mentions(self) -> int:
@@ -37,13 +76,167 @@ class RunSummary:
         return sum(self.relations_by_type.values())
 
 
+@dataclass
+class ChunkResult:
+    """What a worker sends back for a chunk of documents: plain records only."""
+
+    docs: list[tuple[str, str, str]]  # (doc_id, sha256 of the text, source)
+    mentions: list[Mention]
+    relations: list[Relation]
+    errors: list[InputError]
+
+
+# --- workers ----------------------------------------------------------------------------------------------
+
+
+@cache
+def _pipeline(rules_dir: Path | None, model: str | None):
+    """The pipeline of this process, built once (forked workers inherit the parent's)."""
+    return build_pipeline(rules_dir, model)
+
+
+def process_chunk(documents: list[Document], rules_dir: Path | None = None, model: str | None = None) -> ChunkResult:
+    """Extract from a chunk of documents; a document that breaks a stage becomes an error row, not a crash."""
+    nlp = _pipeline(rules_dir, model)
+    result = ChunkResult([], [], [], [])
+    for document in documents:
+        try:
+            extraction = extract(document, nlp)
+        except Exception as err:  # one document that breaks a stage must not cost the batch
+            result.errors.append(InputError(document.source, document.doc_id, "extract", f"{type(err).__name__}: {err}"))
+            continue
+        result.docs.append((document.doc_id, document.sha256, document.source))
+        result.mentions.extend(extraction.mentions)
+        result.relations.extend(extraction.relations)
+    return result
+
+
+class _LocalPool:
+    """N forked workers over chunks (results in completion order), or the calling process when N is 1."""
+
+    def __init__(self, workers: int, rules_dir: Path | None, model: str | None) -> None:
+        self.workers, self.rules_dir, self.model = workers, rules_dir, model
+        _pipeline(rules_dir, model)  # built before the fork: workers share its pages and start at once
+        self.pool = None
+        if workers > 1:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+
+    def map(self, chunks: Iterable[list[Document]]) -> Iterator[ChunkResult]:
+        if self.pool is None:
+            for chunk in chunks:
+                yield process_chunk(chunk, self.rules_dir, self.model)
+            return
+        from functools import partial
+
+        task = partial(process_chunk, rules_dir=self.rules_dir, model=self.model)
+        yield from self.pool.imap_unordered(task, chunks)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+
+# --- run state: parts and the record of finished documents ------------------------------------------------
+
+
+class RunState:
+    """The parts of a run and ``done.jsonl``, the record of which documents each finished part holds."""
+
+    def __init__(self, out_dir: Path, fingerprint: str, resume: bool) -> None:
+        self.dir = out_dir / STATE_DIR
+        self.parts = self.dir / "parts"
+        self.done_file = self.dir / "done.jsonl"
+        self.fingerprint = fingerprint
+        self.done: dict[str, tuple[str, int]] = {}  # doc_id -> (sha256, part)
+        self.resumed = False
+        if resume and self._fingerprint_matches():
+            self._load_done()
+            self.resumed = True
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        self.parts.mkdir(parents=True, exist_ok=True)
+        write_json(self.dir / "state.json", {"fingerprint": fingerprint, "mirmine_version": __version__})
+        self.next_part = max((int(p.name.split("-")[1].split(".")[0]) for p in self.parts.glob("part-*.done")), default=-1) + 1
+
+    def _fingerprint_matches(self) -> bool:
+        try:
+            return json.loads((self.dir / "state.json").read_text(encoding="utf-8"))["fingerprint"] == self.fingerprint
+        except (OSError, ValueError, KeyError):
+            return False
+
+    def _load_done(self) -> None:
+        try:
+            lines = self.done_file.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue  # the line a kill cut short: its part is not recorded, so its documents are redone
+            if (self.parts / f"part-{record['part']:06d}.done").exists():
+                for doc_id, sha in record["docs"]:
+                    self.done[doc_id] = (sha, record["part"])
+
+    def is_done(self, document: Document) -> bool:
+        found = self.done.get(document.doc_id)
+        return found is not None and found[0] == document.sha256
+
+    def write_part(self, results: list[ChunkResult]) -> None:
+        """Write one part (three sorted TSV files), then record it: a kill before the record loses only this part."""
+        number = self.next_part
+        self.next_part += 1
+        stem = self.parts / f"part-{number:06d}"
+        _write_rows(Path(f"{stem}.mentions.tsv"), mention_rows(m for r in results for m in r.mentions))
+        _write_rows(Path(f"{stem}.relations.tsv"), relation_rows(x for r in results for x in r.relations))
+        Path(f"{stem}.done").touch()
+        docs = [[doc_id, sha] for r in results for doc_id, sha, _ in r.docs]
+        with self.done_file.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"part": number, "docs": docs}) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        for doc_id, sha in docs:
+            self.done[doc_id] = (sha, number)
+
+    def merged(self, kind: str, key: Callable[[list[str]], tuple], doc_at: int) -> Iterator[list[str]]:
+        """Rows of every part for ``kind`` in the final order, each document's rows from its latest part only."""
+        streams = []
+        for done in sorted(self.parts.glob("part-*.done")):
+            number = int(done.name.split("-")[1].split(".")[0])
+            streams.append(self._rows(Path(f"{self.parts}/part-{number:06d}.{kind}.tsv"), number, doc_at))
+        for row in heapq.merge(*streams, key=lambda r: key(r[1])):
+            yield row[1]
+
+    def _rows(self, path: Path, part: int, doc_at: int) -> Iterator[tuple[int, list[str]]]:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                fields = line.rstrip("\n").split("\t")
+                if self.done.get(fields[doc_at], ("", part))[1] == part:
+                    yield part, fields
+
+
+def _write_rows(path: Path, rows: list[tuple]) -> None:
+    with atomic_open(path) as handle:
+        for row in rows:
+            handle.write("\t".join(cell(value) for value in row) + "\n")
+
+
+# --- the run ----------------------------------------------------------------------------------------------
+
+
 def run_corpus(
     inputs: Iterable[str | Path],
     out_dir: Path,
     *,
     rules_dir: Path | None = None,
     model: str | None = None,
+    workers: int = 1,
+    resume: bool = False,
     on_error: Callable[[InputError], None] | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
 ) -> RunSummary:
     """Read every input, extract from each document, write the tables; a bad input is recorded, not fatal.
 
@@ -51,58 +244,87 @@ def run_corpus(
     """
     started = time.perf_counter()
     inputs = [Path(path) for path in inputs]
-    summary = RunSummary(out_dir=out_dir)
-    nlp = build_pipeline(rules_dir, model)
-    built = time.perf_counter()
-
-    mentions: list[Mention] = []
-    relations: list[Relation] = []
-    documents_by_source: Counter = Counter()
-    seen_ids: dict[str, str] = {}
+    workers = max(1, workers)
+    summary = RunSummary(out_dir=out_dir, workers=workers)
+    checksums = rules_checksums(rules_dir)
+    fingerprint = hashlib.sha256(json.dumps([__version__, checksums, model or ""]).encode()).hexdigest()
+    total = count_documents(inputs) if on_progress else None
 
     def record_error(error: InputError) -> None:
         summary.errors.append(error)
         if on_error is not None:
             on_error(error)
 
-    for item in read_inputs(inputs):
-        if isinstance(item, InputError):
-            record_error(item)
-            continue
-        if item.doc_id in seen_ids:
-            record_error(_duplicate(item, seen_ids[item.doc_id]))
-            continue
-        seen_ids[item.doc_id] = item.source
-        try:
-            extraction = extract(item, nlp)
-        except Exception as err:  # one document that breaks a stage must not cost the batch
-            record_error(InputError(item.source, item.doc_id, "extract", f"{type(err).__name__}: {err}"))
-            continue
-        summary.documents += 1
-        documents_by_source[item.source] += 1
-        mentions.extend(extraction.mentions)
-        relations.extend(extraction.relations)
-        summary.mentions_by_type.update(m.type for m in extraction.mentions)
-        summary.relations_by_type.update(r.relation for r in extraction.relations)
+    state = RunState(out_dir, fingerprint, resume)
+    pool = _LocalPool(workers, rules_dir, model)
+    built = time.perf_counter()
+    sources: Counter = Counter()
+    seen: dict[str, str] = {}
+    pending: list[ChunkResult] = []
+    pending_docs = 0
+    progressed = 0
+
+    def chunks() -> Iterator[list[Document]]:
+        nonlocal progressed
+        chunk: list[Document] = []
+        for item in read_inputs(inputs):
+            if isinstance(item, InputError):
+                record_error(item)
+                continue
+            if item.doc_id in seen:
+                record_error(_duplicate(item, seen[item.doc_id]))
+                continue
+            seen[item.doc_id] = item.source
+            if state.is_done(item):
+                summary.skipped += 1
+                sources[item.source] += 1
+                progressed += 1
+                continue
+            chunk.append(item)
+            if len(chunk) >= CHUNK_DOCS:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    try:
+        for result in pool.map(chunks()):
+            for error in result.errors:
+                record_error(error)
+            pending.append(result)
+            pending_docs += len(result.docs)
+            summary.documents += len(result.docs)
+            progressed += len(result.docs) + len(result.errors)
+            for _, _, source in result.docs:
+                sources[source] += 1
+            if pending_docs >= PART_DOCS:
+                state.write_part(pending)
+                pending, pending_docs = [], 0
+            if on_progress is not None:
+                on_progress(progressed, total)
+        if pending:
+            state.write_part(pending)
+    finally:
+        pool.close()
     extracted = time.perf_counter()
+
+    summary.documents += summary.skipped
     if summary.documents == 0:
         # Nothing to show: keep whatever an earlier run wrote rather than replace it with empty tables.
         summary.seconds = extracted - started
         return summary
-
-    rows = write_tables(out_dir, mentions, relations, summary.errors)
+    rows = _write_tables(state, out_dir, summary)
     finished = time.perf_counter()
     summary.seconds = finished - started
     write_json(
         out_dir / RUN_FILE,
         {
             "mirmine_version": __version__,
-            "inputs": [
-                {"path": source, "sha256": _sha256(Path(source)), "documents": count}
-                for source, count in sorted(documents_by_source.items())
-            ],
-            "rules": rules_checksums(rules_dir),
+            "inputs": [{"path": source, "sha256": _sha256(Path(source)), "documents": n} for source, n in sorted(sources.items())],
+            "rules": checksums,
             "model": model or None,
+            "workers": workers,
+            "resumed": {"skipped_documents": summary.skipped} if state.resumed else None,
             "counts": {
                 "documents": summary.documents,
                 "errors": len(summary.errors),
@@ -119,6 +341,64 @@ def run_corpus(
         },
     )
     return summary
+
+
+def _write_tables(state: RunState, out_dir: Path, summary: RunSummary) -> dict[str, int]:
+    """The final tables: a merge of the parts, in the order the writers of output.py define."""
+    counts = {}
+    mention_key = _key(MENTION_COLUMNS, ("doc_id", "start", "end", "type", "norm", "rule"), ints=("start", "end"))
+    relation_key = _key(RELATION_COLUMNS, ("doc_id", "sentence_id", "mirna", "relation", "partner", "relation_id"), ints=("sentence_id",))
+    type_at, relation_at = MENTION_COLUMNS.index("type"), RELATION_COLUMNS.index("relation")
+    summary.mentions_by_type.clear()
+    summary.relations_by_type.clear()
+    with atomic_open(out_dir / MENTIONS_FILE) as handle:
+        counts[MENTIONS_FILE] = _stream(handle, MENTION_COLUMNS, state.merged("mentions", mention_key, MENTION_COLUMNS.index("doc_id")), summary.mentions_by_type, type_at)
+    relations: list[list[str]] = []
+    with atomic_open(out_dir / RELATIONS_FILE) as handle:
+        counts[RELATIONS_FILE] = _stream(
+            handle, RELATION_COLUMNS, state.merged("relations", relation_key, RELATION_COLUMNS.index("doc_id")),
+            summary.relations_by_type, relation_at, keep=relations,
+        )
+    counts[TABLE_FILE] = write_tsv(out_dir / TABLE_FILE, TABLE_COLUMNS, table_rows(aggregate_table(_RowView.of(relations))))
+    counts[ERRORS_FILE] = write_tsv(out_dir / ERRORS_FILE, ERROR_COLUMNS, error_rows(summary.errors))
+    return counts
+
+
+def _stream(handle: IO[str], columns, rows: Iterator[list[str]], counter: Counter, count_at: int, keep: list | None = None) -> int:
+    handle.write("\t".join(columns) + "\n")
+    n = 0
+    for row in rows:
+        handle.write("\t".join(row) + "\n")
+        counter[row[count_at]] += 1
+        if keep is not None:
+            keep.append(row)
+        n += 1
+    return n
+
+
+def _key(columns: tuple[str, ...], names: tuple[str, ...], ints: tuple[str, ...]) -> Callable[[list[str]], tuple]:
+    positions = [(columns.index(name), name in ints) for name in names]
+    return lambda fields: tuple(int(fields[i]) if is_int else fields[i] for i, is_int in positions)
+
+
+class _RowView:
+    """A relations.tsv row read back with the attributes ``aggregate_table`` uses."""
+
+    __slots__ = ("doc_id", "sentence_id", "mirna", "relation", "partner", "partner_type", "partner_id", "cell_lines", "negated", "sentence")
+
+    @classmethod
+    def of(cls, rows: list[list[str]]) -> list[_RowView]:
+        index = {name: i for i, name in enumerate(RELATION_COLUMNS)}
+        views = []
+        for fields in rows:
+            view = cls()
+            for name in cls.__slots__:
+                setattr(view, name, fields[index[name]])
+            view.sentence_id = int(view.sentence_id)
+            view.cell_lines = tuple(filter(None, view.cell_lines.split(";")))
+            view.negated = view.negated == "true"
+            views.append(view)
+        return views
 
 
 def _duplicate(document: Document, first_source: str) -> InputError:

@@ -68,6 +68,32 @@ def read_inputs(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
             yield from _read_file(item)
 
 
+def count_documents(paths: Iterable[str | Path]) -> int:
+    """A quick estimate of how many documents the inputs hold, for a progress bar (not a parse)."""
+    total = 0
+    for item in _expand(paths):
+        if isinstance(item, InputError):
+            continue
+        try:
+            with item.open("rb") as handle:
+                head = handle.read(4096)
+                if head.startswith(b"%PDF-") or not head:
+                    total += 1
+                    continue
+                handle.seek(0)
+                counts = Counter()
+                for line in handle:
+                    if line.startswith(b"PMID-"):
+                        counts["medline"] += 1
+                    elif line.lstrip().startswith(b"{"):
+                        counts["jsonl"] += 1
+                    counts["xml"] += line.count(b"<PubmedArticle>")
+        except OSError:
+            continue
+        total += max(1, counts["medline"], counts["jsonl"], counts["xml"])
+    return total
+
+
 def _expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     for raw in paths:
         path = Path(raw)

@@ -91,7 +91,7 @@ def mention_rows(mentions: Iterable[Mention]) -> list[tuple]:
 
 def relation_rows(relations: Iterable[Relation]) -> list[tuple]:
     ordered = sorted(
-        relations, key=lambda r: (r.doc_id, r.sent_start, r.mirna, r.relation, r.partner, r.relation_id)
+        relations, key=lambda r: (r.doc_id, r.sentence_id, r.mirna, r.relation, r.partner, r.relation_id)
     )
     return [tuple(getattr(r, column) for column in RELATION_COLUMNS) for r in ordered]
 
@@ -118,7 +118,10 @@ class TableRow:
 
 
 def aggregate_table(relations: Iterable[Relation]) -> list[TableRow]:
-    """Roll non-negated relations up to one row per (mirna, relation, partner), sorted."""
+    """Roll non-negated relations up to one row per (mirna, relation, partner), sorted.
+
+    Works on Relation records or on relations.tsv rows read back (anything with the same attribute names).
+    """
     kept = [r for r in relations if not r.negated]
     targets_by_doc: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in kept:
@@ -129,7 +132,7 @@ def aggregate_table(relations: Iterable[Relation]) -> list[TableRow]:
         groups[(r.mirna, r.relation, r.partner)].append(r)
     rows = []
     for (mirna, relation, partner), members in sorted(groups.items()):
-        members.sort(key=lambda r: (r.doc_id, r.sent_start))
+        members.sort(key=lambda r: (r.doc_id, r.sentence_id))
         doc_ids = sorted({r.doc_id for r in members})
         rows.append(
             TableRow(
@@ -140,7 +143,7 @@ def aggregate_table(relations: Iterable[Relation]) -> list[TableRow]:
                 partner_id=members[0].partner_id,
                 targets=tuple(sorted(set().union(*(targets_by_doc[(mirna, d)] for d in doc_ids)))),
                 cell_lines=tuple(sorted({line for r in members for line in r.cell_lines})),
-                n_sentences=len({(r.doc_id, r.sent_start, r.sent_end) for r in members}),
+                n_sentences=len({(r.doc_id, r.sentence_id) for r in members}),
                 n_docs=len(doc_ids),
                 doc_ids=tuple(doc_ids),
                 example=members[0].sentence,

@@ -1,0 +1,111 @@
+"""The run engine: the same tables for any number of workers, and resume after a kill (kill -9 included)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.engine import run_corpus
+
+TABLES = ("mentions.tsv", "relations.tsv", "table.tsv", "errors.tsv")
+SENTENCES = (
+    "miR-{n} confers gemcitabine resistance in PANC-1 cells by targeting PTEN.",
+    "Overexpression of miR-{n} reversed oxaliplatin resistance in HCT116 cells.",
+    "miR-{n} directly targets ZEB1 and suppresses BCL2 expression.",
+    "Knockdown of miR-{n} increased KRAS protein levels in SW480 cells.",
+    "miR-{n} was upregulated in tamoxifen-resistant MCF-7 cells.",
+)
+
+
+def write_corpus(path: Path, n_docs: int, seed: int = 0) -> Path:
+    """A JSON Lines corpus of small abstracts of our own, varied by miRNA number and sentence choice."""
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(n_docs):
+            picked = [SENTENCES[(i + k + seed) % len(SENTENCES)].format(n=10 + (i * 7 + k) % 400) for k in range(3)]
+            handle.write(json.dumps({"pmid": str(100000 + i), "title": f"Study {i} of miRNAs", "abstract": " ".join(picked)}) + "\n")
+    return path
+
+
+def tables(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in TABLES}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus") / "abstracts.jsonl", 240)
+
+
+@pytest.fixture(scope="module")
+def clean_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("clean")
+    summary = run_corpus([corpus], out, workers=1)
+    assert summary.documents == 240
+    return out
+
+
+def test_the_tables_are_the_same_for_any_number_of_workers(corpus: Path, clean_run: Path, tmp_path: Path) -> None:
+    run_corpus([corpus], tmp_path, workers=2)
+    assert tables(tmp_path) == tables(clean_run)
+
+
+def test_progress_reports_documents_and_the_total(corpus: Path, tmp_path: Path) -> None:
+    seen: list[tuple[int, int | None]] = []
+    run_corpus([corpus], tmp_path, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (240, 240)
+
+
+def run_cli(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_a_run_killed_mid_way_finishes_with_resume(corpus: Path, clean_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    env = {**os.environ, "MIRMINE_PART_DOCS": "40"}
+    process = run_cli([str(corpus), "--out", str(out), "--workers", "1", "-q"], env)
+    done = out / ".mirmine" / "done.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not done.exists() or len(done.read_text().splitlines()) < 2):
+        if process.poll() is not None:
+            pytest.fail(f"the run ended before it could be killed: {process.stderr.read().decode()}")
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stderr.close()
+    assert not (out / "run.json").exists()  # killed before the end: no finished run
+
+    resumed = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out), "--workers", "1", "--resume", "-q"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    assert tables(out) == tables(clean_run)
+    assert json.loads((out / "run.json").read_text())["resumed"]["skipped_documents"] >= 80
+
+
+def test_resume_redoes_a_document_whose_text_changed(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_corpus([corpus], out)
+    changed = tmp_path / "changed.jsonl"
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    record = json.loads(lines[5])
+    record["abstract"] = "miR-999 sensitizes MCF-7 cells to paclitaxel."
+    changed.write_text("\n".join([*lines[:5], json.dumps(record), *lines[6:]]) + "\n", encoding="utf-8")
+    summary = run_corpus([changed], out, resume=True)
+    fresh = tmp_path / "fresh"
+    run_corpus([changed], fresh)
+    assert (summary.skipped, tables(out)) == (239, tables(fresh))
+
+
+def test_resume_starts_over_when_the_rules_changed(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_corpus([corpus], out)
+    state = out / ".mirmine" / "state.json"
+    state.write_text(json.dumps({"fingerprint": "from other rules"}), encoding="utf-8")
+    assert run_corpus([corpus], out, resume=True).skipped == 0
