@@ -63,6 +63,11 @@ def run(
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for the tables and run.json."),
     workers: int = typer.Option(0, "--workers", "-w", help="Worker processes; 0 means one per core."),
     resume: bool = typer.Option(False, "--resume", help="Skip documents a killed or earlier run into --out already finished."),
+    engine: str = typer.Option("local", "--engine", help="local (forked workers) or dask (a Dask cluster)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="With --engine dask: the address of a running scheduler (tcp://HOST:PORT); default a LocalCluster."
+    ),
+    output_format: str = typer.Option("tsv", "--format", help="tsv, or parquet for Parquet shards beside the TSV tables."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input could not be processed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (no progress bar)."),
     model: Optional[str] = typer.Option(
@@ -85,12 +90,17 @@ def run(
         where = f"{error.source} ({error.doc_id})" if named else error.source
         typer.echo(f"Error: {where}: {error.error}", err=True)
 
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("use --engine local or --engine dask", param_hint="--engine")
+    if output_format not in ("tsv", "parquet"):
+        raise typer.BadParameter("use --format tsv or --format parquet", param_hint="--format")
     show_progress = not quiet and sys.stderr.isatty()
     with _progress(show_progress) as on_progress:
         try:
             summary = run_corpus(
                 inputs or [DEFAULT_CORPUS], out, model=model, workers=workers or os.cpu_count() or 1,
-                resume=resume, on_error=report, on_progress=on_progress,
+                resume=resume, engine=engine, scheduler=scheduler, formats=("tsv", output_format),
+                on_error=report, on_progress=on_progress,
             )  # fmt: skip
         except (RuleError, ModelError) as err:
             raise fail(str(err)) from err

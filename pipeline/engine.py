@@ -139,6 +139,44 @@ class _LocalPool:
             self.pool.join()
 
 
+class _DaskPool:
+    """The same work on Dask: a cluster at ``scheduler`` or a LocalCluster of ``workers`` processes.
+
+    Chunks go out as futures (a bounded number in flight, so a huge input never sits in memory); each worker builds
+    the pipeline once, on its first chunk (``_pipeline`` is cached per process), and returns plain records.
+    """
+
+    def __init__(self, workers: int, rules_dir: Path | None, model: str | None, scheduler: str | None) -> None:
+        from distributed import Client, LocalCluster
+
+        self.rules_dir, self.model = rules_dir, model
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler)
+        else:
+            self.cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+            )
+            self.client = Client(self.cluster)
+        self.in_flight = 4 * max(1, len(self.client.scheduler_info().get("workers", {})) or workers)
+
+    def map(self, chunks: Iterable[list[Document]]) -> Iterator[ChunkResult]:
+        from distributed import as_completed
+
+        pending = as_completed()
+        for chunk in chunks:
+            pending.add(self.client.submit(process_chunk, chunk, self.rules_dir, self.model, pure=False))
+            if pending.count() >= self.in_flight:
+                yield next(pending).result()
+        for future in pending:
+            yield future.result()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
 # --- run state: parts and the record of finished documents ------------------------------------------------
 
 
@@ -235,6 +273,9 @@ def run_corpus(
     model: str | None = None,
     workers: int = 1,
     resume: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    formats: tuple[str, ...] = ("tsv",),
     on_error: Callable[[InputError], None] | None = None,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> RunSummary:
@@ -255,8 +296,10 @@ def run_corpus(
         if on_error is not None:
             on_error(error)
 
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
     state = RunState(out_dir, fingerprint, resume)
-    pool = _LocalPool(workers, rules_dir, model)
+    pool = _DaskPool(workers, rules_dir, model, scheduler) if engine == "dask" else _LocalPool(workers, rules_dir, model)
     built = time.perf_counter()
     sources: Counter = Counter()
     seen: dict[str, str] = {}
@@ -313,7 +356,7 @@ def run_corpus(
         # Nothing to show: keep whatever an earlier run wrote rather than replace it with empty tables.
         summary.seconds = extracted - started
         return summary
-    rows = _write_tables(state, out_dir, summary)
+    rows = _write_tables(state, out_dir, summary, parquet="parquet" in formats)
     finished = time.perf_counter()
     summary.seconds = finished - started
     write_json(
@@ -324,6 +367,7 @@ def run_corpus(
             "rules": checksums,
             "model": model or None,
             "workers": workers,
+            "engine": engine,
             "resumed": {"skipped_documents": summary.skipped} if state.resumed else None,
             "counts": {
                 "documents": summary.documents,
@@ -343,28 +387,92 @@ def run_corpus(
     return summary
 
 
-def _write_tables(state: RunState, out_dir: Path, summary: RunSummary) -> dict[str, int]:
-    """The final tables: a merge of the parts, in the order the writers of output.py define."""
+def _write_tables(state: RunState, out_dir: Path, summary: RunSummary, parquet: bool = False) -> dict[str, int]:
+    """The final tables: a merge of the parts, in the order the writers of output.py define.
+
+    With ``parquet``, mentions and relations are also written as Parquet shards (``mentions.parquet/part-*.parquet``)
+    beside the TSV tables, from the same merged stream.
+    """
     counts = {}
     mention_key = _key(MENTION_COLUMNS, ("doc_id", "start", "end", "type", "norm", "rule"), ints=("start", "end"))
     relation_key = _key(RELATION_COLUMNS, ("doc_id", "sentence_id", "mirna", "relation", "partner", "relation_id"), ints=("sentence_id",))
     type_at, relation_at = MENTION_COLUMNS.index("type"), RELATION_COLUMNS.index("relation")
     summary.mentions_by_type.clear()
     summary.relations_by_type.clear()
+    mention_shards = _ParquetShards(out_dir / "mentions.parquet", MENTION_COLUMNS) if parquet else None
     with atomic_open(out_dir / MENTIONS_FILE) as handle:
-        counts[MENTIONS_FILE] = _stream(handle, MENTION_COLUMNS, state.merged("mentions", mention_key, MENTION_COLUMNS.index("doc_id")), summary.mentions_by_type, type_at)
+        counts[MENTIONS_FILE] = _stream(
+            handle, MENTION_COLUMNS, state.merged("mentions", mention_key, MENTION_COLUMNS.index("doc_id")),
+            summary.mentions_by_type, type_at, shards=mention_shards,
+        )  # fmt: skip
     relations: list[list[str]] = []
+    relation_shards = _ParquetShards(out_dir / "relations.parquet", RELATION_COLUMNS) if parquet else None
     with atomic_open(out_dir / RELATIONS_FILE) as handle:
         counts[RELATIONS_FILE] = _stream(
             handle, RELATION_COLUMNS, state.merged("relations", relation_key, RELATION_COLUMNS.index("doc_id")),
-            summary.relations_by_type, relation_at, keep=relations,
-        )
+            summary.relations_by_type, relation_at, keep=relations, shards=relation_shards,
+        )  # fmt: skip
+    for shards in (mention_shards, relation_shards):
+        if shards is not None:
+            shards.close()
     counts[TABLE_FILE] = write_tsv(out_dir / TABLE_FILE, TABLE_COLUMNS, table_rows(aggregate_table(_RowView.of(relations))))
     counts[ERRORS_FILE] = write_tsv(out_dir / ERRORS_FILE, ERROR_COLUMNS, error_rows(summary.errors))
     return counts
 
 
-def _stream(handle: IO[str], columns, rows: Iterator[list[str]], counter: Counter, count_at: int, keep: list | None = None) -> int:
+class _ParquetShards:
+    """Rows written as Parquet files of at most SHARD_ROWS rows, typed (ints, floats, booleans), into a fresh folder."""
+
+    SHARD_ROWS = 500_000
+    INTS = frozenset({"sentence_id", "start", "end"})
+    FLOATS = frozenset({"confidence"})
+    BOOLS = frozenset({"negated", "hedged"})
+
+    def __init__(self, folder: Path, columns: tuple[str, ...]) -> None:
+        import pyarrow  # noqa: F401  (fail early with an ImportError the CLI reports)
+
+        self.folder, self.columns = folder, columns
+        self.tmp = folder.with_name(f".{folder.name}.tmp")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir(parents=True)
+        self.rows: list[list[str]] = []
+        self.n = 0
+
+    def add(self, row: list[str]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.SHARD_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        data = {}
+        for i, name in enumerate(self.columns):
+            values = [row[i] for row in self.rows]
+            if name in self.INTS:
+                data[name] = pa.array([int(v) for v in values], pa.int64())
+            elif name in self.FLOATS:
+                data[name] = pa.array([float(v) for v in values], pa.float64())
+            elif name in self.BOOLS:
+                data[name] = pa.array([v == "true" for v in values], pa.bool_())
+            else:
+                data[name] = pa.array(values, pa.string())
+        pq.write_table(pa.table(data), self.tmp / f"part-{self.n:05d}.parquet")
+        self.n += 1
+        self.rows = []
+
+    def close(self) -> None:
+        if self.rows or self.n == 0:
+            self._flush()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        os.replace(self.tmp, self.folder)
+
+
+def _stream(
+    handle: IO[str], columns, rows: Iterator[list[str]], counter: Counter, count_at: int,
+    keep: list | None = None, shards: _ParquetShards | None = None,
+) -> int:  # fmt: skip
     handle.write("\t".join(columns) + "\n")
     n = 0
     for row in rows:
@@ -372,6 +480,8 @@ def _stream(handle: IO[str], columns, rows: Iterator[list[str]], counter: Counte
         counter[row[count_at]] += 1
         if keep is not None:
             keep.append(row)
+        if shards is not None:
+            shards.add(row)
         n += 1
     return n
 

@@ -109,3 +109,17 @@ def test_resume_starts_over_when_the_rules_changed(corpus: Path, tmp_path: Path)
     state = out / ".mirmine" / "state.json"
     state.write_text(json.dumps({"fingerprint": "from other rules"}), encoding="utf-8")
     assert run_corpus([corpus], out, resume=True).skipped == 0
+
+
+def test_the_dask_engine_on_a_two_worker_local_cluster_gives_the_same_tables(corpus: Path, clean_run: Path, tmp_path: Path) -> None:
+    run_corpus([corpus], tmp_path, engine="dask", workers=2)
+    assert tables(tmp_path) == tables(clean_run)
+
+
+def test_parquet_shards_hold_the_same_typed_rows(corpus: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    run_corpus([corpus], tmp_path, formats=("tsv", "parquet"))
+    relations = pq.read_table(tmp_path / "relations.parquet")
+    tsv_rows = (tmp_path / "relations.tsv").read_text(encoding="utf-8").count("\n") - 1
+    assert (relations.num_rows, str(relations.schema.field("confidence").type)) == (tsv_rows, "double")
