@@ -1,8 +1,9 @@
 """spaCy components that find mentions, and ``mentions_from_doc``: spans -> ``schema.Mention`` records.
 
 Every finder writes to ``doc.spans[SPANS_KEY]`` (overlaps allowed) with ``label_`` = mention type,
-``kb_id_`` = normalized name and ``id_`` = the id of the rule that fired. Overlaps are resolved once,
-in ``mentions_from_doc``.
+``kb_id_`` = normalized name and ``id_`` = the id of the rule that fired, through ``add_span``, which also keeps the
+hit's exact character offsets (a span is token-aligned). Overlaps are resolved once, on those offsets, in
+``mentions_from_doc``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.normalize import (
     KIND_PRIORITY,
@@ -32,6 +33,8 @@ from pipeline.schema import Document, Mention
 SPANS_KEY = "mirmine"
 CONCEPTS_KEY = "mirmine_concepts"
 KEYED_KEY = "mirmine_keyed"
+# The exact character offsets of each hit, by span (see `add_span`): a span is token-aligned, a mention is not.
+EXACT_KEY = "mirmine_exact"
 
 # The lexicon files of each finder, with the mention type of their rows.
 LEXICON_FILES = {
@@ -63,14 +66,37 @@ class MirnaFinder:
         spans = list(doc.spans.get(SPANS_KEY, []))
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for match in self.grammar.find(doc.text):
-            span = doc.char_span(
-                match.start, match.end, label="mirna", kb_id=match.norm, span_id=match.rule, alignment_mode="expand"
-            )
-            if span is not None:
-                spans.append(span)
+            if add_span(doc, spans, match.start, match.end, "mirna", match.norm, match.rule):
                 concepts[_concept_key("mirna", match.norm)] = mirna_concept_id(match.norm, self.rules_dir)
         doc.spans[SPANS_KEY] = spans
         return doc
+
+
+def add_span(doc: Doc, spans: list, start: int, end: int, label: str, norm: str, rule: str) -> bool:
+    """Append the token-aligned span of a hit to ``spans`` and record the hit's exact offsets; False if none.
+
+    The tokenizer keeps `PTEN-PI3K`, `PaCa-2,BxPC-3` and `HCT-116(vector` whole, so the span widens to the token;
+    the mention keeps the characters that matched (``mentions_from_doc`` reads them back through `exact_offsets`).
+    """
+    span = doc.char_span(start, end, label=label, kb_id=norm, span_id=rule, alignment_mode="expand")
+    if span is None:
+        return False
+    spans.append(span)
+    # String keys and list values: user_data must survive msgpack (nlp.pipe with n_process > 1).
+    exact = doc.user_data.setdefault(EXACT_KEY, {}).setdefault(_exact_key(span.start, span.end, label, norm, rule), [])
+    if [start, end] not in exact:
+        exact.append([start, end])
+    return True
+
+
+def exact_offsets(doc: Doc, span: Span) -> list[tuple[int, int]]:
+    """The exact (start, end) character offsets of the hits behind a span; its own offsets if none were recorded."""
+    recorded = doc.user_data.get(EXACT_KEY, {}).get(_exact_key(span.start, span.end, span.label_, span.kb_id_, span.id_))
+    return [tuple(pair) for pair in recorded] if recorded else [(span.start_char, span.end_char)]
+
+
+def _exact_key(token_start: int, token_end: int, label: str, norm: str, rule: str) -> str:
+    return f"{token_start}\t{token_end}\t{label}\t{norm}\t{rule}"
 
 
 @Language.factory("mirmine_genes", default_config={"rules_dir": None})
@@ -96,16 +122,41 @@ def load_lexicon(finder: str, rules_dir: Path | None = None) -> Lexicon:
 
 @cache
 def load_context(rules_dir: Path | None = None) -> tuple[dict, dict]:
-    """Context rules by (type, term) and the stop list as {(type, lower-cased term or norm): reason}."""
+    """Context rules by (type, term) and the stop list as {(type, match key of the term or norm): reason}."""
     rules = load_jsonl_rules("context.jsonl", ("type", "term", "norm", "cues"), rules_dir)
     for rule in rules:
-        rule["cue_keys"] = tuple(f" {key_text(cue).key.strip()} " for cue in rule["cues"])
+        own = set(key_text(rule["term"]).key.split())
+        # A cue made only of the term itself (`ER+` for ER keys as " er ") would let every occurrence support itself.
+        rule["cue_keys"] = tuple(
+            key for key in (key_text(cue).key for cue in rule["cues"]) if not set(key.split()) <= own
+        )
     by_term = {(rule["type"], rule["term"]): rule for rule in rules}
     stop = {
-        (row["type"], row["term"].lower()): row["reason"]
+        (row["type"], stop_key(row["term"])): row["reason"]
         for row in load_tsv_lexicon("stoplist.tsv", ("term", "type", "reason"), rules_dir)
     }
     return by_term, stop
+
+
+@cache
+def stop_key(text: str) -> str:
+    """How the stop list compares terms and norms: their match key (`Growth_factor` is `growth factor`)."""
+    return key_text(text).key.strip()
+
+
+@cache
+def load_enumerations(rules_dir: Path | None = None) -> tuple[tuple[str, re.Pattern], ...]:
+    """(rule id, compiled pattern) of the gene enumeration grammar (`CDK4/6` -> CDK4, CDK6)."""
+    compiled = []
+    for rule in load_jsonl_rules("gene_enumerations.jsonl", ("pattern",), rules_dir):
+        try:
+            pattern = re.compile(rule["pattern"])
+        except re.error as err:
+            raise RuleError(f"{rule['_where']}: rule {rule['id']!r} is not a valid regex ({err})") from err
+        if "item" not in pattern.groupindex:
+            raise RuleError(f"{rule['_where']}: pattern needs a group named item")
+        compiled.append((rule["id"], pattern))
+    return tuple(compiled)
 
 
 @cache
@@ -174,6 +225,7 @@ class LexiconFinder:
         self.note_rules = load_note_rules(rules_dir)
         self.definition_words = load_definition_words(rules_dir)
         self.sublines = load_sublines(rules_dir) if finder == "cell_line" else ()
+        self.enumerations = load_enumerations(rules_dir) if finder == "gene" else ()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # rebuilt from the tokens on every access: read it once
@@ -181,22 +233,36 @@ class LexiconFinder:
         definitions = self._definitions(doc)
         found: list[tuple[int, int, Entry, str]] = []
         urls = [m.span() for m in _URL.finditer(text)]
+        in_protein_names: list[tuple[int, int]] = []
         for match in self.lexicon.find(text_key):
             written = text[match.start : match.end]
             if written in definitions and not self._name_like(definitions[written][0]):
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
-            if _looks_like_author(text, match.start, match.end) or _inside(urls, match.start):
+            if _looks_like_author(text, match.start, match.end) or _inside(urls, match.start) or _crosses_a_boundary(written):
+                continue
+            if "drug" in self.types and _PROTEIN_MODIFIER.match(text, match.end):
+                in_protein_names.append((match.start, match.end))
                 continue
             entries = tuple(e for e in match.entries if self._notes_allow(e, text, match.start, match.end))
-            mid_sentence = written.istitle() and not _starts_sentence(doc, match.start)
+            mid_sentence = (
+                written.istitle()
+                and not _starts_sentence(doc, text, match.start)
+                and not _title_case_line(text, match.start)
+            )
             chosen = self._choose(entries, written, _all_caps_line(text, match.start), mid_sentence, text_key)
             if chosen is not None:
                 found.append((match.start, match.end, chosen[0], chosen[1]))
+        if in_protein_names:
+            # `adenosine` in `adenosine monophosphate-activated protein kinase` goes with the longer name.
+            found = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e in in_protein_names)]
         for (short_start, short_end), (entry, rule) in self._defined_occurrences(doc, definitions).items():
             found.append((short_start, short_end, entry, rule))
         if self.sublines:
             found.extend(self._sublines(text, found))
-        self._write(doc, _longest_per_type(found))
+        kept = _longest_per_type(found)
+        if self.enumerations:
+            kept = _longest_per_type(kept + self._enumerated(text, kept, text_key))
+        self._write(doc, kept)
         return doc
 
     def _name_like(self, long_form: str) -> bool:
@@ -204,7 +270,7 @@ class LexiconFinder:
         return any(regex.search(long_form) for type_, regex in self.definition_words if type_ in self.types)
 
     def _stopped(self, entry: Entry) -> bool:
-        return (entry.type, entry.term.lower()) in self.stop or (entry.type, entry.norm.lower()) in self.stop
+        return (entry.type, stop_key(entry.term)) in self.stop or (entry.type, stop_key(entry.norm)) in self.stop
 
     def _notes_allow(self, entry: Entry, text: str, start: int, end: int) -> bool:
         """Whether the row's note flags let this occurrence count (see rules/note_rules.jsonl)."""
@@ -233,14 +299,15 @@ class LexiconFinder:
         ]  # fmt: skip
         if not fitting:
             return None
+        if all_caps_line and len(cased) <= 6 and cased.isalpha():
+            # `IMPACT OF MIR-21 ...`: in a line of capitals, case says nothing, whatever the document's cues say.
+            return None
         rule = self.context.get((fitting[0].type, written))
         if rule is not None:
             if not any(cue in text_key.key for cue in rule["cue_keys"]):
                 return None
             supported = [e for e in fitting if e.norm == rule["norm"]] or [_with_norm(fitting[0], rule["norm"])]
             return supported[0], rule["id"]
-        if all_caps_line and len(cased) <= 6 and cased.isalpha():
-            return None  # `IMPACT OF MIR-21 ...`: in a line of capitals, case says nothing
         if fitting[0].type == "gene" and len(cased) <= 2 and cased.isalpha() and fitting[0].kind != "extra":
             return None  # two capitals (`AC`, `TS`, `RB`) are too many things to be a gene without a context rule
         best_rank = min(_KIND_RANK.get(e.kind, len(_KIND_RANK)) for e in fitting)
@@ -289,15 +356,41 @@ class LexiconFinder:
                 derived.append((span[0], span[1], _with_norm(entry, norm, concept_id=""), rule_id))
         return derived
 
+    def _enumerated(
+        self, text: str, found: list[tuple[int, int, Entry, str]], text_key: KeyedText
+    ) -> list[tuple[int, int, Entry, str]]:
+        """Genes a slash enumeration names after a symbol ending in a number: `CDK4/6` -> CDK6, `MMP-2/-9` -> MMP9."""
+        items = []
+        for start, end, entry, _ in found:
+            written = text[start:end]
+            number = _FINAL_NUMBER.search(written)
+            if entry.type != "gene" or number is None:
+                continue
+            stem = written[: number.start()]
+            all_caps_line = _all_caps_line(text, start)
+            for rule_id, pattern in self.enumerations:
+                position = end
+                while (match := pattern.match(text, position)) is not None:
+                    form = stem + match.group("item")
+                    # An alias is too weak a reading for a built form (`PCSK1/3` is one enzyme, not PCSK1 and FURIN).
+                    entries = tuple(e for e in self.lexicon.lookup(form) if e.type == "gene" and e.kind not in WEAK_KINDS)
+                    chosen = self._choose(entries, form, all_caps_line, False, text_key) if entries else None
+                    if chosen is None:
+                        break  # `CDK4/99`: no such gene, and nothing after it continues the list
+                    items.append((match.start("item"), match.end("item"), chosen[0], rule_id))
+                    position = match.end()
+        return items
+
     def _write(self, doc: Doc, found: list[tuple[int, int, Entry, str]]) -> None:
         spans = list(doc.spans.get(SPANS_KEY, []))
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for start, end, entry, rule in found:
-            span = doc.char_span(start, end, label=entry.type, kb_id=entry.norm, span_id=rule, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
+            if add_span(doc, spans, start, end, entry.type, entry.norm, rule):
                 concepts.setdefault(_concept_key(entry.type, entry.norm), entry.concept_id)
         doc.spans[SPANS_KEY] = spans
+
+
+_FINAL_NUMBER = re.compile(r"[0-9]+$")
 
 
 def _with_norm(entry: Entry, norm: str, concept_id: str | None = None) -> Entry:
@@ -326,20 +419,60 @@ def _looks_like_author(text: str, start: int, end: int) -> bool:
 
 
 def _case_variant_of_symbol(entry: Entry, cased: str, title_mid_sentence: bool) -> bool:
-    """`Drosha` mid-sentence or `EpCAM` for a symbol of four letters or more: a protein written in its own case.
+    """`Drosha` mid-sentence or `EpCAM` for an approved symbol of four letters or more: a protein in its own case.
 
-    Title case at a sentence start (`Impact of ...`) and all lower case (`impact`) stay words.
+    Title case at a sentence start (`Impact of ...`) and all lower case (`impact`) stay words. An alias in capitals
+    written in mixed case is another word (`ChIP` the assay, not CHIP for STUB1; `NETs`, not NETS for SPINK5); an
+    alias that has its own lower case may vary it (`Bcl-XL` for `bcl-xL`, `beta-Catenin` for `beta-catenin`).
     """
-    if entry.kind not in ("symbol", "alias", "previous") or len(entry.cased) < 4 or cased.lower() != entry.cased.lower():
+    if len(entry.cased) < 4 or cased.lower() != entry.cased.lower():
         return False
-    if title_mid_sentence and cased == cased.capitalize():
-        return entry.kind == "symbol"
+    if entry.kind == "symbol":
+        if title_mid_sentence and cased == cased.capitalize():
+            return True
+    elif entry.kind not in ("alias", "previous", "text") or entry.cased.isupper():
+        return False
     return any(char.isupper() for char in cased[1:]) and any(char.islower() for char in cased)
 
 
-def _starts_sentence(doc: Doc, offset: int) -> bool:
+def _starts_sentence(doc: Doc, text: str, offset: int) -> bool:
     span = doc.char_span(offset, offset + 1, alignment_mode="expand")
-    return span is None or span[0].is_sent_start or span[0].i == 0
+    if span is None or span[0].is_sent_start or span[0].i == 0:
+        return True
+    return _AFTER_HEADING.search(text, max(0, offset - 40), offset) is not None
+
+
+# `RESULTS: Mice were ...`: a structured abstract's label starts a sentence that the splitter runs on into.
+_AFTER_HEADING = re.compile(r"\b[A-Z]{3,}(?: [A-Z]{3,})*: *$")
+# A drug's name as the first part of a protein or enzyme name (`AMP-activated protein kinase`, `leucine-rich repeat`,
+# `S-adenosylmethionine-dependent methyltransferases`, `histone lysine-N-methyltransferase`, `thymidylate synthase`)
+# names no drug; `cisplatin-resistant cells` and `doxorubicin increases` keep theirs.
+_PROTEIN_MODIFIER = re.compile(
+    r"-(?:dependent|activated|binding|rich|gated)[ -](?:[\w-]+ ){0,2}?"
+    r"(?:proteins?|kinases?|\w+ases?|repeats?|domains?|receptors?|channels?|cassettes?|transporters?|fingers?|motifs?)\b"
+    r"|[ -](?:[A-Za-z]-)?(?!(?:in|de)creases?\b|(?:re)?leases?\b|(?:pur)?chases?\b|(?:dis)?eases?\b|phases?\b"
+    r"|cases?\b|bases?\b|ceases?\b|erases?\b)[a-z]+ases?\b",
+    re.IGNORECASE,
+)
+
+
+def _crosses_a_boundary(written: str) -> bool:
+    """A hit that runs over a sentence end (`HCs). A` keyed like the alias `hCS-A`) is no name.
+
+    Brackets alone say nothing: `mammalian target of rapamycin (mTOR) inhibitor` gives `mTOR) inhibitor`.
+    """
+    return _SENTENCE_END.search(written) is not None
+
+
+_SENTENCE_END = re.compile(r"[.;!?]\s+[A-Z]")
+
+
+def _title_case_line(text: str, offset: int) -> bool:
+    """Whether the line around ``offset`` is a Title Case title (`Metformin Slows Tumour Growth in Obese Mice`)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    words = re.findall(r"[A-Za-z][a-z]{3,}", text[line_start : line_end if line_end >= 0 else len(text)])
+    return len(words) >= 4 and sum(word[0].isupper() for word in words) / len(words) >= 0.7
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -412,9 +545,7 @@ class ModelEntities:
             if type_ is None:
                 continue
             for start, end, norm, concept_id, found_type in self._normalize(text, ent.start_char, ent.end_char, type_):
-                span = doc.char_span(start, end, label=found_type, kb_id=norm, span_id=f"model.{ent.label_}", alignment_mode="expand")
-                if span is not None:
-                    spans.append(span)
+                if add_span(doc, spans, start, end, found_type, norm, f"model.{ent.label_}"):
                     concepts.setdefault(_concept_key(found_type, norm), concept_id)
         doc.spans[SPANS_KEY] = spans
         return doc
@@ -427,7 +558,7 @@ class ModelEntities:
             ]
         entries = [
             e for e in load_lexicon(_FINDER_OF_TYPE[type_], self.rules_dir).lookup(text[start:end])
-            if (e.type, e.term.lower()) not in self.stop and (e.type, e.norm.lower()) not in self.stop
+            if (e.type, stop_key(e.term)) not in self.stop and (e.type, stop_key(e.norm)) not in self.stop
         ]  # fmt: skip
         if not entries:
             return []
@@ -438,6 +569,7 @@ class ModelEntities:
 def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
     """Convert the doc's mention spans into records, ordered by offset, with overlaps between types resolved.
 
+    Offsets are the exact ones each finder recorded (``exact_offsets``), not the token-aligned span's.
     A span that several finders claim goes to the first type of TYPE_PRIORITY. A mention inside a longer mention of
     another type is part of that name (`TR` in `SKBR3/TR`, `epidermal growth factor` in `epidermal growth factor
     receptor`), except a gene inside a drug class: `CDK4/6 inhibitor` names CDK4 and CDK6.
@@ -445,7 +577,8 @@ def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
     # One mention per (span, type, norm); when a rule and a --model candidate agree, the rule names it.
     by_mention: dict[tuple[int, int, str, str], str] = {}
     for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.id_.startswith("model."), s.id_)):
-        by_mention.setdefault((span.start_char, span.end_char, span.label_, span.kb_id_), span.id_)
+        for start, end in exact_offsets(doc, span):
+            by_mention.setdefault((start, end, span.label_, span.kb_id_), span.id_)
     spans = sorted(
         ((*key, rule) for key, rule in by_mention.items()),
         key=lambda s: (s[0], s[1], TYPE_PRIORITY.index(s[2]), s[3]),

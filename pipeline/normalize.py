@@ -170,7 +170,8 @@ def normalize_mirna(surface: str, rules_dir: Path | None = None) -> list[str]:
 # (" gsk 3beta "), so an automaton over keys only ever reports whole pieces (no boundary check per candidate).
 # Hyphens, slashes and other punctuation separate pieces like spaces do; Greek letters are spelled out and glued
 # to the piece before them (`GSK-3 β`, `GSK-3β`, `GSK3beta` all key as "gsk3beta"), as is a lone capital after a
-# lone Greek letter (`NF- κ B` -> "nf kappab"); a hyphen before a number glues (`IGF-1R` -> "igf1r"). Terms get
+# lone Greek letter (`NF- κ B` -> "nf kappab"); a hyphen before a number glues (`IGF-1R` -> "igf1r"), and one between
+# a number and a lone letter (`IGF1-R` -> "igf1r"). Terms get
 # variants for their junctions (`E-cadherin` -> "e cadherin", "ecadherin"), so the text needs none.
 
 _PIECE = re.compile(r"[^\W_]+")
@@ -224,6 +225,8 @@ def _pieces(text: str) -> list[tuple[int, int, str]]:
                 # `IGF-1R`, `Bcl-2`, `HER-2`, `14-3-3`: a hyphen before a number is spelling, not a separator
                 # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word).
                 or (gap in _HYPHENS and word[0].isdigit())
+                # `IGF1-R`, `CD40-L`: so is a hyphen between a number and a lone letter.
+                or (gap in _HYPHENS and prev_word[-1].isdigit() and end - start == 1 and word.isalpha())
             ):
                 pieces[-1] = (prev_start, end, prev_word + word)
                 last_greek = greek
@@ -377,42 +380,81 @@ def _takes_plural(entry: Entry) -> bool:
     )  # fmt: skip
 
 
-# Weak short terms: an alias or previous symbol of three letters or fewer (`CDF` for LIF, `TNM`) is a mention only
-# with a gene cue nearby (rules/note_rules.jsonl, note `weak-short`).
+# Weak short terms: an alias or previous symbol of three characters or fewer written without punctuation, all
+# letters (`CDF` for LIF, `TNM`) or with a digit (`T4` for CD4, `R2`, `M1`, `E1A`, `19A`: tumour stages, statistics,
+# alleles, viral genes), is a mention only with a gene cue nearby (rules/note_rules.jsonl, note `weak-short`).
+# Punctuation makes a form distinctive (`P-gp`), and a digit form that is also a FamPlex text or the symbol of the
+# same gene (`p53` for TP53, `p21` for CDKN1A) is the usual name of that gene.
 WEAK_SHORT = "weak-short"
+_STRONG_KINDS = frozenset({"symbol", "text"})
 
 
-def _note(row: dict, kind: str) -> str:
-    note = row.get("note") or ""
-    letters = compact(row["term"])
-    if kind in ("alias", "previous") and letters.isalpha() and len(letters) <= 3:
-        note = f"{note};{WEAK_SHORT}" if note else WEAK_SHORT
-    return note
+def _weak_short(term: str, norm: str, kind: str, strong: frozenset[tuple[str, str]]) -> bool:
+    letters = compact(term)
+    if kind not in ("alias", "previous") or len(letters) > 3 or not term.isalnum():
+        return False
+    if letters.isalpha():
+        return True
+    return any(char.isalpha() for char in letters) and (letters.lower(), norm) not in strong
+
+
+# A generated drug row without a DrugBank id (a MeSH-only chemical: `arsenic`, `5-methylcytosine`, `mucins`,
+# `dimethylhydrazine`, `tricarboxylic acid`) is more often an exposure, a reagent, a metabolite or a protein than a
+# drug: it counts only with a drug cue nearby (rules/note_rules.jsonl, note `no-drugbank-id`).
+NO_DRUGBANK_ID = "no-drugbank-id"
+
+
+def _note(row: dict, *flags: str) -> str:
+    return ";".join(filter(None, (row.get("note") or "", *flags)))
+
+
+def _word_and_number(term: str) -> bool:
+    """`at 10`: a common English word and a number apart, which text writes every day (`at >10-fold`).
+
+    Joined by a hyphen they are a name (`HER-2`, `CA-125`).
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = term.lower().split()
+    return len(words) == 2 and any(word.isdigit() for word in words) and any(
+        len(word) > 1 and word in STOP_WORDS for word in words
+    )
 
 
 def read_lexicon(name: str, type_: str, rules_dir: Path | None = None, rule_prefix: str | None = None) -> list[Entry]:
     """Entries of one TSV lexicon; ``kind`` defaults to the file's role when the column is absent."""
     rows = load_tsv_lexicon(name, LEXICON_COLUMNS, rules_dir)
     prefix = rule_prefix or type_
+    strong = frozenset(
+        (compact(row["term"]).lower(), row["norm"]) for row in rows if (row.get("kind") or "extra") in _STRONG_KINDS
+    )
     entries = []
     for row in rows:
         kind = row.get("kind") or "extra"
-        if not any(char.isalpha() for char in row["term"]):
-            continue  # `2.19`, `219`: a number is never a name, whatever a source lists
+        row_type = row.get("type") or type_
+        if not any(char.isalpha() for char in row["term"]) or (kind != "extra" and _word_and_number(row["term"])):
+            continue  # `2.19`, `219`, `AT 10`: a number (and a word) is never a name, whatever a source lists
+        weak_short = _weak_short(row["term"], row["norm"], kind, strong)
+        unverified = row_type == "drug" and kind != "extra" and not row["concept_id"].startswith("DB")
         entries.append(
             Entry(
-                type=row.get("type") or type_,
+                type=row_type,
                 term=row["term"],
                 norm=row["norm"],
                 concept_id=row["concept_id"],
                 kind=kind,
                 rule=f"{prefix}.{kind}",
-                exact_case=needs_exact_case(row["term"], row.get("type") or type_, kind),
+                exact_case=needs_exact_case(row["term"], row_type, kind),
                 cased=compact(row["term"]),
-                note=_note(row, kind),
+                note=_note(row, WEAK_SHORT if weak_short else "", NO_DRUGBANK_ID if unverified else ""),
             )
         )
     return entries
+
+
+# This module's source as it was imported: read at call time instead, a process that imported an older version
+# would write its lexicon under the newer version's cache key.
+_SOURCE = Path(__file__).read_bytes()
 
 
 def load_lexicon_files(files: tuple[tuple[str, str], ...], rules_dir: Path | None = None) -> Lexicon:
@@ -421,7 +463,7 @@ def load_lexicon_files(files: tuple[tuple[str, str], ...], rules_dir: Path | Non
     Building the gene and drug automata takes seconds; loading them takes about one. The cache key is the sha256
     of every rule file and of this module, so an edited lexicon or a changed key function never loads stale data.
     """
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest = hashlib.sha256(_SOURCE)
     for name, type_ in files:
         digest.update(f"{name}\t{type_}\n".encode())
         digest.update(rule_path(name, rules_dir).read_bytes())

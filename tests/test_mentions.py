@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import spacy
+from spacy.tokens import Doc
 
 from pipeline.extract import annotate
-from pipeline.mentions import SPANS_KEY, mentions_from_doc
+from pipeline.mentions import SPANS_KEY, load_context, mentions_from_doc
 from pipeline.schema import Document, Section
 
 
@@ -60,3 +63,19 @@ def test_a_section_start_always_starts_a_sentence(nlp) -> None:
     )
     doc = annotate(document, nlp)
     assert [sent.start_char for sent in doc.sents] == [0, 32]
+
+
+def test_exact_offsets_survive_doc_serialization(nlp) -> None:
+    # nlp.pipe with n_process > 1 sends Docs through msgpack: the exact offsets in user_data must come back.
+    document = make_document("Signalling through PTEN-PI3K was blunted in PaCa-2,BxPC-3 cells.")
+    restored = Doc(nlp.vocab).from_bytes(annotate(document, nlp).to_bytes())
+    found = {(document.text[m.start : m.end], m.norm) for m in mentions_from_doc(restored, document)}
+    assert {("PTEN", "PTEN"), ("PI3K", "PI3K"), ("BxPC-3", "BxPC-3")} <= found
+
+
+def test_a_context_cue_made_of_the_term_itself_is_dropped(tmp_path) -> None:
+    rule = {"id": "gene.context.ar", "type": "gene", "term": "AR", "norm": "AR", "cues": ["AR+", "AR-positive", "androgen"]}
+    (tmp_path / "context.jsonl").write_text(json.dumps(rule) + "\n", encoding="utf-8")
+    (tmp_path / "stoplist.tsv").write_text("term\ttype\treason\nCI\tgene\tconfidence interval\n", encoding="utf-8")
+    by_term, _ = load_context(tmp_path)
+    assert by_term[("gene", "AR")]["cue_keys"] == (" ar positive ", " androgen ")

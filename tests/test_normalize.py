@@ -1,4 +1,4 @@
-"""The miRNA grammar (rules/mirna.jsonl) and the rule loaders: each form a curator writes, and what is not a miRNA."""
+"""The miRNA grammar (rules/mirna.jsonl), the rule loaders, and the match keys and flags of lexicon terms."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.normalize import MirnaGrammar, mirna_grammar, normalize_mirna
+from pipeline.mentions import load_lexicon
+from pipeline.normalize import NO_DRUGBANK_ID, WEAK_SHORT, MirnaGrammar, key_text, mirna_grammar, normalize_mirna
 from pipeline.ruleset import RuleError, default_rules_dir, load_jsonl_rules, load_tsv_lexicon, rules_checksums
 
 FOUND = [
@@ -131,3 +132,45 @@ def test_every_shipped_rule_file_loads(path: Path) -> None:
 
 def test_checksums_cover_every_rule_file() -> None:
     assert set(rules_checksums()) == {p.name for p in default_rules_dir().iterdir() if p.suffix in (".jsonl", ".tsv")}
+
+
+# --- match keys and lexicon flags -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("IGF1-R", " igf1r "),
+        ("CD40-L", " cd40l "),
+        ("IGF-1R", " igf1r "),
+        ("PIK3R2-knockdown", " pik3r2 knockdown "),
+        ("miR-21-a2", " mir21 a2 "),
+    ],
+    ids=["number-hyphen-letter", "CD40-L", "hyphen-before-a-number", "hyphen-before-a-word", "hyphen-before-two"],
+)
+def test_a_hyphen_glues_a_number_to_a_lone_letter_only(text: str, key: str) -> None:
+    assert key_text(text).key == key
+
+
+@pytest.mark.parametrize(
+    ("term", "norm", "weak"),
+    [
+        ("CDF", "LIF", True),
+        ("T4", "CD4", True),
+        ("E1A", "DHTKD1", True),
+        ("P-gp", "ABCB1", False),
+        ("p53", "TP53", False),
+    ],
+    ids=["all-letters", "letter-digit", "three-characters", "punctuated", "also-a-famplex-text"],
+)
+def test_short_aliases_are_weak_unless_punctuated_or_the_usual_name(term: str, norm: str, weak: bool) -> None:
+    alias = next(e for e in load_lexicon("gene").lookup(term) if e.norm == norm and e.kind == "alias")
+    assert (WEAK_SHORT in alias.note.split(";")) is weak
+
+
+@pytest.mark.parametrize(("term", "flagged"), [("arsenic", True), ("cisplatin", False)], ids=["MeSH-only", "DrugBank"])
+def test_a_generated_drug_without_a_drugbank_id_needs_a_cue(term: str, flagged: bool) -> None:
+    entry = next(e for e in load_lexicon("drug").lookup(term) if e.type == "drug")
+    assert (NO_DRUGBANK_ID in entry.note.split(";")) is flagged
+
+
+def test_a_common_word_and_a_number_is_no_term() -> None:
+    assert not [e for e in load_lexicon("drug").lookup("at 10") if e.type == "drug"]

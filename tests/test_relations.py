@@ -200,3 +200,23 @@ def test_table_rows_give_one_relation_per_pair(nlp) -> None:
 def test_a_table_caption_with_a_direction_sets_the_relation(nlp) -> None:
     text = TABLE.replace("miRNAs and drug response in colon cancer", "miRNAs that confer resistance to chemotherapy")
     assert {r.relation for r in relations_in(nlp, text)} == {"confers_resistance"}
+
+
+def test_a_long_name_before_a_gene_cue_is_classified_at_once(nlp) -> None:
+    """Regression: a nested quantifier in a cue backtracked for minutes over a long masked mention."""
+    import signal
+
+    def too_slow(signum, frame):  # pragma: no cover - only on a regression
+        raise TimeoutError("a relation cue backtracks catastrophically")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(10)
+    try:
+        text = (
+            "miR-128 suppresses nuclear factor erythroid 2-related factor 2 and insulin-like growth factor 1 receptor "
+            "and epidermal growth factor receptor expression in colon cancer cells."
+        )
+        assert ("miR-128", "targets", "EGFR") in triples(nlp, text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
