@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 
 import pipeline.mentions  # noqa: F401  (registers the mirmine_* mention factories)
 from pipeline.doc_tables import table_relations
-from pipeline.mentions import mentions_from_doc
+from pipeline.mentions import TEXT_KEY, mentions_from_doc
 from pipeline.preprocess import build_nlp, normalize_chars
 from pipeline.relations import relations_from_sentences
 from pipeline.schema import Document, Mention, Relation
@@ -43,7 +43,9 @@ def build_pipeline(rules_dir: Path | None = None, model: str | None = None) -> L
 def annotate(document: Document, nlp: Language) -> Doc:
     """Run the pipeline on the document's text, with a sentence start forced at every section start."""
     # Hyphen variants become "-" one char for one, so offsets in the Doc are offsets in document.text.
-    doc = nlp.make_doc(normalize_chars(document.text))
+    text = normalize_chars(document.text)
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text  # the finders read it from here: Doc.text rebuilds it from the tokens
     section_starts = {section.start for section in document.sections}
     for token in doc:
         if token.idx in section_starts:

@@ -33,6 +33,7 @@ from pipeline.schema import Document, Mention
 SPANS_KEY = "mirmine"
 CONCEPTS_KEY = "mirmine_concepts"
 KEYED_KEY = "mirmine_keyed"
+TEXT_KEY = "mirmine_text"
 # The exact character offsets of each hit, by span (see `add_span`): a span is token-aligned, a mention is not.
 EXACT_KEY = "mirmine_exact"
 
@@ -65,7 +66,7 @@ class MirnaFinder:
     def __call__(self, doc: Doc) -> Doc:
         spans = list(doc.spans.get(SPANS_KEY, []))
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
-        for match in self.grammar.find(doc.text):
+        for match in self.grammar.find(doc_text(doc)):
             if add_span(doc, spans, match.start, match.end, "mirna", match.norm, match.rule):
                 concepts[_concept_key("mirna", match.norm)] = mirna_concept_id(match.norm, self.rules_dir)
         doc.spans[SPANS_KEY] = spans
@@ -192,13 +193,21 @@ def load_sublines(rules_dir: Path | None = None) -> tuple[tuple[str, str, re.Pat
     return tuple(compiled)
 
 
+def doc_text(doc: Doc) -> str:
+    """The doc's text, built once per doc (``Doc.text`` joins every token again on each access)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def keyed(doc: Doc, text: str | None = None) -> KeyedText:
     """The doc's match key, computed once per doc and shared by every finder."""
     # Kept in user_data as plain lists, so a Doc still serializes (nlp.pipe with n_process > 1).
     stored = doc.user_data.get(KEYED_KEY)
     if stored is not None:
         return KeyedText(*stored)
-    found = key_text(doc.text if text is None else text)
+    found = key_text(doc_text(doc) if text is None else text)
     doc.user_data[KEYED_KEY] = [found.key, *(list(part) for part in (found.piece_key_starts, found.piece_starts, found.piece_ends))]
     return found
 
@@ -228,12 +237,15 @@ class LexiconFinder:
         self.enumerations = load_enumerations(rules_dir) if finder == "gene" else ()
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # rebuilt from the tokens on every access: read it once
+        text = doc_text(doc)
         text_key = keyed(doc, text)
         definitions = self._definitions(doc)
         found: list[tuple[int, int, Entry, str]] = []
         urls = [m.span() for m in _URL.finditer(text)]
         in_protein_names: list[tuple[int, int]] = []
+        # By line: both checks read the whole line (an abstract is one line), so once per line, not per hit.
+        caps_lines: dict[int, bool] = {}
+        title_lines: dict[int, bool] = {}
         for match in self.lexicon.find(text_key):
             written = text[match.start : match.end]
             if written in definitions and not self._name_like(definitions[written][0]):
@@ -243,13 +255,18 @@ class LexiconFinder:
             if "drug" in self.types and _PROTEIN_MODIFIER.match(text, match.end):
                 in_protein_names.append((match.start, match.end))
                 continue
-            entries = tuple(e for e in match.entries if self._notes_allow(e, text, match.start, match.end))
+            # A term with a context rule of its own (`MRP`) is decided by that rule, not by generic note flags.
+            ruled = any((e.type, written) in self.context for e in match.entries)
+            entries = tuple(e for e in match.entries if ruled or self._notes_allow(e, text, match.start, match.end))
+            line = text.rfind("\n", 0, match.start)
             mid_sentence = (
                 written.istitle()
                 and not _starts_sentence(doc, text, match.start)
-                and not _title_case_line(text, match.start)
+                and not _cached(title_lines, line, _title_case_line, text, match.start)
             )
-            chosen = self._choose(entries, written, _all_caps_line(text, match.start), mid_sentence, text_key)
+            short_letters = len(written) <= 8 and written.replace("-", "").isalpha()
+            caps = short_letters and _cached(caps_lines, line, _all_caps_line, text, match.start)
+            chosen = self._choose(entries, written, caps, mid_sentence, text_key)
             if chosen is not None:
                 found.append((match.start, match.end, chosen[0], chosen[1]))
         if in_protein_names:
@@ -475,6 +492,12 @@ def _title_case_line(text: str, offset: int) -> bool:
     return len(words) >= 4 and sum(word[0].isupper() for word in words) / len(words) >= 0.7
 
 
+def _cached(cache: dict[int, bool], line: int, check, text: str, offset: int) -> bool:
+    if line not in cache:
+        cache[line] = check(text, offset)
+    return cache[line]
+
+
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return any(start <= offset < end for start, end in spans)
 
@@ -537,7 +560,7 @@ class ModelEntities:
         self.stop = load_context(rules_dir)[1]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         spans = list(doc.spans.get(SPANS_KEY, []))
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for ent in self.model(text).ents:
