@@ -507,8 +507,8 @@ def _all_caps_line(text: str, offset: int) -> bool:
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    letters = sum(char.isalpha() for char in line)
-    return letters >= 20 and sum(char.isupper() for char in line) / letters > 0.6
+    letters = sum(map(str.isalpha, line))
+    return letters >= 20 and sum(map(str.isupper, line)) / letters > 0.6
 
 
 def _longest_per_type(found: list[tuple[int, int, Entry, str]]) -> list[tuple[int, int, Entry, str]]:
