@@ -104,6 +104,16 @@ FOUND = [
         id="abbreviation-resolved",
     ),
     pytest.param(
+        "Loss of miR-200c induced chemotherapeutic resistance in ovarian cancer.",
+        {("miR-200c", "sensitizes", "chemotherapy")},
+        id="chemotherapeutic-adjective",
+    ),
+    pytest.param(
+        "miR-328 directly targets breast cancer resistance protein in MCF-7 cells.",
+        {("miR-328", "targets", "ABCG2")},
+        id="protein-long-name",
+    ),
+    pytest.param(
         "miR-200b and miR-429 were low in resistant cells. Restoring these miRNAs sensitized the cells to docetaxel.",
         {("miR-200b", "sensitizes", "docetaxel"), ("miR-429", "sensitizes", "docetaxel")},
         id="these-mirnas",
