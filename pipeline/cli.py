@@ -232,6 +232,61 @@ def table(
         typer.echo("  ".join(cell[:w].ljust(w) for cell, w in zip(shown, widths)).rstrip())
 
 
+@app.command()
+def bench(
+    docs: Optional[int] = typer.Option(
+        None, "--docs", help="Documents to run: default 2000 generated abstracts, or every record of --corpus (more cycles it)."
+    ),
+    corpus: Optional[Path] = typer.Option(
+        None, "--corpus", help="JSON Lines of real abstracts (title and abstract, or text, per line) instead of generated ones."
+    ),
+    workers: int = typer.Option(0, "--workers", "-w", help="Workers of the multi-process rows (d) and (e); 0 means one per core."),
+    passes: int = typer.Option(3, "--passes", help="Interleaved passes over the documents; the table shows the best."),
+    scale: bool = typer.Option(False, "--scale", help="Also time mirmine on 10,000 and 100,000 generated abstracts (slow: minutes)."),
+    profile: bool = typer.Option(
+        False, "--profile", help="Also run one pass of mirmine under cProfile: time per stage, slowest functions."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object with every number and the environment."),
+) -> None:
+    """Benchmark on the same documents: (a) scispaCy's tokenizer, (b) the spaCy-docs baseline, (c) mirmine, (d) mirmine in all workers.
+
+    Reports docs/s, words/s, the ratios c/b, c/a and d/c, peak RSS per process and the time to the first document; each pipeline runs in its own process, the passes interleaved. Needs a source checkout (benchmarks/ beside pipeline/).
+
+    Example: mirmine bench --docs 2000 --json
+    """
+    import json
+
+    bench_module = _checkout_benchmarks()
+    show_progress = sys.stderr.isatty()
+    try:
+        result = bench_module.run_bench(
+            docs, corpus, workers or None, passes, json=as_json, scale=scale, profile=profile,
+            on_progress=(lambda message: typer.echo(f"... {message}", err=True)) if show_progress else None,
+        )  # fmt: skip
+    except (bench_module.BenchError, RuleError) as err:
+        raise fail(str(err)) from err
+    typer.echo(json.dumps(result, indent=2) if as_json else bench_module.format_report(result))
+
+
+def _checkout_benchmarks():
+    """``benchmarks.bench`` of this checkout: the console script does not put the checkout on ``sys.path``, and pysbd
+    (a scispaCy dependency) installs a top-level ``benchmarks`` package of its own that would shadow it."""
+    import importlib
+
+    import pipeline
+
+    checkout = Path(pipeline.__file__).resolve().parent.parent
+    if not (checkout / "benchmarks" / "bench.py").is_file():
+        raise fail(f"{checkout / 'benchmarks'}: not found; the benchmark ships with a source checkout of mirmine, run it from a clone")
+    loaded = sys.modules.get("benchmarks")
+    if loaded is not None and Path(getattr(loaded, "__file__", "") or ".").resolve().parent != checkout / "benchmarks":
+        for name in [name for name in sys.modules if name == "benchmarks" or name.startswith("benchmarks.")]:
+            del sys.modules[name]
+    if str(checkout) not in sys.path:
+        sys.path.insert(0, str(checkout))
+    return importlib.import_module("benchmarks.bench")
+
+
 def main() -> None:
     """Console entry point."""
     app()
