@@ -434,6 +434,7 @@ def _scale(spec: dict[str, Any]) -> dict[str, Any]:
     extract_s = window_s = 0.0
     windows = []
     words = 0
+    load_start, cpu_start = _load_average(), _cpu_seconds()[0]
     started = time.perf_counter()
     for index, document in enumerate(islice(read_jsonl(spec["docs_file"]), n)):
         words += len(document.text.split())
@@ -449,6 +450,8 @@ def _scale(spec: dict[str, Any]) -> dict[str, Any]:
         "docs": n, "words": words, "extract_s": extract_s, "wall_s": time.perf_counter() - started,
         "docs_per_s": n / extract_s, "words_per_s": words / extract_s, "docs_per_s_by_tenth": windows,
         "peak_rss_mb": peak_rss_mb(), "strings": len(nlp.vocab.strings), "lexemes": len(nlp.vocab),
+        "cores_used": (_cpu_seconds()[0] - cpu_start) / (time.perf_counter() - started),
+        "load_average_1min": {"start": load_start, "end": _load_average()},
     }  # fmt: skip
 
 
@@ -665,6 +668,7 @@ def run_bench(
         "workers": workers,
         "pipelines": results,
         "ratios": _ratios(results),
+        "ratios_first_pass": _ratios(results, "docs_per_s_first_pass"),
         "first_document": first,
         "scale": scaled,
         "profile": profiled,
@@ -706,9 +710,14 @@ def _pipeline_result(
     return row
 
 
-def _ratios(results: dict[str, dict[str, Any]]) -> dict[str, float]:
-    """Ratios of best-pass docs/s: c/b, c/a, d/c (and e/c, the whole run against extraction in one process)."""
-    rate = {name: row["docs_per_s"] for name, row in results.items()}
+def _ratios(results: dict[str, dict[str, Any]], key: str = "docs_per_s") -> dict[str, float]:
+    """Ratios of docs/s (``key``: best pass, or ``docs_per_s_first_pass``): c/b, c/a, d/c, and e/c (the whole run
+    against extraction in one process).
+
+    First passes compare like with like for d/c: (d) and (e) fork fresh workers every pass, whose caches are as cold
+    as a first pass, while (c) warms its caches on the same texts pass after pass.
+    """
+    rate = {name: row[key] for name, row in results.items()}
     return {
         "c/b": rate["mirmine"] / rate["baseline"],
         "c/a": rate["mirmine"] / rate["tokenizer"],
@@ -759,19 +768,20 @@ def _load_average() -> float | None:
 
 
 def _targets(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The issue's targets against what was measured (best-pass numbers)."""
-    pipelines, ratios = result["pipelines"], result["ratios"]
+    """The issue's targets against what was measured (best-pass numbers; the scale run's own numbers)."""
+    pipelines, ratios, first = result["pipelines"], result["ratios"], result["ratios_first_pass"]
     worker_rss, first_s = pipelines["workers"]["worker_peak_rss_mb"], result["first_document"]["cli_run_warm_s"]
     rows = [
         ("mirmine one process >= 3x the baseline's docs/s (c/b)", ratios["c/b"], TARGETS["c_over_b"], ">="),
         ("mirmine one process >= 1,000 docs/s per core (c)", pipelines["mirmine"]["docs_per_s"], TARGETS["c_docs_per_s"], ">="),
-        (f"{result['workers']} workers >= 1.8x one process (d/c)", ratios["d/c"], TARGETS["d_over_c"], ">="),
+        (f"{result['workers']} workers >= 1.8x one process (d/c; 1st passes {first['d/c']:.2f})", ratios["d/c"], TARGETS["d_over_c"], ">="),
         ("peak RSS per worker <= 400 MB (d, RUSAGE_CHILDREN)", worker_rss, TARGETS["worker_peak_rss_mb"], "<="),
         ("first document out <= 2 s from launch (mirmine run, warm cache)", first_s, TARGETS["first_document_s"], "<="),
     ]
     if result["scale"]:
-        drift = abs(result["scale"]["ratio"] - 1)
-        rows.append(("docs/s at 100,000 within 10 % of docs/s at 10,000", drift, TARGETS["scale_drift"], "<="))
+        ratio = result["scale"]["ratio"]
+        what = f"docs/s at 100,000 within 10 % of docs/s at 10,000 (|ratio - 1|; ratio {ratio:.3f})"
+        rows.append((what, abs(ratio - 1), TARGETS["scale_drift"], "<="))
     return [
         {"target": what, "measured": value, "limit": limit, "met": _met(value, limit, op)} for what, value, limit, op in rows
     ]
@@ -839,11 +849,14 @@ def format_report(result: dict[str, Any]) -> str:
         ])  # fmt: skip
     headers = ("pipeline", "build s", "docs/s best", "docs/s 1st pass", "words/s best", "cores used", "peak RSS MB")
     lines.append(_table(headers, rows))
-    ratios = result["ratios"]
+    ratios, first_ratios = result["ratios"], result["ratios_first_pass"]
     lines += [
         "",
         f"ratios of best docs/s: c/b {ratios['c/b']:.2f}   c/a {ratios['c/a']:.3f}   d/c {ratios['d/c']:.2f}   (e/c {ratios['e/c']:.2f})",
-        "(d) is extraction only (pool forked and closed inside each pass); (e) is `mirmine run`: reading, extraction and writing.",
+        f"ratios of 1st passes:  c/b {first_ratios['c/b']:.2f}   c/a {first_ratios['c/a']:.3f}"
+        f"   d/c {first_ratios['d/c']:.2f}   (e/c {first_ratios['e/c']:.2f})",
+        "(d) is extraction only; (e) is `mirmine run`: reading, extraction and writing. Both fork fresh workers in every pass,",
+        "whose caches start cold like a 1st pass, while (c) meets the same texts again: d/c of best passes understates.",
         "",
     ]
     first = result["first_document"]
@@ -860,9 +873,10 @@ def format_report(result: dict[str, Any]) -> str:
         scale = result["scale"]
         lines += ["", "scale: (c) over generated documents read lazily from a file, a fresh process each (time inside extract() only)"]
         lines.append(_table(
-            ("documents", "docs/s", "words/s", "docs/s first tenth", "docs/s last tenth", "peak RSS MB", "strings"),
+            ("documents", "docs/s", "words/s", "docs/s first tenth", "docs/s last tenth", "peak RSS MB", "strings", "load"),
             ([f"{run['docs']:,}", round(run["docs_per_s"]), round(run["words_per_s"]), round(run["docs_per_s_by_tenth"][0]),
-              round(run["docs_per_s_by_tenth"][-1]), round(run["peak_rss_mb"]), run["strings"]] for run in scale["runs"].values()),
+              round(run["docs_per_s_by_tenth"][-1]), round(run["peak_rss_mb"]), run["strings"],
+              _load_text(run["load_average_1min"]) if "load_average_1min" in run else "-"] for run in scale["runs"].values()),
         ))  # fmt: skip
         lines.append(f"docs/s at {scale['sizes'][1]:,} / docs/s at {scale['sizes'][0]:,}: {scale['ratio']:.3f}")
     if result["profile"]:
