@@ -268,6 +268,15 @@ def bench(
     typer.echo(json.dumps(result, indent=2) if as_json else bench_module.format_report(result))
 
 
+# --- mirmine curate: the curated store (pipeline/curate.py) ---------------------------------------------------
+
+
+# --- mirmine export: BioC, PubTator, brat (pipeline/export.py) -----------------------------------------------
+
+
+# --- mirmine report: the HTML review page (pipeline/report.py) -----------------------------------------------
+
+
 def _checkout_benchmarks():
     """``benchmarks.bench`` of this checkout: the console script does not put the checkout on ``sys.path``, and pysbd
     (a scispaCy dependency) installs a top-level ``benchmarks`` package of its own that would shadow it."""
