@@ -46,10 +46,10 @@ def annotate(document: Document, nlp: Language) -> Doc:
     text = normalize_chars(document.text)
     doc = nlp.make_doc(text)
     doc.user_data[TEXT_KEY] = text  # the finders read it from here: Doc.text rebuilds it from the tokens
-    section_starts = {section.start for section in document.sections}
-    for token in doc:
-        if token.idx in section_starts:
-            token.is_sent_start = True
+    for section in document.sections:
+        span = doc.char_span(section.start, section.start + 1, alignment_mode="expand")
+        if span is not None and span[0].idx == section.start:
+            span[0].is_sent_start = True
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc

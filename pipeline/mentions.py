@@ -241,7 +241,7 @@ class LexiconFinder:
         text_key = keyed(doc, text)
         definitions = self._definitions(doc)
         found: list[tuple[int, int, Entry, str]] = []
-        urls = [m.span() for m in _URL.finditer(text)]
+        urls = [m.span() for m in _URL.finditer(text)] if _MAY_HAVE_URL.search(text) else []
         in_protein_names: list[tuple[int, int]] = []
         # By line: both checks read the whole line (an abstract is one line), so once per line, not per hit.
         caps_lines: dict[int, bool] = {}
@@ -255,6 +255,8 @@ class LexiconFinder:
             if "drug" in self.types and _PROTEIN_MODIFIER.match(text, match.end):
                 in_protein_names.append((match.start, match.end))
                 continue
+            if not match.lower_ok and written.islower():
+                continue  # `of`, `was`, `impact`: every entry of the key is a symbol that only counts as written
             # A term with a context rule of its own (`MRP`) is decided by that rule, not by generic note flags.
             ruled = any((e.type, written) in self.context for e in match.entries)
             entries = tuple(e for e in match.entries if ruled or self._notes_allow(e, text, match.start, match.end))
@@ -378,13 +380,14 @@ class LexiconFinder:
     ) -> list[tuple[int, int, Entry, str]]:
         """Genes a slash enumeration names after a symbol ending in a number: `CDK4/6` -> CDK6, `MMP-2/-9` -> MMP9."""
         items = []
+        caps_lines: dict[int, bool] = {}
         for start, end, entry, _ in found:
             written = text[start:end]
             number = _FINAL_NUMBER.search(written)
             if entry.type != "gene" or number is None:
                 continue
             stem = written[: number.start()]
-            all_caps_line = _all_caps_line(text, start)
+            all_caps_line = _cached(caps_lines, text.rfind("\n", 0, start), _all_caps_line, text, start)
             for rule_id, pattern in self.enumerations:
                 position = end
                 while (match := pattern.match(text, position)) is not None:
@@ -419,6 +422,7 @@ def _with_norm(entry: Entry, norm: str, concept_id: str | None = None) -> Entry:
 _INITIALS_BEFORE = re.compile(r"[A-Z][a-z'\u2019-]+ $")
 _INITIALS_AFTER = re.compile(r"[,.]")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\bdoi\.org/\S+")
+_MAY_HAVE_URL = re.compile(r"http|www\.|doi\.org")  # a plain scan, much faster than _URL on a text without any
 
 
 _INITIALS_FOLLOW = re.compile(r" [A-Z]{1,3}[,.]")

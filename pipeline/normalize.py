@@ -14,6 +14,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -184,6 +185,8 @@ _GREEK_LETTERS = {
 }  # fmt: skip
 _GREEK_WORDS = frozenset(_GREEK_LETTERS.values())
 _GREEK_PREFIXES = tuple(sorted(_GREEK_WORDS))
+_GREEK_CHAR = re.compile("[" + "".join(_GREEK_LETTERS) + "".join(k.upper() for k in _GREEK_LETTERS) + "]")
+_HYPHEN_CHAR = re.compile("[" + re.escape(_HYPHENS) + "]")
 _GREEK_TRANSLATION = str.maketrans({**_GREEK_LETTERS, **{k.upper(): v for k, v in _GREEK_LETTERS.items() if k.upper() != k}})
 _MAX_JUNCTIONS = 4
 
@@ -206,51 +209,86 @@ class KeyedText:
 
 def _pieces(text: str) -> list[tuple[int, int, str]]:
     """(start, end, key word) per piece, Greek spelled out and glued as the key rules say."""
-    pieces: list[tuple[int, int, str]] = []
-    last_greek = False
-    for match in _PIECE.finditer(text):
-        start, end = match.span()
-        word = match.group().translate(_GREEK_TRANSLATION).lower()
-        if pieces:
-            prev_start, prev_end, prev_word = pieces[-1]
-            gap = text[prev_end:start]
-            joinable = gap.strip(" " + _HYPHENS) == "" and len(gap) <= 3
-            greek = word in _GREEK_WORDS
-            # `GSK-3 β`, `TGF- β`, `14-3-3 ζ`, `PKC α`: a lone Greek letter belongs to the symbol before it (one
-            # ending in a digit, written in capitals, or joined by a hyphen), not to a word (`the β-catenin`).
-            # `NF- κ B`: a lone capital after a lone Greek letter belongs to it as well.
-            if joinable and (
-                (greek and (any(char in _HYPHENS for char in gap) or prev_word[-1].isdigit() or text[prev_start:prev_end].isupper()))
-                or (last_greek and len(word) == 1 and text[start].isupper() and gap == " ")
-                # `IGF-1R`, `Bcl-2`, `HER-2`, `14-3-3`: a hyphen before a number is spelling, not a separator
-                # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word).
-                or (gap in _HYPHENS and word[0].isdigit())
-                # `IGF1-R`, `CD40-L`: so is a hyphen between a number and a lone letter.
-                or (gap in _HYPHENS and prev_word[-1].isdigit() and end - start == 1 and word.isalpha())
-            ):
-                pieces[-1] = (prev_start, end, prev_word + word)
-                last_greek = greek
-                continue
-            last_greek = greek
+    spans, words = _piece_columns(text)
+    return [(start, end, word) for (start, end), word in zip(spans, words)]
+
+
+def _piece_columns(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The (start, end) and the key word of every piece, as two lists."""
+    spans = [match.span() for match in _PIECE.finditer(text)]
+    words = _piece_words(text, spans)
+    # Pieces glue only after a hyphen or at a Greek letter: look at those places alone (most pieces are plain words).
+    candidates = {bisect_right(spans, (position, len(text))) for position in _hyphen_positions(text)}
+    if not _GREEK_WORDS.isdisjoint(words):
+        greek = [index for index, word in enumerate(words) if word in _GREEK_WORDS]
+        candidates.update(greek, (index + 1 for index in greek))
+    glued: set[int] = set()
+    for index in sorted(candidates):
+        if 0 < index < len(spans) and _glues(text, spans, words, glued, index):
+            glued.add(index)
+    if not glued:
+        return spans, words
+    merged_spans: list[tuple[int, int]] = []
+    merged_words: list[str] = []
+    for index, ((start, end), word) in enumerate(zip(spans, words)):
+        if index in glued:
+            merged_spans[-1] = (merged_spans[-1][0], end)
+            merged_words[-1] += word
         else:
-            last_greek = word in _GREEK_WORDS
-        pieces.append((start, end, word))
-    return pieces
+            merged_spans.append((start, end))
+            merged_words.append(word)
+    return merged_spans, merged_words
+
+
+def _piece_words(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """The key word of each piece: lower case, Greek letters spelled out."""
+    if _GREEK_CHAR.search(text) is None:
+        lowered = text.lower()
+        if len(lowered) == len(text):  # one character for one: slices of the lowered text are the lowered pieces
+            return [lowered[start:end] for start, end in spans]
+    return [text[start:end].translate(_GREEK_TRANSLATION).lower() for start, end in spans]
+
+
+def _hyphen_positions(text: str) -> list[int]:
+    return [match.start() for match in _HYPHEN_CHAR.finditer(text)]
+
+
+def _glues(text: str, spans: list[tuple[int, int]], words: list[str], glued: set[int], index: int) -> bool:
+    """Whether piece ``index`` joins the piece (or glued pieces) before it."""
+    start, end = spans[index]
+    prev_end = spans[index - 1][1]
+    gap = text[prev_end:start]
+    if len(gap) > 3 or gap.strip(" " + _HYPHENS) != "":
+        return False
+    word, prev_word = words[index], words[index - 1]
+    first = index - 1
+    while first in glued:
+        first -= 1
+    greek = word in _GREEK_WORDS
+    last_greek = prev_word in _GREEK_WORDS
+    # `GSK-3 β`, `TGF- β`, `14-3-3 ζ`, `PKC α`: a lone Greek letter belongs to the symbol before it (one
+    # ending in a digit, written in capitals, or joined by a hyphen), not to a word (`the β-catenin`).
+    # `NF- κ B`: a lone capital after a lone Greek letter belongs to it as well.
+    return (
+        (greek and (any(char in _HYPHENS for char in gap) or prev_word[-1].isdigit() or text[spans[first][0] : prev_end].isupper()))
+        or (last_greek and len(word) == 1 and text[start].isupper() and gap == " ")
+        # `IGF-1R`, `Bcl-2`, `HER-2`, `14-3-3`: a hyphen before a number is spelling, not a separator
+        # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word).
+        or (gap in _HYPHENS and word[0].isdigit())
+        # `IGF1-R`, `CD40-L`: so is a hyphen between a number and a lone letter.
+        or (gap in _HYPHENS and prev_word[-1].isdigit() and end - start == 1 and word.isalpha())
+    )
 
 
 def key_text(text: str) -> KeyedText:
     """The match key of a document text (already ``normalize_chars``-ed or not: hyphens separate either way)."""
-    pieces = _pieces(text)
-    key_starts, position = [], 1
-    for _, _, word in pieces:
-        key_starts.append(position)
-        position += len(word) + 1
-    return KeyedText(
-        key=" " + " ".join(word for _, _, word in pieces) + " ",
-        piece_key_starts=tuple(key_starts),
-        piece_starts=tuple(start for start, _, _ in pieces),
-        piece_ends=tuple(end for _, end, _ in pieces),
-    )
+    spans, words = _piece_columns(text)
+    if not words:
+        return KeyedText("  ", (), (), ())
+    starts, ends = zip(*spans)
+    # Each word starts one past the end of the word before it (a space between, and one before the first).
+    key_starts = tuple(accumulate((len(word) + 1 for word in words[:-1]), initial=1))
+    return KeyedText(key=" " + " ".join(words) + " ", piece_key_starts=key_starts, piece_starts=starts, piece_ends=ends)
 
 
 def term_keys(term: str) -> set[str]:
@@ -312,6 +350,8 @@ class LexiconMatch:
     start: int
     end: int
     entries: tuple[Entry, ...]
+    # Whether any entry can fit a text written all in lower case (`of`, `was` only key like the aliases `OF`, `WAS`).
+    lower_ok: bool = True
 
 
 def needs_exact_case(term: str, type_: str, kind: str) -> bool:
@@ -345,10 +385,11 @@ class Lexicon:
                 by_key.setdefault(key, []).append(index)
         # The automaton stores ints (a C array, fast to load); the entries of key i are self.values[i].
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self.values: list[tuple[int, tuple[int, ...]]] = []
+        self.values: list[tuple[int, tuple[int, ...], bool]] = []
         for key, indexes in by_key.items():
             self.automaton.add_word(key, len(self.values))
-            self.values.append((len(key), tuple(indexes)))
+            lower_ok = any(not entries[i].exact_case or not any(map(str.isupper, entries[i].cased)) for i in indexes)
+            self.values.append((len(key), tuple(indexes), lower_ok))
         self.automaton.make_automaton()
 
     @property
@@ -359,10 +400,10 @@ class Lexicon:
         """Every span of the text whose key is a term key (overlaps included)."""
         matches = []
         for end, value in self.automaton.iter(keyed.key):
-            length, indexes = self.values[value]
+            length, indexes, lower_ok = self.values[value]
             # Keys carry their separating spaces: drop them to get the pieces.
             start, stop = keyed.span(end - length + 2, end)
-            matches.append(LexiconMatch(start, stop, tuple(self.entries[i] for i in indexes)))
+            matches.append(LexiconMatch(start, stop, tuple(self.entries[i] for i in indexes), lower_ok))
         return matches
 
     def lookup(self, phrase: str) -> tuple[Entry, ...]:

@@ -105,10 +105,15 @@ class CueSet:
             (Cue(m.start(), m.end(), role, cue_id) for role, cue_id, regex in self.searched for m in regex.finditer(masked)),
             key=lambda c: (c.start, -c.end),
         )
-        return [
-            cue for cue in found
-            if not any(o.start <= cue.start and cue.end <= o.end and (o.end - o.start) > (cue.end - cue.start) for o in found)
-        ]  # fmt: skip
+        kept, max_end = [], -1
+        for cue in found:
+            # Sorted by start, longest first: only a cue before this one can contain it, and then its end is past.
+            if max_end < cue.end or not any(
+                o.start <= cue.start and cue.end <= o.end and (o.end - o.start) > (cue.end - cue.start) for o in found
+            ):
+                kept.append(cue)
+            max_end = max(max_end, cue.end)
+        return kept
 
     def before(self, role: str, masked: str, position: int) -> str | None:
         """Id of an anchored cue of ``role`` that ends right at ``position``."""
