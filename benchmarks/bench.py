@@ -423,33 +423,38 @@ def first_document_main(t0: float, path: str) -> None:
 
 
 def _scale(spec: dict[str, Any]) -> dict[str, Any]:
-    """(c) over the first ``n`` documents of a generated JSON Lines file, read lazily; only time inside ``extract()`` counts."""
+    """(c) over the first ``n`` documents of a generated JSON Lines file, read lazily; only time inside ``process_chunk()`` counts."""
     from itertools import islice
 
-    from pipeline.extract import build_pipeline, extract
+    from pipeline.engine import CHUNK_DOCS, REFRESH_DOCS, _pipeline, process_chunk
     from pipeline.ingest import read_jsonl
 
-    nlp = build_pipeline()
-    n, window = spec["n"], max(1, spec["n"] // 10)
+    _pipeline(None, None)
+    n, window = spec["n"], max(CHUNK_DOCS, spec["n"] // 10 // CHUNK_DOCS * CHUNK_DOCS)
     extract_s = window_s = 0.0
     windows = []
-    words = 0
+    words = done = 0
     load_start, cpu_start = _load_average(), _cpu_seconds()[0]
     started = time.perf_counter()
-    for index, document in enumerate(islice(read_jsonl(spec["docs_file"]), n)):
-        words += len(document.text.split())
+    documents = islice(read_jsonl(spec["docs_file"]), n)
+    # The engine's own path: chunks through process_chunk, which rebuilds the pipeline every REFRESH_DOCS documents.
+    while chunk := list(islice(documents, CHUNK_DOCS)):
+        words += sum(len(document.text.split()) for document in chunk)
         start = time.perf_counter()
-        extract(document, nlp)
+        process_chunk(chunk)
         took = time.perf_counter() - start
         extract_s += took
         window_s += took
-        if (index + 1) % window == 0:
+        done += len(chunk)
+        if done % window == 0:
             windows.append(window / window_s)
             window_s = 0.0
+    nlp = _pipeline(None, None)
     return {
         "docs": n, "words": words, "extract_s": extract_s, "wall_s": time.perf_counter() - started,
         "docs_per_s": n / extract_s, "words_per_s": words / extract_s, "docs_per_s_by_tenth": windows,
         "peak_rss_mb": peak_rss_mb(), "strings": len(nlp.vocab.strings), "lexemes": len(nlp.vocab),
+        "pipeline_rebuilt_every": REFRESH_DOCS,
         "cores_used": (_cpu_seconds()[0] - cpu_start) / (time.perf_counter() - started),
         "load_average_1min": {"start": load_start, "end": _load_average()},
     }  # fmt: skip

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from sys import intern
 import hashlib
 import os
 import pickle
@@ -477,17 +478,19 @@ def read_lexicon(name: str, type_: str, rules_dir: Path | None = None, rule_pref
             continue  # `2.19`, `219`, `AT 10`: a number (and a word) is never a name, whatever a source lists
         weak_short = _weak_short(row["term"], row["norm"], kind, strong)
         unverified = row_type == "drug" and kind != "extra" and not row["concept_id"].startswith("DB")
+        cased = compact(row["term"])
+        # Every worker holds these 170,000 entries: the repeated values are one object each (pickle keeps that).
         entries.append(
             Entry(
-                type=row_type,
+                type=intern(row_type),
                 term=row["term"],
-                norm=row["norm"],
-                concept_id=row["concept_id"],
-                kind=kind,
-                rule=f"{prefix}.{kind}",
+                norm=intern(row["norm"]),
+                concept_id=intern(row["concept_id"]),
+                kind=intern(kind),
+                rule=intern(f"{prefix}.{kind}"),
                 exact_case=needs_exact_case(row["term"], row_type, kind),
-                cased=compact(row["term"]),
-                note=_note(row, WEAK_SHORT if weak_short else "", NO_DRUGBANK_ID if unverified else ""),
+                cased=row["term"] if cased == row["term"] else cased,
+                note=intern(_note(row, WEAK_SHORT if weak_short else "", NO_DRUGBANK_ID if unverified else "")),
             )
         )
     return entries
@@ -508,7 +511,9 @@ def load_lexicon_files(files: tuple[tuple[str, str], ...], rules_dir: Path | Non
     for name, type_ in files:
         digest.update(f"{name}\t{type_}\n".encode())
         digest.update(rule_path(name, rules_dir).read_bytes())
-    cache_file = _cache_dir() / f"lexicon-{digest.hexdigest()[:24]}.pickle"
+    # One cache file per lexicon and rules folder: older versions of it are removed when a new one is written.
+    tag = hashlib.sha256(repr((files, str(Path(rules_dir).resolve()) if rules_dir else "")).encode()).hexdigest()[:8]
+    cache_file = _cache_dir() / f"lexicon-{tag}-{digest.hexdigest()[:24]}.pickle"
     try:
         with cache_file.open("rb") as handle:
             return pickle.load(handle)
@@ -529,13 +534,18 @@ def _cache_dir() -> Path:
 
 
 def _write_cache(path: Path, lexicon: Lexicon) -> None:
-    """Write atomically; a cache that cannot be written (read-only home) only costs the next start its time."""
+    """Write atomically and remove older versions of the same lexicon; a cache that cannot be written (read-only
+    home) only costs the next start its time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(lexicon, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        tag = path.name.rsplit("-", 1)[0]
+        for old in path.parent.glob(f"{tag}-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         Path(tmp).unlink(missing_ok=True) if "tmp" in locals() else None
 

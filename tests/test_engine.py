@@ -123,3 +123,23 @@ def test_parquet_shards_hold_the_same_typed_rows(corpus: Path, tmp_path: Path) -
     relations = pq.read_table(tmp_path / "relations.parquet")
     tsv_rows = (tmp_path / "relations.tsv").read_text(encoding="utf-8").count("\n") - 1
     assert (relations.num_rows, str(relations.schema.field("confidence").type)) == (tsv_rows, "double")
+
+
+def test_a_pipeline_rebuilt_every_few_documents_gives_the_same_tables(
+    corpus: Path, clean_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memory bound (a fresh vocabulary every REFRESH_DOCS documents) changes nothing in the output."""
+    from pipeline import engine
+
+    built = []
+    real = engine.build_pipeline
+    monkeypatch.setattr(engine, "REFRESH_DOCS", 64)
+    monkeypatch.setattr(engine, "build_pipeline", lambda *args: built.append(args) or real(*args))
+    engine._pipeline.cache_clear()
+    try:
+        run_corpus([corpus], tmp_path, workers=1)
+    finally:
+        engine._pipeline.cache_clear()
+        engine._processed.clear()
+    assert len(built) >= 240 // 64  # rebuilt as it went
+    assert tables(tmp_path) == tables(clean_run)

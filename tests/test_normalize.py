@@ -174,3 +174,20 @@ def test_a_generated_drug_without_a_drugbank_id_needs_a_cue(term: str, flagged: 
 
 def test_a_common_word_and_a_number_is_no_term() -> None:
     assert not [e for e in load_lexicon("drug").lookup("at 10") if e.type == "drug"]
+
+
+def test_a_new_lexicon_cache_replaces_the_older_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each rules or code change writes a new cache of ~40 MB: the one it replaces must not stay behind."""
+    from pipeline import normalize
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "few.tsv").write_text("term\tnorm\tconcept_id\tsource\nPTEN\tPTEN\tHGNC:9588\ttest\n", encoding="utf-8")
+    monkeypatch.setenv("MIRMINE_CACHE", str(tmp_path / "cache"))
+    normalize.load_lexicon_files((("few.tsv", "gene"),), rules)
+    first = sorted((tmp_path / "cache").glob("lexicon-*.pickle"))
+    (rules / "few.tsv").write_text("term\tnorm\tconcept_id\tsource\nKRAS\tKRAS\tHGNC:6407\ttest\n", encoding="utf-8")
+    lexicon = normalize.load_lexicon_files((("few.tsv", "gene"),), rules)
+    second = sorted((tmp_path / "cache").glob("lexicon-*.pickle"))
+    assert len(first) == len(second) == 1 and first != second
+    assert [entry.norm for entry in lexicon.lookup("KRAS")] == ["KRAS"]
