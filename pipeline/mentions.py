@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 from spacy.language import Language
@@ -246,7 +247,8 @@ class LexiconFinder:
         # By line: both checks read the whole line (an abstract is one line), so once per line, not per hit.
         caps_lines: dict[int, bool] = {}
         title_lines: dict[int, bool] = {}
-        for match in self.lexicon.find(text_key):
+        # The drug finder sees every hit: one it cannot keep may still mark a protein name (`_PROTEIN_MODIFIER`).
+        for match in self.lexicon.find(text_key, None if "drug" in self.types else text):
             written = text[match.start : match.end]
             if written in definitions and not self._name_like(definitions[written][0]):
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
@@ -614,16 +616,21 @@ def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
     for start, end, label, _, _ in spans:
         claimed.setdefault((start, end), label)
     by_extent = [(start, end, label) for start, end, label, _, _ in spans]
+    # Sorted by start: a span can only lie inside one that starts at or before it and ends at or after it.
+    extent_starts = [start for start, _, _ in by_extent]
+    reach = list(accumulate((end for _, end, _ in by_extent), max))
     concepts = doc.user_data.get(CONCEPTS_KEY, {})
     sentence_starts = [sent.start_char for sent in doc.sents]
     mentions: list[Mention] = []
     for start, end, label, norm, rule in spans:
         if claimed[(start, end)] != label:
             continue
-        if any(
+        last = bisect_right(extent_starts, start) - 1  # the spans that start at or before this one
+        inside = reach[last] >= end and any(
             s <= start and end <= e and (s, e) != (start, end) and other != label and not (label == "gene" and other == "drug_class")
-            for s, e, other in by_extent
-        ):
+            for s, e, other in by_extent[: last + 1]
+        )
+        if inside:
             continue  # part of a longer name of another type
         section = document.section_at(start)
         mentions.append(

@@ -14,7 +14,7 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
@@ -397,20 +397,34 @@ class Lexicon:
     def n_keys(self) -> int:
         return len(self.values)
 
-    def find(self, keyed: KeyedText) -> list[LexiconMatch]:
-        """Every span of the text whose key is a term key (overlaps included)."""
+    def find(self, keyed: KeyedText, text: str | None = None) -> list[LexiconMatch]:
+        """Every span of the text whose key is a term key (overlaps included).
+
+        Given the ``text`` that was keyed, a span written all in lower case is left out when every entry of its key
+        only counts as written in capitals (`of`, `was`, `impact`: 30 of the 38 gene hits of an average abstract).
+        """
         matches = []
+        starts, piece_starts, piece_ends = keyed.piece_key_starts, keyed.piece_starts, keyed.piece_ends
         for end, value in self.automaton.iter(keyed.key):
             length, indexes, lower_ok = self.values[value]
-            # Keys carry their separating spaces: drop them to get the pieces.
-            start, stop = keyed.span(end - length + 2, end)
+            # Keys carry their separating spaces: drop them to get the pieces (`KeyedText.span`, inlined).
+            start = piece_starts[bisect_right(starts, end - length + 2) - 1]
+            stop = piece_ends[bisect_right(starts, end - 1) - 1]
+            if not lower_ok and text is not None and text[start:stop].islower():
+                continue
             matches.append(LexiconMatch(start, stop, tuple(self.entries[i] for i in indexes), lower_ok))
         return matches
 
     def lookup(self, phrase: str) -> tuple[Entry, ...]:
         """Entries whose term has exactly this key (a whole phrase, e.g. an abbreviation's long form)."""
-        value = self.automaton.get(key_text(phrase).key, None)
+        value = self.automaton.get(phrase_key(phrase), None)
         return () if value is None else tuple(self.entries[i] for i in self.values[value][1])
+
+
+@lru_cache(maxsize=1 << 16)
+def phrase_key(phrase: str) -> str:
+    """The match key of a short phrase, remembered: every finder looks up the same long forms and list items."""
+    return key_text(phrase).key
 
 
 def _takes_plural(entry: Entry) -> bool:
