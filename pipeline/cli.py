@@ -270,11 +270,332 @@ def bench(
 
 # --- mirmine curate: the curated store (pipeline/curate.py) ---------------------------------------------------
 
+# curate.py needs only the standard library and output.py: importing it here is cheap and gives the option defaults.
+from pipeline.curate import DECISIONS, DEFAULT_EXPORT_STATUSES, DEFAULT_WAIT_S, EXPORT_FORMATS, EXPORT_STATUSES  # noqa: E402
+
+curate_app = typer.Typer(
+    name="curate",
+    no_args_is_help=True,
+    help=(
+        "The curated store: merge runs into one SQLite file, decide on findings, see what changed, export, "
+        "and estimate precision from a checked sample. A merge never overwrites a decision.\n\n"
+        "Example: mirmine curate merge output/ --db curated.db"
+    ),
+)
+app.add_typer(curate_app, name="curate")
+
+_DB_HELP = "The curated store, an SQLite file (`mirmine curate merge` makes it)."
+_WAIT_HELP = "Seconds to wait while another merge or decision holds the store, then give up with an error."
+
+
+@contextmanager
+def _curate_errors() -> Iterator[None]:
+    from pipeline.curate import CurateError
+
+    try:
+        yield
+    except CurateError as err:
+        raise fail(str(err)) from err
+
+
+@curate_app.command("merge")
+def curate_merge(
+    run_dir: Path = typer.Argument(..., help="Folder of a run: its relations.tsv, run.json (and mentions.tsv)."),
+    db: Path = typer.Option(..., "--db", help=_DB_HELP),
+    wait: float = typer.Option(DEFAULT_WAIT_S, "--wait", min=0, help=_WAIT_HELP),
+) -> None:
+    """Merge a run into the curated store, in one transaction: new evidence and findings, updated counts, stale marks.
+
+    Findings (one per miRNA, relation, partner) are rolled up from the evidence of every merged run. Evidence of the documents this run covered that it no longer produces goes stale, and so does a finding left with none; documents the run did not process are left alone, so a new batch never makes the old ones stale. Nothing is deleted, decisions are never overwritten, and merging the same run again changes nothing.
+
+    Example: mirmine curate merge output/ --db curated.db
+    """
+    from pipeline.curate import merge_run
+
+    with _curate_errors():
+        merge = merge_run(db, run_dir, wait=wait)
+    what = (
+        f"findings {merge.findings_added} added, {merge.findings_changed} changed, {merge.findings_revived} revived, "
+        f"{merge.findings_staled} stale; evidence {merge.evidence_added} added, {merge.evidence_changed} changed, "
+        f"{merge.evidence_staled} stale"
+    )
+    if not merge.changed_anything:
+        what = "nothing new (the store already holds this run's content)"
+    typer.echo(f"merge {merge.merge_id}: {run_dir} ({merge.documents} documents) -> {db}: {what}")
+
+
+@curate_app.command("decide")
+def curate_decide(
+    row_id: str = typer.Argument(..., help="A finding id (from diff, export or sample), or the relation_id of one of its evidence rows."),
+    status: str = typer.Argument(..., help="accepted or rejected."),
+    db: Path = typer.Option(..., "--db", help=_DB_HELP),
+    note: str = typer.Option("", "--note", help="Why, or where the evidence is; shown beside the decision in the export."),
+    curator: Optional[str] = typer.Option(None, "--curator", help="Who decides; default $USER, else unknown."),
+    wait: float = typer.Option(DEFAULT_WAIT_S, "--wait", min=0, help=_WAIT_HELP),
+) -> None:
+    """Record a curator's decision on a finding (accepted or rejected) with a note, the curator and the UTC time.
+
+    The decision is on the finding (miRNA, relation, partner), whichever of its evidence ids is given. Earlier decisions stay in the store's history; a later merge never changes a decision, so a rejected finding stays rejected when a run finds it again.
+
+    Example: mirmine curate decide --db curated.db 3f2a9c01be accepted --note "Fig. 3B, MCF-7/TamR"
+    """
+    import os
+
+    from pipeline.curate import decide
+
+    if status not in DECISIONS:
+        raise typer.BadParameter(f"use {' or '.join(DECISIONS)}, not {status!r}", param_hint="STATUS")
+    with _curate_errors():
+        decision = decide(db, row_id, status, note=note, curator=curator or os.environ.get("USER") or "unknown", wait=wait)
+    via = f" (evidence {decision.via} belongs to this finding)" if decision.via else ""
+    typer.echo(
+        f"{decision.status} {decision.finding_id}: {decision.mirna} {decision.relation} {decision.partner}{via}; "
+        f"was {decision.previous}; by {decision.curator} at {decision.decided_at}"
+    )
+
+
+@curate_app.command("diff")
+def curate_diff(
+    db: Path = typer.Option(..., "--db", help=_DB_HELP),
+    merge_id: Optional[int] = typer.Option(None, "--merge", min=1, help="Show merge N (numbered from 1) instead of the last one."),
+    as_json: bool = typer.Option(False, "--json", help="Print the merge and its changes as JSON."),
+) -> None:
+    """Show what the last merge did: findings added, changed (and how), revived, and made stale, with their decisions.
+
+    Example: mirmine curate diff --db curated.db
+    """
+    import json
+    from dataclasses import asdict
+
+    from pipeline.curate import merge_changes
+
+    with _curate_errors():
+        merge, changes = merge_changes(db, merge_id)
+    if as_json:
+        typer.echo(json.dumps({"merge": asdict(merge), "changes": [asdict(c) for c in changes]}, indent=2, ensure_ascii=False))
+        return
+    typer.echo(
+        f"merge {merge.merge_id}: {merge.run_dir} (run.json {merge.run_json_sha256[:12]}, written {merge.run_time}), "
+        f"merged {merge.merged_at}, {merge.documents} documents"
+    )
+    typer.echo(
+        f"findings: {merge.findings_added} added, {merge.findings_changed} changed, {merge.findings_revived} revived, "
+        f"{merge.findings_staled} stale; evidence: {merge.evidence_added} added, {merge.evidence_changed} changed, "
+        f"{merge.evidence_staled} stale"
+    )
+    if not changes:
+        typer.echo("no finding changed")
+        return
+    typer.echo("")
+    header = ("change", "finding", "status", "miRNA", "relation", "partner", "what changed")
+    _print_columns(header, [(c.kind, c.finding_id, c.status, c.mirna, c.relation, c.partner, c.detail) for c in changes])
+
+
+@curate_app.command("export")
+def curate_export(
+    db: Path = typer.Option(..., "--db", help=_DB_HELP),
+    out: Path = typer.Option(..., "--out", "-o", help=f"File to write; its extension picks the format: {', '.join(EXPORT_FORMATS)}."),
+    status: str = typer.Option(
+        ",".join(DEFAULT_EXPORT_STATUSES), "--status",
+        help=f"Comma-separated, from {', '.join(EXPORT_STATUSES)}; stale adds the findings no run supports any more, whatever their decision.",
+    ),  # fmt: skip
+    by: Optional[str] = typer.Option(None, "--by", help="drug or mirna: the review's Table 1 shape instead of one row per finding."),
+    force: bool = typer.Option(False, "--force", help="Replace --out when it exists."),
+) -> None:
+    """Write the curated table: table.tsv's columns plus finding_id, status, stale, curator, decided_at and note.
+
+    Accepted and pending findings by default. In .csv and .xlsx a cell that a spreadsheet would run as a formula gets a leading single quote; .tsv and .parquet keep the text as it is. The file is written whole or not at all, and an existing file is replaced only with --force.
+
+    Example: mirmine curate export --db curated.db --out curated.xlsx --status accepted --by drug
+    """
+    from pipeline.curate import export_findings
+
+    if out.suffix.lower() not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"end the file name with one of {', '.join(EXPORT_FORMATS)}", param_hint="--out")
+    statuses = [name.strip() for name in status.split(",") if name.strip()]
+    if not statuses or set(statuses) - set(EXPORT_STATUSES):
+        raise typer.BadParameter(f"use a comma-separated list of {', '.join(EXPORT_STATUSES)}", param_hint="--status")
+    if by not in (None, "drug", "mirna"):
+        raise typer.BadParameter("use --by drug or --by mirna", param_hint="--by")
+    with _curate_errors():
+        count = export_findings(db, out, statuses=statuses, by=by, force=force)
+    typer.echo(f"wrote {count} row{'' if count == 1 else 's'} ({', '.join(statuses)}) -> {out}")
+
+
+@curate_app.command("sample")
+def curate_sample(
+    db: Path = typer.Option(..., "--db", help=_DB_HELP),
+    n: int = typer.Option(100, "--n", min=1, help="How many pending findings to draw."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed: the same store and seed draw the same findings. Default: a new one, printed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the draw as JSON."),
+    wait: float = typer.Option(DEFAULT_WAIT_S, "--wait", min=0, help=_WAIT_HELP),
+) -> None:
+    """Draw a random sample of pending findings to check, stratified by relation type, and mark them as sampled.
+
+    Each relation type gets its share of the sample (at least one while --n allows). Findings sampled before are not drawn again, so a second draw adds to the sample. Check each with `mirmine curate decide`, then run `mirmine curate precision`.
+
+    Example: mirmine curate sample --db curated.db --n 100 --seed 7
+    """
+    import json
+    from dataclasses import asdict
+
+    from pipeline.curate import sample_findings
+
+    with _curate_errors():
+        draw = sample_findings(db, n, seed=seed, wait=wait)
+    if as_json:
+        typer.echo(json.dumps(asdict(draw), indent=2, ensure_ascii=False))
+        return
+    if not draw.findings:
+        typer.echo("no pending finding left to sample: every live pending finding is in the sample already")
+        return
+    for finding in draw.findings:
+        typer.echo(f"{finding.finding_id}  {finding.relation}  {finding.mirna}  {finding.partner}\n    {finding.example}")
+    counts = {}
+    for finding in draw.findings:
+        counts[finding.relation] = counts.get(finding.relation, 0) + 1
+    by_relation = ", ".join(f"{relation} {count}" for relation, count in sorted(counts.items()))
+    typer.echo(
+        f"\nsampled {len(draw.findings)} of {draw.pool} pending findings (draw {draw.draw}, seed {draw.seed}): {by_relation}; "
+        f"decide each with `mirmine curate decide --db {db} ID accepted|rejected`, then `mirmine curate precision --db {db}`"
+    )
+
+
+@curate_app.command("precision")
+def curate_precision(
+    db: Path = typer.Option(..., "--db", help=_DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the estimates as JSON."),
+) -> None:
+    """Precision per relation type and overall from the decisions on the sampled findings, with 95 % Wilson intervals.
+
+    The last column says how many more checked findings would narrow the interval to +/-5 % at the current estimate (0 when it is already that narrow).
+
+    Example: mirmine curate precision --db curated.db --json
+    """
+    import json
+    from dataclasses import asdict
+
+    from pipeline.curate import estimate_precision
+
+    with _curate_errors():
+        rows = estimate_precision(db)
+    if not rows[-1].sampled:
+        raise fail(f"{db}: no finding sampled yet; draw a sample with `mirmine curate sample --db {db} --n 100` and decide on it")
+    if as_json:
+        typer.echo(json.dumps({"confidence": 0.95, "margin": 0.05, "precision": [asdict(row) for row in rows]}, indent=2))
+        return
+    header = ("relation", "sampled", "checked", "accepted", "precision", "95% interval", "more for ±5%")
+    _print_columns(
+        header,
+        [
+            (row.relation, str(row.sampled), str(row.checked), str(row.accepted),
+             "-" if row.precision is None else f"{row.precision:.3f}", f"{row.low:.3f}-{row.high:.3f}", str(row.more))
+            for row in rows
+        ],
+    )  # fmt: skip
+    undecided = rows[-1].sampled - rows[-1].checked
+    if undecided:
+        typer.echo(f"\n{undecided} sampled findings are not decided yet")
+
+
+def _print_columns(header: tuple[str, ...], rows: list[tuple[str, ...]], width: int = 40) -> None:
+    """Aligned columns; every column but the last cut at ``width`` characters."""
+    widths = [min(width, max(len(h), *(len(row[i]) for row in rows))) for i, h in enumerate(header)]
+    widths[-1] = 0
+    for line in (header, *rows):
+        typer.echo("  ".join(text[:w].ljust(w) if w else text for text, w in zip(line, widths)).rstrip())
+
 
 # --- mirmine export: BioC, PubTator, brat (pipeline/export.py) -----------------------------------------------
 
 
+@app.command("export")
+def export_annotations(
+    run_dir: Path = typer.Argument(..., help="Folder of a run: its mentions.tsv, relations.tsv and run.json.", show_default=False),
+    fmt: str = typer.Option(
+        ..., "--format", "-f", help="bioc (BioC XML), pubtator (PubTator title/abstract format) or brat (standoff .txt + .ann).",
+        show_default=False,
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Folder to write into (created when missing); files an earlier export wrote there are replaced.",
+        show_default=False,
+    ),
+    inputs: Optional[list[Path]] = typer.Option(
+        None, "--inputs", show_default=False,
+        help="Where the run's input files are now, if they moved: a file or a folder (searched recursively), matched by file name and sha256. Repeat for more.",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Also replace files in --out that no export wrote or that were edited since (e.g. curated brat .ann files)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Write a run's documents with their mentions and relations as BioC XML, PubTator or brat standoff, for annotation tools.
+
+    The run stores no texts: each document is read again from the run's inputs, whose paths and sha256 run.json records (--inputs says where they are now). A missing or changed input, or a document whose text no longer holds its mentions at their offsets, gets an Error: line, the other documents are still exported, and the exit code is 1. A relation whose miRNA or partner has no mention in its sentence gets a Warning: line. bioc writes mirmine.bioc.xml (+ mirmine.key), pubtator mirmine.pubtator, brat a .txt and an .ann per document with annotation.conf and visual.conf. mirmine-export.json records what was written: a later export replaces those files, never one edited since (unless --force).
+
+    Example: mirmine export output/ --format brat --out annotations/
+    """
+    from pipeline.export import FORMATS, ExportError, export_run
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter("use --format bioc, --format pubtator or --format brat", param_hint="--format")
+    try:
+        result = export_run(run_dir, fmt, out, inputs or [], force=force)
+    except ExportError as err:
+        raise fail(str(err)) from err
+    except OSError as err:
+        raise fail(f"{err.filename or out}: {err.strerror or err}; check that the folder is writable") from err
+    for error in result.errors:
+        where = f"{error.source} ({error.doc_id})" if error.doc_id else error.source
+        typer.echo(f"Error: {where}: {error.error}", err=True)
+    if not quiet:
+        # PubTator relations are document-level (by normalized names), so they need no mention to hang on.
+        consequence = {"bioc": "its BioC relation has no node for it", "brat": "brat gets no R line, a note on the other argument"}.get(fmt)
+        if consequence:
+            for unlinked in result.unlinked[:20]:
+                typer.echo(f"Warning: {unlinked.describe()}; {consequence}", err=True)
+            if len(result.unlinked) > 20:
+                typer.echo(f"Warning: ... and {len(result.unlinked) - 20} more such relations", err=True)
+        for path in result.kept:
+            typer.echo(f"Note: {path} was edited since the last export: kept it (--force replaces it)", err=True)
+    if result.documents == 0:
+        raise fail(f"{run_dir}: no document could be exported; nothing was written to {out}")
+    if not quiet:
+        typer.echo(
+            f"mirmine export: {result.documents} of {result.run_documents} documents, {result.mentions} mentions, "
+            f"{result.relations} relations ({len(result.unlinked)} with an argument not found) -> {out}/ ({fmt})"
+        )
+    if result.errors:
+        lost = max(result.run_documents - result.documents, 1)
+        raise fail(f"{lost} of the run's {result.run_documents} documents were not exported (errors above); the other {result.documents} are in {out}/")
+
+
 # --- mirmine report: the HTML review page (pipeline/report.py) -----------------------------------------------
+@app.command()
+def report(
+    run_dir: Path = typer.Argument(..., help="Folder of a run (its relations.tsv, and mentions.tsv for the highlights).", show_default=False),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="The HTML file to write. Default: RUN_DIR/report.html.", show_default=False),
+    limit: int = typer.Option(
+        5000, "--limit", min=0, help="Rows on the page at most, the first in relations.tsv order (the page says how many are left out); 0 for all."
+    ),
+) -> None:
+    """Write a self-contained HTML review page of a run: every relation with its sentence and highlighted entities.
+
+    Filters by relation type, drug and miRNA, and a chart of the relations per drug. The page loads nothing from the network (inline CSS and JavaScript) and opens from disk in any browser.
+
+    Example: mirmine report output/ --out output/report.html
+    """
+    from pipeline.report import ReportError, write_report
+
+    try:
+        summary = write_report(run_dir, out, limit=limit)
+    except ReportError as err:
+        raise fail(str(err)) from err
+    except OSError as err:
+        raise fail(f"{err.filename or out or run_dir}: {err.strerror or err}; check that the folder is writable") from err
+    left_out = f", {summary.left_out} left out (--limit)" if summary.left_out else ""
+    typer.echo(f"mirmine: {summary.shown} of {summary.relations} relations{left_out} -> {summary.path}")
+
 
 
 def _checkout_benchmarks():
