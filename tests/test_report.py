@@ -1,0 +1,418 @@
+"""The HTML review page: what the file holds (parsed), and what a person sees in headless Chromium.
+
+The browser tests drive Debian's chromium with its chromedriver through selenium, and skip when either is not
+installed; with MIRMINE_REQUIRE_BROWSER=1 (set by .ci/run) they fail instead. Selenium Manager, which would
+download a driver, must never run.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.output import MENTION_COLUMNS, RELATION_COLUMNS, write_tsv
+from pipeline.report import DRUG_TYPES, REPORT_FILE, place_mentions, write_report
+from pipeline.schema import RELATION_TYPES, Mention
+
+runner = CliRunner()
+CHROMIUM = Path("/usr/bin/chromium")
+CHROME_FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+    # Without these Chromium dials Google's hosts at every start; the machine's closed network refuses them.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+)  # fmt: skip
+HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+VOID = {"meta", "input", "br", "wbr", "img", "link", "hr"}
+
+
+def read_relations(run_dir: Path) -> list[dict[str, str]]:
+    with (run_dir / "relations.tsv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+class Page(HTMLParser):
+    """Tags in order, the first nesting error, and the attributes of the tags the tests look at."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.options: dict[str, list[str]] = {}
+        self.text: list[str] = []
+        self._select: str | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.tags.append((tag, values))
+        if tag == "select":
+            self._select = values.get("id")
+            self.options[self._select or ""] = []
+        elif tag == "option" and self._select is not None:
+            self.options[self._select].append(values.get("value") or "")
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else '(nothing)'}>")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def write_run(folder: Path, relations: list[dict[str, str]], mentions: list[dict[str, str]]) -> Path:
+    """A run folder with the given relations.tsv and mentions.tsv rows (missing cells empty)."""
+    write_tsv(folder / "relations.tsv", RELATION_COLUMNS, [[row.get(c, "") for c in RELATION_COLUMNS] for row in relations])
+    write_tsv(folder / "mentions.tsv", MENTION_COLUMNS, [[row.get(c, "") for c in MENTION_COLUMNS] for row in mentions])
+    return folder
+
+
+def hostile_relation(**changes: str) -> dict[str, str]:
+    sentence = f"{HOSTILE} miR-21 confers {HOSTILE} tamoxifen resistance {HOSTILE}"
+    row = {
+        "relation_id": "r1", "doc_id": "doc", "section": "abstract", "sentence_id": "3", "mirna": "miR-21",
+        "relation": "confers_resistance", "partner": "tamoxifen", "partner_type": "drug", "partner_id": "DB00675",
+        "negated": "false", "hedged": "false", "rule": "cue.direction.up", "confidence": "0.80", "sentence": sentence,
+    }  # fmt: skip
+    return {**row, **changes}
+
+
+def hostile_mentions(sentence_start: int = 100) -> list[dict[str, str]]:
+    sentence = hostile_relation()["sentence"]
+    found = []
+    for text, kind in (("miR-21", "mirna"), ("tamoxifen", "drug")):
+        start = sentence_start + sentence.index(text)
+        found.append({
+            "doc_id": "doc", "section": "abstract", "sentence_id": "3", "start": str(start), "end": str(start + len(text)),
+            "text": text, "type": kind, "norm": text, "concept_id": f'"{HOSTILE}', "rule": "test",
+        })  # fmt: skip
+    return found
+
+
+@pytest.fixture(scope="module")
+def relations(corpus_run: Path) -> list[dict[str, str]]:
+    rows = read_relations(corpus_run)
+    assert rows, "the bundled corpus gives relations"
+    return rows
+
+
+@pytest.fixture(scope="module")
+def report_path(corpus_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / REPORT_FILE
+    write_report(corpus_run, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def page(report_path: Path) -> Page:
+    return Page(report_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def hostile_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run whose document text, ids and names are HTML that would run a script if it reached the page as markup."""
+    folder = tmp_path_factory.mktemp("hostile_run")
+    rows = [
+        hostile_relation(),
+        hostile_relation(relation_id="r2", doc_id=f'x"><b>{HOSTILE}', mirna=f"miR-{HOSTILE}", partner=f'"{HOSTILE}'),
+    ]
+    write_run(folder, rows, hostile_mentions())
+    return write_report(folder).path
+
+
+# --- the file ------------------------------------------------------------------------------------------------
+
+
+def test_page_is_well_formed_html(page: Page) -> None:
+    assert (page.errors, page.stack) == ([], [])
+
+
+def test_page_has_one_row_per_relation(page: Page, relations: list[dict[str, str]]) -> None:
+    rows = [attrs for tag, attrs in page.tags if tag == "tr" and "rel" in (attrs.get("class") or "").split()]
+    assert len(rows) == len(relations)
+
+
+def test_page_loads_nothing_from_anywhere(page: Page) -> None:
+    references = [
+        (tag, name, value) for tag, attrs in page.tags for name, value in attrs.items()
+        if name in ("src", "href", "srcset", "data", "action") or tag in ("link", "iframe", "object", "embed")
+    ]  # fmt: skip
+    assert references == []
+
+
+def test_page_policy_forbids_every_fetch(page: Page) -> None:
+    policy = next(a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert policy.startswith("default-src 'none';") and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+
+
+@pytest.mark.parametrize(
+    ("select", "column"), [("f-relation", "relation"), ("f-drug", "partner"), ("f-mirna", "mirna")], ids=["relation", "drug", "mirna"]
+)
+def test_filter_lists_every_value_present(page: Page, relations: list[dict[str, str]], select: str, column: str) -> None:
+    present = {row[column] for row in relations if column != "partner" or row["partner_type"] in DRUG_TYPES}
+    assert present <= set(page.options[select]) and page.options[select][0] == ""
+
+
+def test_relation_filter_offers_every_relation_type(page: Page) -> None:
+    assert page.options["f-relation"] == ["", *RELATION_TYPES]
+
+
+def test_the_same_run_gives_a_byte_identical_page(corpus_run: Path, report_path: Path, tmp_path: Path) -> None:
+    assert write_report(corpus_run, tmp_path / "again.html").path.read_bytes() == report_path.read_bytes()
+
+
+def test_a_script_in_a_sentence_is_text(hostile_path: Path) -> None:
+    html = hostile_path.read_text(encoding="utf-8")
+    tags = [tag for tag, _ in Page(html).tags]
+    assert (tags.count("script"), "img" in tags, "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in html) == (1, False, True)
+
+
+def test_a_quote_in_an_id_does_not_leave_its_attribute(hostile_path: Path) -> None:
+    rows = [attrs for tag, attrs in Page(hostile_path.read_text(encoding="utf-8")).tags if tag == "tr" and attrs.get("data-mirna")]
+    assert rows[1]["data-drug"] == f'"{HOSTILE}' and rows[1]["data-mirna"] == f"miR-{HOSTILE}"
+
+
+def test_a_run_without_relations_says_so(tmp_path: Path) -> None:
+    html = write_report(write_run(tmp_path, [], [])).path.read_text(encoding="utf-8")
+    assert 'id="empty"' in html and "no relations" in html and "<script" not in html
+
+
+def test_limit_leaves_rows_out_and_says_how_many(corpus_run: Path, relations: list[dict[str, str]], tmp_path: Path) -> None:
+    summary = write_report(corpus_run, tmp_path / "page.html", limit=5)
+    page = Page(summary.path.read_text(encoding="utf-8"))
+    rows = [a for t, a in page.tags if t == "tr" and a.get("data-relation")]
+    assert (len(rows), summary.left_out) == (5, len(relations) - 5)
+    assert f"{len(relations) - 5} are left out" in "".join(page.text)
+
+
+def test_a_run_without_mentions_still_shows_its_sentences(tmp_path: Path) -> None:
+    folder = write_run(tmp_path, [hostile_relation()], [])
+    (folder / "mentions.tsv").unlink()
+    html = write_report(folder).path.read_text(encoding="utf-8")
+    assert "tamoxifen resistance" in html and "<mark" not in html and "not highlighted" in html
+
+
+# --- placing mentions in the sentence string -----------------------------------------------------------------
+
+
+def mention(text: str, start: int, kind: str = "mirna") -> Mention:
+    return Mention("d", "body", 0, start, start + len(text), text, kind, text, "", "test")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mentions", "expected"),
+    [
+        ("miR-21 confers tamoxifen resistance.", [mention("miR-21", 40), mention("tamoxifen", 55, "drug")],
+         [(0, "miR-21"), (15, "tamoxifen")]),
+        # The document had a line break and a double space inside the sentence; relations.tsv collapsed them.
+        ("miR-21 confers tamoxifen resistance.", [mention("miR-21", 40), mention("tamoxifen", 57, "drug")],
+         [(0, "miR-21"), (15, "tamoxifen")]),
+        # The same name twice: each mention takes the occurrence its offset points to.
+        ("miR-21 and tamoxifen; miR-21 again", [mention("miR-21", 122)], [(22, "miR-21")]),
+        # A table section is one sentence: a mention of the next row is not this row's.
+        ("Tamoxifen miR-221 [12]", [mention("Tamoxifen", 300, "drug"), mention("miR-221", 310), mention("miR-221", 345)],
+         [(0, "Tamoxifen"), (10, "miR-221")]),
+        ("a miR-21\nname", [mention("miR-21\nname", 2)], [(2, "miR-21 name")]),
+        ("nothing here", [mention("miR-21", 0)], []),
+    ],
+    ids=["plain", "collapsed-whitespace", "repeated-name", "other-table-row", "name-with-line-break", "absent"],
+)
+def test_place_mentions(sentence: str, mentions: list[Mention], expected: list[tuple[int, str]]) -> None:
+    sentence = " ".join(sentence.split())
+    assert [(p.start, sentence[p.start : p.end]) for p in place_mentions(sentence, mentions)] == expected
+
+
+def test_every_corpus_row_marks_its_mirna_unless_named_in_the_previous_sentence(
+    page: Page, relations: list[dict[str, str]]
+) -> None:
+    html_rows = [attrs for tag, attrs in page.tags if tag == "tr" and attrs.get("data-relation")]
+    marks_per_row: list[int] = []
+    count = -1
+    for tag, attrs in page.tags:
+        if tag == "tr" and attrs.get("data-relation"):
+            marks_per_row.append(0)
+            count += 1
+        elif tag == "mark" and "ent-mirna" in (attrs.get("class") or "") and "pair" in (attrs.get("class") or ""):
+            marks_per_row[count] += 1
+    unmarked = [row["rule"] for row, n in zip(relations, marks_per_row) if n == 0]
+    assert len(html_rows) == len(relations) and all(rule.startswith("coref.") for rule in unmarked)
+
+
+# --- the command ---------------------------------------------------------------------------------------------
+
+
+def test_report_writes_report_html_into_the_run_folder(tmp_path: Path) -> None:
+    folder = write_run(tmp_path, [hostile_relation()], hostile_mentions())
+    result = runner.invoke(app, ["report", str(folder)])
+    assert (result.exit_code, (folder / REPORT_FILE).is_file(), "1 of 1 relations" in result.stdout) == (0, True, True)
+
+
+@pytest.mark.parametrize("missing", ["folder", "relations.tsv"])
+def test_report_without_a_run_exits_1_with_one_error_line(tmp_path: Path, missing: str) -> None:
+    folder = tmp_path / "run" if missing == "folder" else tmp_path
+    result = runner.invoke(app, ["report", str(folder)])
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert (result.exit_code, len(errors), str(folder) in errors[0]) == (1, 1, True)
+
+
+def test_report_on_a_table_that_is_not_a_run_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "relations.tsv").write_text("mirna\tdrug\nmiR-21\ttamoxifen\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(tmp_path), "--out", str(tmp_path / "page.html")])
+    assert (result.exit_code, "no column relation_id" in result.stderr, (tmp_path / "page.html").exists()) == (1, True, False)
+
+
+# --- in the browser ------------------------------------------------------------------------------------------
+
+
+def _chromedriver() -> str | None:
+    found = shutil.which("chromedriver")
+    return found or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").is_file() else None)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """One headless Chromium for the module, started from Debian's binaries only."""
+    driver_path = _chromedriver()
+    missing = [name for name, found in (("chromium", CHROMIUM.is_file()), ("chromedriver", driver_path)) if not found]
+    if missing:
+        reason = f"{' and '.join(missing)} not installed; `apt-get install chromium chromium-driver` runs the browser tests"
+        if os.environ.get("MIRMINE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"MIRMINE_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.selenium_manager import SeleniumManager
+
+    def no_download(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Selenium Manager was asked for a driver; it would try to download one")
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*CHROME_FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SE_OFFLINE", "1")
+        patch.setattr(SeleniumManager, "binary_paths", no_download)
+        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+@pytest.fixture
+def shown(browser, report_path: Path):
+    """The corpus page freshly loaded (filters cleared)."""
+    browser.get(report_path.as_uri())
+    return browser
+
+
+def visible_rows(driver) -> list[dict[str, str]]:
+    """The rows a person sees: rendered boxes, with what the filters test."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#relations tbody tr'))"
+        ".filter(function (row) { return row.getClientRects().length > 0; })"
+        ".map(function (row) { return {relation: row.dataset.relation, drug: row.dataset.drug, mirna: row.dataset.mirna}; });"
+    )
+
+
+def choose(driver, select_id: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element(By.ID, select_id)).select_by_value(value)
+
+
+def count_text(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.ID, "visible-count").text
+
+
+def test_browser_shows_every_relation_at_first(shown, relations: list[dict[str, str]]) -> None:
+    assert (len(visible_rows(shown)), count_text(shown)) == (len(relations), f"{len(relations)} of {len(relations)} relations shown")
+
+
+def test_browser_shows_the_mirna_of_a_row_as_a_coloured_mark(shown, relations: list[dict[str, str]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    first = shown.find_element(By.CSS_SELECTOR, "#relations tbody tr")
+    mark = first.find_element(By.CSS_SELECTOR, "mark.ent-mirna.pair")
+    label = mark.find_element(By.CSS_SELECTOR, ".ent-label")
+    background = mark.value_of_css_property("background-color")
+    assert (mark.is_displayed(), label.text, background not in ("rgba(0, 0, 0, 0)", "transparent")) == (True, "miRNA", True)
+    assert mark.text.replace("\u2010", "-").startswith(relations[0]["mirna"])
+
+
+@pytest.mark.parametrize("relation", RELATION_TYPES)
+def test_browser_relation_filter_leaves_only_that_relation(shown, relations: list[dict[str, str]], relation: str) -> None:
+    choose(shown, "f-relation", relation)
+    rows = visible_rows(shown)
+    expected = sum(row["relation"] == relation for row in relations)
+    assert ({row["relation"] for row in rows} <= {relation}, len(rows)) == (True, expected)
+
+
+def test_browser_drug_filter_leaves_only_that_drug(shown, relations: list[dict[str, str]]) -> None:
+    drugs = Counter(row["partner"] for row in relations if row["partner_type"] in DRUG_TYPES)
+    drug, expected = drugs.most_common(1)[0]
+    choose(shown, "f-drug", drug)
+    rows = visible_rows(shown)
+    assert ({row["drug"] for row in rows}, len(rows), count_text(shown).split()[0]) == ({drug}, expected, str(expected))
+
+
+def test_browser_filters_combine_and_show_all_resets_them(shown, relations: list[dict[str, str]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    mirna = Counter(row["mirna"] for row in relations).most_common(1)[0][0]
+    choose(shown, "f-mirna", mirna)
+    choose(shown, "f-relation", "sensitizes")
+    expected = sum(row["mirna"] == mirna and row["relation"] == "sensitizes" for row in relations)
+    combined = len(visible_rows(shown))
+    shown.find_element(By.ID, "f-reset").click()
+    assert (combined, len(visible_rows(shown))) == (expected, len(relations))
+
+
+def test_browser_chart_has_one_bar_group_per_drug(shown, relations: list[dict[str, str]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    groups = [g for g in shown.find_elements(By.CSS_SELECTOR, "#chart g.bar-group") if g.is_displayed()]
+    drugs = {row["partner"] for row in relations if row["partner_type"] in DRUG_TYPES}
+    assert sorted(g.get_attribute("data-drug") for g in groups) == sorted(drugs)
+
+
+def test_browser_clicking_a_bar_filters_by_its_drug(shown, relations: list[dict[str, str]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    bar = shown.find_element(By.CSS_SELECTOR, "#chart g.bar-group rect")
+    drug = bar.find_element(By.XPATH, "..").get_attribute("data-drug")
+    bar.click()
+    expected = sum(row["partner"] == drug and row["partner_type"] in DRUG_TYPES for row in relations)
+    assert len(visible_rows(shown)) == expected
+
+
+def test_browser_does_not_run_a_script_from_a_sentence(browser, hostile_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(hostile_path.as_uri())
+    sentence = browser.find_element(By.CSS_SELECTOR, "#relations tbody td.sentence").text
+    assert (browser.execute_script("return window.__pwned === undefined;"), "<script>window.__pwned = 1</script>" in sentence) == (True, True)
+    assert len(visible_rows(browser)) == 2
