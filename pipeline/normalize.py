@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
+from operator import add
 from pathlib import Path
 from typing import NamedTuple
 
@@ -177,6 +178,7 @@ def normalize_mirna(surface: str, rules_dir: Path | None = None) -> list[str]:
 # variants for their junctions (`E-cadherin` -> "e cadherin", "ecadherin"), so the text needs none.
 
 _PIECE = re.compile(r"[^\W_]+")
+_PIECE_SPLIT = re.compile(r"([^\W_]+)")
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2212"
 _GREEK_LETTERS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta",
@@ -210,54 +212,58 @@ class KeyedText:
 
 def _pieces(text: str) -> list[tuple[int, int, str]]:
     """(start, end, key word) per piece, Greek spelled out and glued as the key rules say."""
-    spans, words = _piece_columns(text)
-    return [(start, end, word) for (start, end), word in zip(spans, words)]
+    return list(zip(*_piece_columns(text)))
 
 
-def _piece_columns(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """The (start, end) and the key word of every piece, as two lists."""
-    spans = [match.span() for match in _PIECE.finditer(text)]
-    words = _piece_words(text, spans)
+def _piece_columns(text: str) -> tuple[list[int], list[int], list[str]]:
+    """The starts, the ends and the key words of the pieces, as three lists.
+
+    Built from one ``re.split`` and C-level maps (no match object per piece): a document's key is computed once per
+    document, and before this it took as long as the tokenizer.
+    """
+    parts = _PIECE_SPLIT.split(text)  # separator, piece, separator, piece, ..., separator
+    if len(parts) == 1:
+        return [], [], []
+    offsets = list(accumulate(map(len, parts), initial=0))
+    starts, ends = offsets[1:-1:2], offsets[2:-1:2]
+    written = parts[1::2]
+    if _GREEK_CHAR.search(text) is None:
+        words = " ".join(written).lower().split(" ")  # pieces hold no spaces: lower-casing them at once is exact
+    else:
+        words = [piece.translate(_GREEK_TRANSLATION).lower() for piece in written]
     # Pieces glue only after a hyphen or at a Greek letter: look at those places alone (most pieces are plain words).
-    candidates = {bisect_right(spans, (position, len(text))) for position in _hyphen_positions(text)}
+    candidates = {bisect_right(starts, position) for position in _hyphen_positions(text)}
     if not _GREEK_WORDS.isdisjoint(words):
         greek = [index for index, word in enumerate(words) if word in _GREEK_WORDS]
         candidates.update(greek, (index + 1 for index in greek))
     glued: set[int] = set()
     for index in sorted(candidates):
-        if 0 < index < len(spans) and _glues(text, spans, words, glued, index):
+        if 0 < index < len(starts) and _glues(text, starts, ends, words, glued, index):
             glued.add(index)
     if not glued:
-        return spans, words
-    merged_spans: list[tuple[int, int]] = []
+        return starts, ends, words
+    merged_starts: list[int] = []
+    merged_ends: list[int] = []
     merged_words: list[str] = []
-    for index, ((start, end), word) in enumerate(zip(spans, words)):
+    for index, (start, end, word) in enumerate(zip(starts, ends, words)):
         if index in glued:
-            merged_spans[-1] = (merged_spans[-1][0], end)
+            merged_ends[-1] = end
             merged_words[-1] += word
         else:
-            merged_spans.append((start, end))
+            merged_starts.append(start)
+            merged_ends.append(end)
             merged_words.append(word)
-    return merged_spans, merged_words
-
-
-def _piece_words(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """The key word of each piece: lower case, Greek letters spelled out."""
-    if _GREEK_CHAR.search(text) is None:
-        lowered = text.lower()
-        if len(lowered) == len(text):  # one character for one: slices of the lowered text are the lowered pieces
-            return [lowered[start:end] for start, end in spans]
-    return [text[start:end].translate(_GREEK_TRANSLATION).lower() for start, end in spans]
+    return merged_starts, merged_ends, merged_words
 
 
 def _hyphen_positions(text: str) -> list[int]:
     return [match.start() for match in _HYPHEN_CHAR.finditer(text)]
 
 
-def _glues(text: str, spans: list[tuple[int, int]], words: list[str], glued: set[int], index: int) -> bool:
+def _glues(text: str, starts: list[int], ends: list[int], words: list[str], glued: set[int], index: int) -> bool:
     """Whether piece ``index`` joins the piece (or glued pieces) before it."""
-    start, end = spans[index]
-    prev_end = spans[index - 1][1]
+    start, end = starts[index], ends[index]
+    prev_end = ends[index - 1]
     gap = text[prev_end:start]
     if len(gap) > 3 or gap.strip(" " + _HYPHENS) != "":
         return False
@@ -271,7 +277,7 @@ def _glues(text: str, spans: list[tuple[int, int]], words: list[str], glued: set
     # ending in a digit, written in capitals, or joined by a hyphen), not to a word (`the β-catenin`).
     # `NF- κ B`: a lone capital after a lone Greek letter belongs to it as well.
     return (
-        (greek and (any(char in _HYPHENS for char in gap) or prev_word[-1].isdigit() or text[spans[first][0] : prev_end].isupper()))
+        (greek and (any(char in _HYPHENS for char in gap) or prev_word[-1].isdigit() or text[starts[first] : prev_end].isupper()))
         or (last_greek and len(word) == 1 and text[start].isupper() and gap == " ")
         # `IGF-1R`, `Bcl-2`, `HER-2`, `14-3-3`: a hyphen before a number is spelling, not a separator
         # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word).
@@ -283,13 +289,12 @@ def _glues(text: str, spans: list[tuple[int, int]], words: list[str], glued: set
 
 def key_text(text: str) -> KeyedText:
     """The match key of a document text (already ``normalize_chars``-ed or not: hyphens separate either way)."""
-    spans, words = _piece_columns(text)
+    starts, ends, words = _piece_columns(text)
     if not words:
         return KeyedText("  ", (), (), ())
-    starts, ends = zip(*spans)
-    # Each word starts one past the end of the word before it (a space between, and one before the first).
-    key_starts = tuple(accumulate((len(word) + 1 for word in words[:-1]), initial=1))
-    return KeyedText(key=" " + " ".join(words) + " ", piece_key_starts=key_starts, piece_starts=starts, piece_ends=ends)
+    # Word k starts after the k words before it and a space before each (all in C: map, accumulate, add).
+    key_starts = tuple(map(add, accumulate(map(len, words[:-1]), initial=0), range(1, len(words) + 1)))
+    return KeyedText(" " + " ".join(words) + " ", key_starts, tuple(starts), tuple(ends))
 
 
 def term_keys(term: str) -> set[str]:
