@@ -536,9 +536,10 @@ class _Child:
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
         line = self.process.stdout.readline() if ready else ""
         if not line:
-            self.close()
+            self.log.flush()
             self.log.seek(0)
             tail = " | ".join(self.log.read().strip().splitlines()[-3:]) or "no output"
+            self.close()
             why = "no reply" if ready else f"no reply within {timeout:.0f} s"
             raise BenchError(f"the {self.name} process failed ({why}): {tail}")
         return json.loads(line)
