@@ -7,7 +7,9 @@ miRNA norms follow CONTRACT.md: ``miR-<number><letter>[-<copy>][-<arm>]``, speci
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
+from collections.abc import Sequence
 from sys import intern
 import hashlib
 import os
@@ -226,11 +228,11 @@ def _piece_columns(text: str) -> tuple[list[int], list[int], list[str]]:
         return [], [], []
     offsets = list(accumulate(map(len, parts), initial=0))
     starts, ends = offsets[1:-1:2], offsets[2:-1:2]
-    written = parts[1::2]
-    if _GREEK_CHAR.search(text) is None:
-        words = " ".join(written).lower().split(" ")  # pieces hold no spaces: lower-casing them at once is exact
-    else:
-        words = [piece.translate(_GREEK_TRANSLATION).lower() for piece in written]
+    # Pieces hold no spaces, nor do the spelled-out Greek letters: lower-casing them all at once is exact.
+    joined = " ".join(parts[1::2])
+    if _GREEK_CHAR.search(text) is not None:
+        joined = joined.translate(_GREEK_TRANSLATION)
+    words = joined.lower().split(" ")
     # Pieces glue only after a hyphen or at a Greek letter: look at those places alone (most pieces are plain words).
     candidates = {bisect_right(starts, position) for position in _hyphen_positions(text)}
     if not _GREEK_WORDS.isdisjoint(words):
@@ -375,13 +377,55 @@ def needs_exact_case(term: str, type_: str, kind: str) -> bool:
     return len(letters) <= 4 or letters.isupper()
 
 
+class EntryTable(Sequence):
+    """Lexicon rows kept as columns, an ``Entry`` made only when one is read (a hit or a look-up).
+
+    Every worker loads 170,000 rows at start: as columns they pickle as a few long strings and arrays, which load
+    in a few splits instead of 170,000 object constructions (0.28 s of each start).
+    """
+
+    _SEP = "\x1f"  # the unit separator: in no lexicon term
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        kinds: dict[tuple, int] = {}
+        self._kind_codes = array("I", (kinds.setdefault((e.type, e.kind, e.rule, e.note, e.exact_case), len(kinds)) for e in entries))
+        self._kinds = tuple(kinds)
+        self._terms = [e.term for e in entries]
+        self._cased = ["" if e.cased == e.term else e.cased for e in entries]  # most terms are their own case key
+        self._norms = [e.norm for e in entries]
+        self._concept_ids = [e.concept_id for e in entries]
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        type_, kind, rule, note, exact_case = self._kinds[self._kind_codes[index]]
+        term = self._terms[index]
+        return Entry(type_, term, self._norms[index], self._concept_ids[index], kind, rule, exact_case, self._cased[index] or term, note)
+
+    def __getstate__(self) -> dict:
+        join = self._SEP.join
+        return {
+            "kinds": self._kinds, "kind_codes": self._kind_codes,
+            "columns": tuple(join(column) for column in (self._terms, self._cased, self._norms, self._concept_ids)),
+        }  # fmt: skip
+
+    def __setstate__(self, state: dict) -> None:
+        self._kinds, self._kind_codes = state["kinds"], state["kind_codes"]
+        terms, cased, norms, concept_ids = (column.split(self._SEP) for column in state["columns"])
+        # Norms and ids repeat (a gene has several names): one string object each, as when the rows were read.
+        self._terms, self._cased = terms, cased
+        self._norms, self._concept_ids = list(map(intern, norms)), list(map(intern, concept_ids))
+
+
 class Lexicon:
     """Terms of one or more TSV files, keyed for an Aho-Corasick automaton over ``key_text`` keys."""
 
     def __init__(self, entries: list[Entry]) -> None:
         import ahocorasick  # a C extension; imported here so the miRNA grammar alone does not need it
 
-        self.entries = entries
         by_key: dict[str, list[int]] = {}
         for index, entry in enumerate(entries):
             keys = term_keys(entry.term)
@@ -389,18 +433,27 @@ class Lexicon:
                 keys |= term_keys(entry.term + "s")
             for key in keys:
                 by_key.setdefault(key, []).append(index)
-        # The automaton stores ints (a C array, fast to load); the entries of key i are self.values[i].
+        # The automaton stores ints (a C array, fast to load). Key i has length key_lengths[i] and the entries
+        # indexes[firsts[i]:firsts[i + 1]]; lower_ok[i] says whether any of them may match a lower-case text.
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        self.values: list[tuple[int, tuple[int, ...], bool]] = []
+        self.key_lengths, self.firsts, self.indexes = array("H"), array("I", [0]), array("I")
+        lower_ok = bytearray()
         for key, indexes in by_key.items():
-            self.automaton.add_word(key, len(self.values))
-            lower_ok = any(not entries[i].exact_case or not any(map(str.isupper, entries[i].cased)) for i in indexes)
-            self.values.append((len(key), tuple(indexes), lower_ok))
+            self.automaton.add_word(key, len(self.key_lengths))
+            self.key_lengths.append(len(key))
+            self.indexes.extend(indexes)
+            self.firsts.append(len(self.indexes))
+            lower_ok.append(any(not entries[i].exact_case or not any(map(str.isupper, entries[i].cased)) for i in indexes))
+        self.lower_ok = bytes(lower_ok)
         self.automaton.make_automaton()
+        self.entries = EntryTable(entries)
 
     @property
     def n_keys(self) -> int:
-        return len(self.values)
+        return len(self.key_lengths)
+
+    def _entries_of(self, value: int) -> tuple[Entry, ...]:
+        return tuple(map(self.entries.__getitem__, self.indexes[self.firsts[value] : self.firsts[value + 1]]))
 
     def find(self, keyed: KeyedText, text: str | None = None) -> list[LexiconMatch]:
         """Every span of the text whose key is a term key (overlaps included).
@@ -410,20 +463,21 @@ class Lexicon:
         """
         matches = []
         starts, piece_starts, piece_ends = keyed.piece_key_starts, keyed.piece_starts, keyed.piece_ends
+        key_lengths, lower_oks = self.key_lengths, self.lower_ok
         for end, value in self.automaton.iter(keyed.key):
-            length, indexes, lower_ok = self.values[value]
+            length, lower_ok = key_lengths[value], lower_oks[value]
             # Keys carry their separating spaces: drop them to get the pieces (`KeyedText.span`, inlined).
             start = piece_starts[bisect_right(starts, end - length + 2) - 1]
             stop = piece_ends[bisect_right(starts, end - 1) - 1]
             if not lower_ok and text is not None and text[start:stop].islower():
                 continue
-            matches.append(LexiconMatch(start, stop, tuple(self.entries[i] for i in indexes), lower_ok))
+            matches.append(LexiconMatch(start, stop, self._entries_of(value), bool(lower_ok)))
         return matches
 
     def lookup(self, phrase: str) -> tuple[Entry, ...]:
         """Entries whose term has exactly this key (a whole phrase, e.g. an abbreviation's long form)."""
         value = self.automaton.get(phrase_key(phrase), None)
-        return () if value is None else tuple(self.entries[i] for i in self.values[value][1])
+        return () if value is None else self._entries_of(value)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -191,3 +191,15 @@ def test_a_new_lexicon_cache_replaces_the_older_version(tmp_path: Path, monkeypa
     second = sorted((tmp_path / "cache").glob("lexicon-*.pickle"))
     assert len(first) == len(second) == 1 and first != second
     assert [entry.norm for entry in lexicon.lookup("KRAS")] == ["KRAS"]
+
+
+def test_lexicon_entries_come_back_whole_from_the_cache_columns() -> None:
+    """The cache keeps entries as columns; every field of every row must come back as it was read."""
+    import pickle
+
+    from pipeline.normalize import EntryTable, read_lexicon
+
+    rows = read_lexicon("drugs_extra.tsv", "drug") + read_lexicon("cell_lines.tsv", "cell_line")
+    table = pickle.loads(pickle.dumps(EntryTable(rows)))
+    assert len(table) == len(rows)
+    assert list(table) == rows
