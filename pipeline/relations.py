@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.preprocess import normalize_chars
-from pipeline.ruleset import RuleError, load_jsonl_rules
+from pipeline.ruleset import RuleError, load_jsonl_rules, necessary_substrings
 from pipeline.schema import Document, Mention, Relation
 
 CUE_RULES = "relation_cues.jsonl"
@@ -89,7 +89,7 @@ class CueSet:
     """The relation cues, compiled once: searched roles as (id, regex), anchored roles as compiled regexes."""
 
     def __init__(self, rules: list[dict]) -> None:
-        self.searched: list[tuple[str, str, re.Pattern]] = []
+        self.searched: list[tuple[str, str, re.Pattern, tuple[str, ...] | None]] = []
         self.anchored: dict[str, list[tuple[str, re.Pattern]]] = defaultdict(list)
         for rule in rules:
             if rule["role"] not in ROLES:
@@ -103,12 +103,18 @@ class CueSet:
             if rule["role"] in ANCHORED:
                 self.anchored[rule["role"]].append((rule["id"], regex))
             else:
-                self.searched.append((rule["role"], rule["id"], regex))
+                # Most cues are absent from most sentences: a substring test that every match needs skips the regex.
+                self.searched.append((rule["role"], rule["id"], regex, necessary_substrings(rule["pattern"])))
 
     def find(self, masked: str) -> list[Cue]:
         """Every cue, in order; a cue inside a longer cue (`regulates` in `negatively regulates`) is dropped."""
         found = sorted(
-            (Cue(m.start(), m.end(), role, cue_id) for role, cue_id, regex in self.searched for m in regex.finditer(masked)),
+            (
+                Cue(m.start(), m.end(), role, cue_id)
+                for role, cue_id, regex, needs in self.searched
+                if needs is None or any(need in masked for need in needs)
+                for m in regex.finditer(masked)
+            ),
             key=lambda c: (c.start, -c.end),
         )
         kept, max_end = [], -1

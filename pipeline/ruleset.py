@@ -90,3 +90,64 @@ def rules_checksums(rules_dir: Path | None = None) -> dict[str, str]:
         for path in sorted(folder.iterdir())
         if path.suffix in RULE_FILE_SUFFIXES
     }
+
+
+# --- regex prefilters -------------------------------------------------------------------------------------
+
+try:  # the regex parser of the standard library (re._parser from Python 3.11, sre_parse before)
+    import re._parser as _sre_parse
+    from re._constants import AT, ASSERT, ASSERT_NOT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+    from sre_constants import AT, ASSERT, ASSERT_NOT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, SUBPATTERN  # type: ignore[no-redef]
+
+_ZERO_WIDTH = {AT, ASSERT, ASSERT_NOT}
+
+
+def necessary_substrings(pattern: str, min_length: int = 3) -> tuple[str, ...] | None:
+    """Strings one of which is in every text the pattern matches (lower case), or None when none is known.
+
+    `\\b(?:down-?regulat\\w*|suppress\\w*)` gives ("regulat", "suppress"): a sentence without either cannot match, and
+    a substring test costs far less than running the regex over the sentence. Only mandatory literal runs count
+    (optional parts, character classes and repeats that may be absent add nothing), so the answer is never wrong;
+    when the analysis finds nothing at least ``min_length`` long, or the parser is unavailable, it says None.
+    """
+    try:
+        found = _factors(_sre_parse.parse(pattern))
+    except Exception:  # a pattern or a Python version this analysis does not know: no prefilter, never a wrong one
+        return None
+    if not found or min(map(len, found)) < min_length:
+        return None
+    return tuple(sorted(found))
+
+
+def _factors(items) -> set[str] | None:
+    """The best necessary set of one sequence: its longest literal run, or the best set of a mandatory part."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if run:
+            candidates.append({"".join(run).lower()})
+            run.clear()
+
+    for op, av in items:
+        if op is LITERAL:
+            run.append(chr(av))
+            continue
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing: the literals on either side are adjacent in the text
+        close_run()
+        if op is SUBPATTERN:
+            inner = _factors(av[-1])
+        elif op is BRANCH:
+            branches = [_factors(branch) for branch in av[1]]
+            inner = None if any(branch is None for branch in branches) else set().union(*branches)
+        elif op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
+            inner = _factors(av[2])
+        else:
+            inner = None
+        if inner:
+            candidates.append(inner)
+    close_run()
+    return max(candidates, key=lambda found: min(map(len, found)), default=None)

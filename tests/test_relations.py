@@ -230,3 +230,38 @@ def test_a_long_name_before_a_gene_cue_is_classified_at_once(nlp) -> None:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+NECESSARY = [
+    pytest.param(r"\bfoo\b", ("foo",), id="literal"),
+    pytest.param(r"\b(?:chemo-?|drug-?)?resistan(?:ce|t)\b|\brefractory\b", ("refractory", "resistan"), id="branches"),
+    pytest.param(r"(?:x|yy)+zzz", ("zzz",), id="longest-mandatory-run"),
+    pytest.param(r"a?b?c", None, id="only-optional-or-short"),
+    pytest.param(r"abc|d", None, id="a-branch-without-a-literal"),
+    pytest.param(r"\bUTR\b", ("utr",), id="lower-cased-for-the-masked-sentence"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "expected"), NECESSARY)
+def test_necessary_substrings_of_a_cue_pattern(pattern: str, expected) -> None:
+    from pipeline.ruleset import necessary_substrings
+
+    assert necessary_substrings(pattern) == expected
+
+
+def test_the_cue_prefilter_never_drops_a_cue() -> None:
+    """Every cue rule finds the same matches with and without its substring prefilter, on sentences of every kind."""
+    from pipeline.relations import CueSet, load_cues
+
+    from conftest import CORPUS
+
+    cues = load_cues()
+    unfiltered = CueSet.__new__(CueSet)
+    unfiltered.anchored = cues.anchored
+    unfiltered.searched = [(role, cue_id, regex, None) for role, cue_id, regex, _ in cues.searched]
+    sentences = [param.values[0].lower() for param in FOUND]
+    for path in sorted(CORPUS.glob("*.txt")):
+        sentences += path.read_text(encoding="utf-8").lower().split(". ")
+    assert sum(needs is not None for *_, needs in cues.searched) >= len(cues.searched) // 2
+    for sentence in sentences:
+        assert cues.find(sentence) == unfiltered.find(sentence), sentence
