@@ -16,7 +16,6 @@ write or that was edited since (a curator's work in brat), unless ``force`` is g
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -33,13 +32,16 @@ from pipeline import __version__
 from pipeline.ingest import read_inputs
 from pipeline.output import (
     ERRORS_FILE,
-    MENTION_COLUMNS,
     MENTIONS_FILE,
-    RELATION_COLUMNS,
     RELATIONS_FILE,
     RUN_FILE,
+    RelationRow,
+    TableError,
     atomic_open,
     cell,
+    read_mention_rows,
+    read_relation_rows,
+    read_rows,
     write_json,
 )
 from pipeline.schema import MENTION_TYPES, Document, InputError, Mention
@@ -97,31 +99,10 @@ class RelationRecord(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class RunRelation:
-    """One row of a run's relations.tsv, typed."""
-
-    relation_id: str
-    doc_id: str
-    section: str
-    sentence_id: int
-    mirna: str
-    relation: str
-    partner: str
-    partner_type: str
-    partner_id: str
-    cell_lines: str
-    negated: bool
-    hedged: bool
-    rule: str
-    confidence: str
-    sentence: str
-
-
-@dataclass(frozen=True, slots=True)
 class LinkedRelation:
     """A relation with the positions (in the document's mention list) of its miRNA and partner mentions, if found."""
 
-    relation: RunRelation
+    relation: RelationRow
     mirna_at: int | None
     partner_at: int | None
 
@@ -186,7 +167,7 @@ class RunTables:
     run_dir: Path
     inputs: list[tuple[str, str]]  # (path as recorded, sha256)
     mentions: dict[str, list[Mention]]
-    relations: dict[str, list[RunRelation]]
+    relations: dict[str, list[RelationRow]]
     failed: set[str]  # documents the run could not extract from
     documents: int
     date: str  # the day of the run (run.json's time), yyyymmdd
@@ -204,31 +185,17 @@ def read_run(run_dir: Path) -> RunTables:
     except (ValueError, KeyError, TypeError) as err:
         raise ExportError(f"{info_path}: not a run.json with an `inputs` list ({err}); re-run `mirmine run`") from err
     mentions: dict[str, list[Mention]] = defaultdict(list)
-    for line, row in _tsv_rows(run_dir / MENTIONS_FILE, MENTION_COLUMNS):
-        try:
-            mention = Mention(
-                **{**row, "sentence_id": int(row["sentence_id"]), "start": int(row["start"]), "end": int(row["end"])}
-            )
-        except ValueError as err:
-            raise ExportError(f"{run_dir / MENTIONS_FILE}:{line}: {err}; re-run `mirmine run`") from err
-        mentions[mention.doc_id].append(mention)
-    relations: dict[str, list[RunRelation]] = defaultdict(list)
-    for line, row in _tsv_rows(run_dir / RELATIONS_FILE, RELATION_COLUMNS):
-        try:
-            relation = RunRelation(
-                **{
-                    **row,
-                    "sentence_id": int(row["sentence_id"]),
-                    "negated": row["negated"] == "true",
-                    "hedged": row["hedged"] == "true",
-                }
-            )
-        except ValueError as err:
-            raise ExportError(f"{run_dir / RELATIONS_FILE}:{line}: {err}; re-run `mirmine run`") from err
-        relations[relation.doc_id].append(relation)
+    relations: dict[str, list[RelationRow]] = defaultdict(list)
     failed = set()
-    if (run_dir / ERRORS_FILE).is_file():
-        failed = {row["doc_id"] for _, row in _tsv_rows(run_dir / ERRORS_FILE, ("doc_id", "stage")) if row["stage"] != "ingest"}
+    try:
+        for mention in read_mention_rows(run_dir / MENTIONS_FILE):
+            mentions[mention.doc_id].append(mention)
+        for relation in read_relation_rows(run_dir / RELATIONS_FILE):
+            relations[relation.doc_id].append(relation)
+        if (run_dir / ERRORS_FILE).is_file():
+            failed = {row["doc_id"] for _, row in read_rows(run_dir / ERRORS_FILE, ("doc_id", "stage")) if row["stage"] != "ingest"}
+    except TableError as err:
+        raise ExportError(str(err)) from err
     counted = info.get("counts", {}).get("documents") if isinstance(info.get("counts"), dict) else None
     return RunTables(
         run_dir=run_dir,
@@ -240,20 +207,6 @@ def read_run(run_dir: Path) -> RunTables:
         date=time.strftime("%Y%m%d", time.localtime(info_path.stat().st_mtime)),
         version=str(info.get("mirmine_version", "")),
     )
-
-
-def _tsv_rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise ExportError(f"{path}: file not found; pass the folder of a run (`mirmine run --out DIR`)")
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = [column for column in columns if column not in (reader.fieldnames or ())]
-        if missing:
-            raise ExportError(f"{path}:1: header lacks column(s) {', '.join(missing)}; re-run `mirmine run`")
-        for line, row in enumerate(reader, start=2):
-            if None in row or any(row[column] is None for column in columns):
-                raise ExportError(f"{path}:{line}: wrong number of columns; re-run `mirmine run`")
-            yield line, {column: row[column] for column in columns}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -362,7 +315,7 @@ def check_mentions(document: Document, mentions: Iterable[Mention]) -> str:
     return ""
 
 
-def link_relations(mentions: Sequence[Mention], relations: Iterable[RunRelation]) -> Iterator[LinkedRelation]:
+def link_relations(mentions: Sequence[Mention], relations: Iterable[RelationRow]) -> Iterator[LinkedRelation]:
     """Each relation with its miRNA and partner mentions: same sentence, type and norm; the closest pair wins."""
     by_name: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     for at, mention in enumerate(mentions):

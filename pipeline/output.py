@@ -226,3 +226,81 @@ def _mirna_key(norm: str) -> tuple:
 
     match = re.match(r"(?:miR|let)-(\d+)", norm)
     return (int(match.group(1)) if match else 10**9, norm)
+
+
+# --- reading a run's tables back ----------------------------------------------------------------------------
+
+
+class TableError(ValueError):
+    """A run table that cannot be read back; the message names the file (and line) and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRow:
+    """One row of relations.tsv as read back: a schema.Relation without the sentence offsets the TSV does not keep."""
+
+    relation_id: str
+    doc_id: str
+    section: str
+    sentence_id: int
+    mirna: str
+    relation: str
+    partner: str
+    partner_type: str
+    partner_id: str
+    cell_lines: str
+    negated: bool
+    hedged: bool
+    rule: str
+    confidence: str
+    sentence: str
+
+
+def read_rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) of a run table, after checking that its header names every column."""
+    import csv
+
+    if not path.is_file():
+        raise TableError(f"{path}: file not found; pass the folder of a run (`mirmine run --out DIR`)")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = [column for column in columns if column not in (reader.fieldnames or ())]
+        if missing:
+            raise TableError(f"{path}: no column {', '.join(missing)} in the header; not a mirmine run table, run `mirmine run` again")
+        for row in reader:
+            if None in row or None in row.values():
+                raise TableError(f"{path}:{reader.line_num}: expected {len(reader.fieldnames or ())} tab-separated cells")
+            yield reader.line_num, {column: row[column] for column in columns}
+
+
+def _whole_number(path: Path, line: int, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError as err:
+        raise TableError(f"{path}:{line}: {value!r} is not a whole number; run `mirmine run` again") from err
+
+
+def read_relation_rows(path: Path) -> Iterator[RelationRow]:
+    """The rows of a run's relations.tsv, typed."""
+    for line, row in read_rows(path, RELATION_COLUMNS):
+        yield RelationRow(
+            **{
+                **row,
+                "sentence_id": _whole_number(path, line, row["sentence_id"]),
+                "negated": row["negated"] == "true",
+                "hedged": row["hedged"] == "true",
+            }
+        )
+
+
+def read_mention_rows(path: Path) -> Iterator[Mention]:
+    """The rows of a run's mentions.tsv as Mention records."""
+    for line, row in read_rows(path, MENTION_COLUMNS):
+        yield Mention(
+            **{
+                **row,
+                "sentence_id": _whole_number(path, line, row["sentence_id"]),
+                "start": _whole_number(path, line, row["start"]),
+                "end": _whole_number(path, line, row["end"]),
+            }
+        )

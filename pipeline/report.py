@@ -12,7 +12,6 @@ The inputs are the run folder's relations.tsv and mentions.tsv. The same run giv
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -23,12 +22,14 @@ from pathlib import Path
 
 from pipeline import __version__
 from pipeline.output import (
-    MENTION_COLUMNS,
     MENTIONS_FILE,
-    RELATION_COLUMNS,
     RELATIONS_FILE,
+    RelationRow,
+    TableError,
     _mirna_key,
     atomic_open,
+    read_mention_rows,
+    read_relation_rows,
 )
 from pipeline.schema import MENTION_TYPES, RELATION_TYPES, Mention
 
@@ -60,30 +61,9 @@ class ReportError(Exception):
     """A run folder or one of its tables that cannot be turned into a page; the message names the file."""
 
 
-@dataclass(frozen=True, slots=True)
-class RelationRow:
-    """One row of relations.tsv as read back (the TSV has no sentence offsets, so not a schema.Relation)."""
-
-    relation_id: str
-    doc_id: str
-    section: str
-    sentence_id: int
-    mirna: str
-    relation: str
-    partner: str
-    partner_type: str
-    partner_id: str
-    cell_lines: str
-    negated: bool
-    hedged: bool
-    rule: str
-    confidence: str
-    sentence: str
-
-    @property
-    def drug(self) -> str:
-        """The partner when it is a drug or a drug class, else empty."""
-        return self.partner if self.partner_type in DRUG_TYPES else ""
+def drug_of(row: RelationRow) -> str:
+    """The partner when it is a drug or a drug class, else empty."""
+    return row.partner if row.partner_type in DRUG_TYPES else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +97,13 @@ def write_report(run_dir: Path, out: Path | None = None, limit: int = DEFAULT_LI
     relations_path = run_dir / RELATIONS_FILE
     if not relations_path.is_file():
         raise ReportError(f"{relations_path}: file not found; run `mirmine run --out {run_dir}` first or pass a run folder")
-    rows, chart_counts, total = read_relations(relations_path, limit)
-    mentions_path = run_dir / MENTIONS_FILE
-    keys = {(row.doc_id, row.sentence_id) for row in rows}
-    mentions = read_mentions(mentions_path, keys) if mentions_path.is_file() else None
+    try:
+        rows, chart_counts, total = read_relations(relations_path, limit)
+        mentions_path = run_dir / MENTIONS_FILE
+        keys = {(row.doc_id, row.sentence_id) for row in rows}
+        mentions = read_mentions(mentions_path, keys) if mentions_path.is_file() else None
+    except TableError as err:
+        raise ReportError(str(err)) from err
     page = render_page(run_dir, rows, mentions, chart_counts, total)
     target = out if out is not None else run_dir / REPORT_FILE
     with atomic_open(target) as handle:
@@ -128,61 +111,27 @@ def write_report(run_dir: Path, out: Path | None = None, limit: int = DEFAULT_LI
     return ReportSummary(target, total, len(rows))
 
 
-def _read_tsv(path: Path, columns: Sequence[str]) -> Iterable[tuple[int, dict[str, str]]]:
-    """(line number, row) of a run table, after checking its header names every column."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = [column for column in columns if column not in (reader.fieldnames or ())]
-        if missing:
-            raise ReportError(
-                f"{path}: no column {', '.join(missing)} in the header; not a mirmine run table, run `mirmine run` again"
-            )
-        for row in reader:
-            if None in row or None in row.values():
-                raise ReportError(f"{path}:{reader.line_num}: expected {len(reader.fieldnames)} tab-separated cells")
-            yield reader.line_num, row
-
-
-def _int(path: Path, line: int, value: str) -> int:
-    try:
-        return int(value)
-    except ValueError as err:
-        raise ReportError(f"{path}:{line}: {value!r} is not a whole number") from err
-
-
 def read_relations(path: Path, limit: int = DEFAULT_LIMIT) -> tuple[list[RelationRow], Counter, int]:
     """The first ``limit`` rows of relations.tsv (0: all), (drug, relation) counts over every row, and the row count."""
     rows: list[RelationRow] = []
     counts: Counter = Counter()
     total = 0
-    for line, row in _read_tsv(path, RELATION_COLUMNS):
+    for row in read_relation_rows(path):
         total += 1
-        if row["partner_type"] in DRUG_TYPES:
-            counts[(row["partner"], row["partner_type"], row["relation"])] += 1
-        if limit and len(rows) >= limit:
-            continue
-        values = {column: row[column] for column in RELATION_COLUMNS}
-        values["sentence_id"] = _int(path, line, row["sentence_id"])
-        values["negated"] = row["negated"] == "true"
-        values["hedged"] = row["hedged"] == "true"
-        rows.append(RelationRow(**values))
+        if row.partner_type in DRUG_TYPES:
+            counts[(row.partner, row.partner_type, row.relation)] += 1
+        if not limit or len(rows) < limit:
+            rows.append(row)
     return rows, counts, total
 
 
 def read_mentions(path: Path, keys: set[tuple[str, int]]) -> dict[tuple[str, int], list[Mention]]:
     """Mentions of mentions.tsv per (doc_id, sentence_id), only for the sentences in ``keys``."""
     found: dict[tuple[str, int], list[Mention]] = defaultdict(list)
-    for line, row in _read_tsv(path, MENTION_COLUMNS):
-        key = (row["doc_id"], _int(path, line, row["sentence_id"]))
-        if key not in keys:
-            continue
-        found[key].append(
-            Mention(
-                doc_id=row["doc_id"], section=row["section"], sentence_id=key[1],
-                start=_int(path, line, row["start"]), end=_int(path, line, row["end"]), text=row["text"],
-                type=row["type"], norm=row["norm"], concept_id=row["concept_id"], rule=row["rule"],
-            )
-        )  # fmt: skip
+    for mention in read_mention_rows(path):
+        key = (mention.doc_id, mention.sentence_id)
+        if key in keys:
+            found[key].append(mention)
     return dict(found)
 
 
@@ -345,7 +294,7 @@ def _row(row: RelationRow, mentions: Sequence[Mention] | None, cache: dict) -> s
     rule = "".join(escape(part) + ("<wbr>" if part in (".", "+") else "") for part in re.split(r"([.+])", row.rule))
     return (
         f'<tr class="rel{" negated" if row.negated else ""}" id="r-{escape(row.relation_id)}" '
-        f'data-relation="{escape(row.relation)}" data-drug="{escape(row.drug)}" data-mirna="{escape(row.mirna)}">'
+        f'data-relation="{escape(row.relation)}" data-drug="{escape(drug_of(row))}" data-mirna="{escape(row.mirna)}">'
         f'<td class="doc">{escape(row.doc_id)}</td><td>{escape(row.section)}</td>'
         f'<td class="mirna">{escape(row.mirna)}{coreferent}</td>'
         f'<td><span class="relation" style="background:{relation_colour}">{escape(row.relation)}</span></td>'
@@ -383,7 +332,7 @@ def render_page(
         return _document(title, body, script="")
     relation_counts = Counter(row.relation for row in rows)
     relation_values = [(r, r, relation_counts[r]) for r in [*RELATION_TYPES, *sorted(set(relation_counts) - set(RELATION_TYPES))]]
-    drug_counts = Counter((row.drug, row.partner_type) for row in rows if row.drug)
+    drug_counts = Counter((drug_of(row), row.partner_type) for row in rows if drug_of(row))
     drug_values = [
         (drug, drug + (" (class)" if kind == "drug_class" else ""), n) for (drug, kind), n in sorted(drug_counts.items())
     ]

@@ -18,6 +18,7 @@ from bioc.brat import validator as brat_validator
 from typer.testing import CliRunner
 
 from pipeline import export
+from pipeline.output import RelationRow
 from pipeline.cli import app
 from pipeline.export import (
     BIOC_FILE,
@@ -427,8 +428,8 @@ def mention(start: int, kind: str, norm: str, sentence_id: int = 1) -> Mention:
     return Mention("d", "abstract", sentence_id, start, start + len(norm), norm, kind, norm, "", "test")
 
 
-def relation(mirna: str, partner: str, partner_type: str = "drug") -> export.RunRelation:
-    return export.RunRelation("r", "d", "abstract", 1, mirna, "sensitizes", partner, partner_type, "", "", False, False, "test", "0.9", "s")
+def relation(mirna: str, partner: str, partner_type: str = "drug") -> RelationRow:
+    return RelationRow("r", "d", "abstract", 1, mirna, "sensitizes", partner, partner_type, "", "", False, False, "test", "0.9", "s")
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.output import TABLE_COLUMNS, aggregate_table, atomic_open, cell, table_rows, write_tsv
+from pipeline.output import MENTION_COLUMNS, TABLE_COLUMNS, aggregate_table, atomic_open, cell, table_rows, write_tsv
 from pipeline.schema import Relation
 
 
@@ -86,3 +86,31 @@ def test_relation_id_is_stable_and_depends_on_the_finding() -> None:
 def test_table_rows_follow_the_column_order() -> None:
     (row,) = table_rows(aggregate_table([relation("d1", "miR-21", "sensitizes", "cisplatin")]))
     assert dict(zip(TABLE_COLUMNS, row))["partner"] == "cisplatin"
+
+
+def test_run_tables_read_back_as_the_records_written(corpus_run) -> None:
+    """export, report and curate read a run through one reader: it gives back what the run wrote."""
+    from pipeline.output import read_mention_rows, read_relation_rows
+
+    relations = list(read_relation_rows(corpus_run / "relations.tsv"))
+    mentions = list(read_mention_rows(corpus_run / "mentions.tsv"))
+    assert len(relations) > 100 and len(mentions) > 500
+    assert all(isinstance(row.negated, bool) and isinstance(row.sentence_id, int) for row in relations)
+    assert all(m.text and m.end > m.start for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param("doc_id\tsection\n", "no column sentence_id", id="header"),
+        pytest.param("\t".join(MENTION_COLUMNS) + "\nd\tabstract\tone\t0\t3\tabc\tgene\tX\t\tr\n", "'one' is not a whole number", id="number"),
+        pytest.param("\t".join(MENTION_COLUMNS) + "\nd\tabstract\n", ":2: expected 10 tab-separated cells", id="cells"),
+    ],
+)
+def test_a_broken_run_table_names_the_file_and_line(tmp_path, content: str, message: str) -> None:
+    from pipeline.output import TableError, read_mention_rows
+
+    path = tmp_path / "mentions.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TableError, match=message.replace("(", r"\(")):
+        list(read_mention_rows(path))
