@@ -384,7 +384,8 @@ def curate_diff(
         f"{merge.evidence_staled} stale"
     )
     if not changes:
-        typer.echo("no finding changed")
+        earlier = f"; `mirmine curate diff --merge {merge.merge_id - 1}` shows the merge before" if merge.merge_id > 1 else ""
+        typer.echo(f"no finding changed{earlier}")
         return
     typer.echo("")
     header = ("change", "finding", "status", "miRNA", "relation", "partner", "what changed")
