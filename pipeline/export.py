@@ -322,6 +322,9 @@ def link_relations(mentions: Sequence[Mention], relations: Iterable[RelationRow]
         by_name[(mention.sentence_id, mention.type, mention.norm)].append(at)
     for relation in relations:
         mirnas = by_name.get((relation.sentence_id, "mirna", relation.mirna), [])
+        if not mirnas and relation.rule.startswith("coref."):
+            # `these miRNAs` stands for the miRNAs of the sentence before: the arc goes to the last mention there.
+            mirnas = by_name.get((relation.sentence_id - 1, "mirna", relation.mirna), [])[-1:]
         partners = by_name.get((relation.sentence_id, relation.partner_type, relation.partner), [])
         pairs = [(a, b) for a in mirnas for b in partners if a != b]
         if pairs:

@@ -445,3 +445,15 @@ def relation(mirna: str, partner: str, partner_type: str = "drug") -> RelationRo
 def test_a_relation_links_to_the_closest_mentions_of_its_names(mentions: list[Mention], expected: tuple) -> None:
     (linked,) = link_relations(mentions, [relation("miR-21", "DOX")])
     assert (linked.mirna_at, linked.partner_at) == expected
+
+
+def test_a_these_mirnas_relation_links_to_the_mirna_of_the_sentence_before() -> None:
+    """`these miRNAs` (rule coref.*) names the miRNAs of the previous sentence: the arc goes there, not nowhere."""
+    mentions = [mention(0, "mirna", "miR-21", sentence_id=0), mention(40, "drug", "DOX", sentence_id=1)]
+    coref = RelationRow("r", "d", "abstract", 1, "miR-21", "sensitizes", "DOX", "drug", "", "", False, False, "coref.these_mirnas+cue", "0.6", "s")
+    ((linked,), (plain,)) = link_relations(mentions, [coref]), link_relations(mentions, [relation("miR-21", "DOX")])
+    assert (linked.mirna_at, linked.partner_at, plain.mirna_at) == (0, 1, None)
+
+
+def test_every_relation_of_the_corpus_run_is_linked(corpus_exports) -> None:
+    assert not corpus_exports["brat"][0].unlinked
