@@ -23,6 +23,7 @@ import os
 import random
 import sqlite3
 import tempfile
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -250,7 +251,7 @@ def open_store(db: Path, *, create: bool = False, wait: float = DEFAULT_WAIT_S) 
         raise _store_error(db, err, wait) from err
     try:
         conn.row_factory = sqlite3.Row
-        _prepare(conn, db, create)
+        _prepare_waiting(conn, db, create, wait)
         yield conn
     except sqlite3.Error as err:
         raise _store_error(db, err, wait) from err
@@ -258,27 +259,55 @@ def open_store(db: Path, *, create: bool = False, wait: float = DEFAULT_WAIT_S) 
         conn.close()
 
 
+def _prepare_waiting(conn: sqlite3.Connection, db: Path, create: bool, wait: float) -> None:
+    """``_prepare``, tried again while another process holds the file.
+
+    Two merges into a new store race to create it: switching the journal to WAL takes the whole file, and SQLite
+    answers "locked" at once, without its busy timeout, to the one that loses. It waits and finds the schema made.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            _prepare(conn, db, create)
+            return
+        except sqlite3.OperationalError as err:
+            if ("locked" not in str(err) and "busy" not in str(err)) or time.monotonic() >= deadline:
+                raise
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            time.sleep(0.05)
+
+
 def _prepare(conn: sqlite3.Connection, db: Path, create: bool) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     version = _schema_version(conn, db)
     if version is None:
-        if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise CurateError(f"{db}: an SQLite database but not a mirmine curated store (no meta table); pass another --db")
         if not create:
-            raise CurateError(f"{db}: an empty store; merge a run first with `mirmine curate merge RUN_DIR --db {db}`")
+            _refuse_unmade_store(conn, db)
         # WAL: readers (export, diff) never block a merge, and a killed writer leaves only uncommitted frames behind.
         conn.execute("PRAGMA journal_mode = WAL")
         with _writing(conn):
-            for statement in _SCHEMA:
-                conn.execute(statement)
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (_utc_now(),))
+            # Looked at again under the write lock: another merge may have made the store in the meantime.
+            if _schema_version(conn, db) is None:
+                _refuse_unmade_store(conn, db, empty_ok=True)
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (_utc_now(),))
         version = _schema_version(conn, db)
     if version > SCHEMA_VERSION:
         raise CurateError(
             f"{db}: written by a newer mirmine (store schema {version}, this mirmine reads up to {SCHEMA_VERSION}); "
             "upgrade mirmine to use this store"
         )
+
+
+def _refuse_unmade_store(conn: sqlite3.Connection, db: Path, empty_ok: bool = False) -> None:
+    """A database without the meta table: another program's (refused), or an empty file (refused unless creating)."""
+    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise CurateError(f"{db}: an SQLite database but not a mirmine curated store (no meta table); pass another --db")
+    if not empty_ok:
+        raise CurateError(f"{db}: an empty store; merge a run first with `mirmine curate merge RUN_DIR --db {db}`")
 
 
 def _schema_version(conn: sqlite3.Connection, db: Path) -> int | None:
