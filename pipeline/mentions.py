@@ -15,7 +15,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, SpanGroup
 
 from pipeline.normalize import (
     KIND_PRIORITY,
@@ -65,16 +65,26 @@ class MirnaFinder:
         self.grammar = mirna_grammar(rules_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = list(doc.spans.get(SPANS_KEY, []))
+        spans = span_group(doc)
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for match in self.grammar.find(doc_text(doc)):
             if add_span(doc, spans, match.start, match.end, "mirna", match.norm, match.rule):
                 concepts[_concept_key("mirna", match.norm)] = mirna_concept_id(match.norm, self.rules_dir)
-        doc.spans[SPANS_KEY] = spans
         return doc
 
 
-def add_span(doc: Doc, spans: list, start: int, end: int, label: str, norm: str, rule: str) -> bool:
+def span_group(doc: Doc) -> SpanGroup:
+    """The doc's mention group, made empty on first use; finders append to it in place.
+
+    Reading it into a list and assigning the list back made every finder build a Span object for every earlier
+    finder's span again.
+    """
+    if SPANS_KEY not in doc.spans:
+        doc.spans[SPANS_KEY] = []
+    return doc.spans[SPANS_KEY]
+
+
+def add_span(doc: Doc, spans: SpanGroup, start: int, end: int, label: str, norm: str, rule: str) -> bool:
     """Append the token-aligned span of a hit to ``spans`` and record the hit's exact offsets; False if none.
 
     The tokenizer keeps `PTEN-PI3K`, `PaCa-2,BxPC-3` and `HCT-116(vector` whole, so the span widens to the token;
@@ -404,12 +414,11 @@ class LexiconFinder:
         return items
 
     def _write(self, doc: Doc, found: list[tuple[int, int, Entry, str]]) -> None:
-        spans = list(doc.spans.get(SPANS_KEY, []))
+        spans = span_group(doc)
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for start, end, entry, rule in found:
             if add_span(doc, spans, start, end, entry.type, entry.norm, rule):
                 concepts.setdefault(_concept_key(entry.type, entry.norm), entry.concept_id)
-        doc.spans[SPANS_KEY] = spans
 
 
 _FINAL_NUMBER = re.compile(r"[0-9]+$")
@@ -567,7 +576,7 @@ class ModelEntities:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        spans = list(doc.spans.get(SPANS_KEY, []))
+        spans = span_group(doc)
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for ent in self.model(text).ents:
             type_ = self.types.get(ent.label_)
@@ -576,7 +585,6 @@ class ModelEntities:
             for start, end, norm, concept_id, found_type in self._normalize(text, ent.start_char, ent.end_char, type_):
                 if add_span(doc, spans, start, end, found_type, norm, f"model.{ent.label_}"):
                     concepts.setdefault(_concept_key(found_type, norm), concept_id)
-        doc.spans[SPANS_KEY] = spans
         return doc
 
     def _normalize(self, text: str, start: int, end: int, type_: str) -> list[tuple[int, int, str, str, str]]:
