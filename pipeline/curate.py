@@ -30,8 +30,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 
 from pipeline.output import (
@@ -42,6 +40,8 @@ from pipeline.output import (
     RELATIONS_FILE,
     RUN_FILE,
     TABLE_COLUMNS,
+    RelationRow,
+    TableBuilder,
     TableRow,
     atomic_open,
     cell,
@@ -534,35 +534,25 @@ def _refresh_findings(conn: sqlite3.Connection, merge_id: int) -> Counter:
 
 
 def _roll_up(conn: sqlite3.Connection, mirna: str) -> Iterator[tuple[str, TableRow]]:
-    """The findings of one miRNA from its live evidence, exactly as ``output.aggregate_table`` rolls up a run."""
-    live = "mirna = ? AND stale = 0 AND negated = 0"
-    targets_by_doc: dict[str, set[str]] = defaultdict(set)
-    for doc_id, partner in conn.execute(f"SELECT doc_id, partner FROM evidence WHERE {live} AND relation = 'targets'", (mirna,)):
-        targets_by_doc[doc_id].add(partner)
+    """The findings of one miRNA from its live evidence, rolled up by ``output.TableBuilder`` as a run's table is."""
     rows = conn.cursor()
     rows.row_factory = None  # plain tuples: this loop sees every live evidence row of the miRNA
     rows.execute(
-        "SELECT finding_id, relation, partner, partner_type, partner_id, doc_id, sentence_id, cell_lines, sentence "
-        f"FROM evidence WHERE {live} ORDER BY relation, partner, doc_id, sentence_id, relation_id",
+        f"SELECT {', '.join(RELATION_COLUMNS)} FROM evidence WHERE mirna = ? AND stale = 0 AND negated = 0 "
+        "ORDER BY doc_id, sentence_id, relation_id",
         (mirna,),
     )
-    for fid, group in groupby(rows, key=itemgetter(0)):
-        members = list(group)
-        _, relation, partner, partner_type, partner_id, _, _, _, example = members[0]
-        doc_ids = sorted({m[5] for m in members})
-        yield fid, TableRow(
-            mirna=mirna,
-            relation=relation,
-            partner=partner,
-            partner_type=partner_type,
-            partner_id=partner_id,
-            targets=tuple(sorted(set().union(*(targets_by_doc[d] for d in doc_ids)))),
-            cell_lines=tuple(sorted({line for m in members for line in m[7].split(LIST_SEPARATOR) if line})),
-            n_sentences=len({(m[5], m[6]) for m in members}),
-            n_docs=len(doc_ids),
-            doc_ids=tuple(doc_ids),
-            example=example,
-        )
+    table = TableBuilder()
+    for fields in rows:
+        table.add(_evidence_row(fields))
+    for row in table.rows():
+        yield finding_id(row.mirna, row.relation, row.partner), row
+
+
+def _evidence_row(fields: Sequence) -> RelationRow:
+    """An evidence row of the store (columns in RELATION_COLUMNS order) as the relations.tsv row it was merged from."""
+    cells = dict(zip(RELATION_COLUMNS, fields))
+    return RelationRow(**{**cells, "negated": bool(cells["negated"]), "hedged": bool(cells["hedged"]), "confidence": str(cells["confidence"])})
 
 
 def _finding_values(row: TableRow) -> tuple:

@@ -36,7 +36,8 @@ from pipeline.output import (
     RUN_FILE,
     TABLE_COLUMNS,
     TABLE_FILE,
-    aggregate_table,
+    TableBuilder,
+    relation_row,
     atomic_open,
     cell,
     error_rows,
@@ -423,17 +424,17 @@ def _write_tables(state: RunState, out_dir: Path, summary: RunSummary, parquet: 
             handle, MENTION_COLUMNS, state.merged("mentions", mention_key, MENTION_COLUMNS.index("doc_id")),
             summary.mentions_by_type, type_at, shards=mention_shards,
         )  # fmt: skip
-    relations: list[list[str]] = []
+    table = TableBuilder()  # rolled up as the sorted relations stream past: no relation is kept in memory
     relation_shards = _ParquetShards(out_dir / "relations.parquet", RELATION_COLUMNS) if parquet else None
     with atomic_open(out_dir / RELATIONS_FILE) as handle:
         counts[RELATIONS_FILE] = _stream(
             handle, RELATION_COLUMNS, state.merged("relations", relation_key, RELATION_COLUMNS.index("doc_id")),
-            summary.relations_by_type, relation_at, keep=relations, shards=relation_shards,
+            summary.relations_by_type, relation_at, each=lambda row: table.add(relation_row(row)), shards=relation_shards,
         )  # fmt: skip
     for shards in (mention_shards, relation_shards):
         if shards is not None:
             shards.close()
-    counts[TABLE_FILE] = write_tsv(out_dir / TABLE_FILE, TABLE_COLUMNS, table_rows(aggregate_table(_RowView.of(relations))))
+    counts[TABLE_FILE] = write_tsv(out_dir / TABLE_FILE, TABLE_COLUMNS, table_rows(table.rows()))
     counts[ERRORS_FILE] = write_tsv(out_dir / ERRORS_FILE, ERROR_COLUMNS, error_rows(summary.errors))
     return counts
 
@@ -489,15 +490,15 @@ class _ParquetShards:
 
 def _stream(
     handle: IO[str], columns, rows: Iterator[list[str]], counter: Counter, count_at: int,
-    keep: list | None = None, shards: _ParquetShards | None = None,
+    each: Callable[[list[str]], None] | None = None, shards: _ParquetShards | None = None,
 ) -> int:  # fmt: skip
     handle.write("\t".join(columns) + "\n")
     n = 0
     for row in rows:
         handle.write("\t".join(row) + "\n")
         counter[row[count_at]] += 1
-        if keep is not None:
-            keep.append(row)
+        if each is not None:
+            each(row)
         if shards is not None:
             shards.add(row)
         n += 1
@@ -507,26 +508,6 @@ def _stream(
 def _key(columns: tuple[str, ...], names: tuple[str, ...], ints: tuple[str, ...]) -> Callable[[list[str]], tuple]:
     positions = [(columns.index(name), name in ints) for name in names]
     return lambda fields: tuple(int(fields[i]) if is_int else fields[i] for i, is_int in positions)
-
-
-class _RowView:
-    """A relations.tsv row read back with the attributes ``aggregate_table`` uses."""
-
-    __slots__ = ("doc_id", "sentence_id", "mirna", "relation", "partner", "partner_type", "partner_id", "cell_lines", "negated", "sentence")
-
-    @classmethod
-    def of(cls, rows: list[list[str]]) -> list[_RowView]:
-        index = {name: i for i, name in enumerate(RELATION_COLUMNS)}
-        views = []
-        for fields in rows:
-            view = cls()
-            for name in cls.__slots__:
-                setattr(view, name, fields[index[name]])
-            view.sentence_id = int(view.sentence_id)
-            view.cell_lines = tuple(filter(None, view.cell_lines.split(";")))
-            view.negated = view.negated == "true"
-            views.append(view)
-        return views
 
 
 def _duplicate(document: Document, first_source: str) -> InputError:

@@ -122,34 +122,75 @@ def aggregate_table(relations: Iterable[Relation]) -> list[TableRow]:
 
     Works on Relation records or on relations.tsv rows read back (anything with the same attribute names).
     """
-    kept = [r for r in relations if not r.negated]
-    targets_by_doc: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for r in kept:
+    table = TableBuilder()
+    # A stable sort: within a sentence the relations keep their order, as a run's sorted relations.tsv has them.
+    for relation in sorted(relations, key=lambda r: (r.doc_id, r.sentence_id)):
+        table.add(relation)
+    return table.rows()
+
+
+@dataclass(slots=True)
+class _Finding:
+    """What table.tsv keeps of one (mirna, relation, partner) while the relations go past."""
+
+    partner_type: str
+    partner_id: str
+    example: str
+    doc_ids: list[str]
+    cell_lines: set[str]
+    n_sentences: int
+    last_sentence: tuple[str, int]
+
+
+class TableBuilder:
+    """table.tsv rolled up from relations that arrive sorted by (doc_id, sentence_id), one at a time.
+
+    Only what a row shows is kept (its documents, cell lines, the first sentence as its example), never the
+    relations themselves: a run over all of PubMed holds its findings, not its millions of relation rows.
+    ``targets`` lists the genes the same miRNA targets in the finding's documents.
+    """
+
+    def __init__(self) -> None:
+        self._findings: dict[tuple[str, str, str], _Finding] = {}
+        self._targets: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def add(self, r: Relation) -> None:
+        if r.negated:
+            return
         if r.relation == "targets":
-            targets_by_doc[(r.mirna, r.doc_id)].add(r.partner)
-    groups: dict[tuple[str, str, str], list[Relation]] = defaultdict(list)
-    for r in kept:
-        groups[(r.mirna, r.relation, r.partner)].append(r)
-    rows = []
-    for (mirna, relation, partner), members in sorted(groups.items()):
-        members.sort(key=lambda r: (r.doc_id, r.sentence_id))
-        doc_ids = sorted({r.doc_id for r in members})
-        rows.append(
+            self._targets[(r.mirna, r.doc_id)].add(r.partner)
+        sentence = (r.doc_id, r.sentence_id)
+        found = self._findings.get((r.mirna, r.relation, r.partner))
+        if found is None:
+            # The first relation in (doc_id, sentence_id) order gives the partner's type, id and the example.
+            found = _Finding(r.partner_type, r.partner_id, r.sentence, [r.doc_id], set(), 1, sentence)
+            self._findings[(r.mirna, r.relation, r.partner)] = found
+        elif sentence != found.last_sentence:
+            found.n_sentences += 1
+            found.last_sentence = sentence
+            if r.doc_id != found.doc_ids[-1]:
+                found.doc_ids.append(r.doc_id)
+        # A Relation holds its cell lines as a tuple, a row read back from relations.tsv as one ";"-joined cell.
+        lines = r.cell_lines.split(LIST_SEPARATOR) if isinstance(r.cell_lines, str) else r.cell_lines
+        found.cell_lines.update(filter(None, lines))
+
+    def rows(self) -> list[TableRow]:
+        return [
             TableRow(
                 mirna=mirna,
                 relation=relation,
                 partner=partner,
-                partner_type=members[0].partner_type,
-                partner_id=members[0].partner_id,
-                targets=tuple(sorted(set().union(*(targets_by_doc[(mirna, d)] for d in doc_ids)))),
-                cell_lines=tuple(sorted({line for r in members for line in r.cell_lines})),
-                n_sentences=len({(r.doc_id, r.sentence_id) for r in members}),
-                n_docs=len(doc_ids),
-                doc_ids=tuple(doc_ids),
-                example=members[0].sentence,
+                partner_type=found.partner_type,
+                partner_id=found.partner_id,
+                targets=tuple(sorted(set().union(*(self._targets.get((mirna, d), ()) for d in found.doc_ids)))),
+                cell_lines=tuple(sorted(found.cell_lines)),
+                n_sentences=found.n_sentences,
+                n_docs=len(found.doc_ids),
+                doc_ids=tuple(found.doc_ids),
+                example=found.example,
             )
-        )
-    return rows
+            for (mirna, relation, partner), found in sorted(self._findings.items())
+        ]
 
 
 def table_rows(rows: Iterable[TableRow]) -> list[tuple]:
@@ -254,6 +295,14 @@ class RelationRow:
     rule: str
     confidence: str
     sentence: str
+
+
+def relation_row(fields: Sequence[str]) -> RelationRow:
+    """A relations.tsv row, as written (its cells in RELATION_COLUMNS order), typed."""
+    cells = dict(zip(RELATION_COLUMNS, fields))
+    return RelationRow(
+        **{**cells, "sentence_id": int(cells["sentence_id"]), "negated": cells["negated"] == "true", "hedged": cells["hedged"] == "true"}
+    )
 
 
 def read_rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:

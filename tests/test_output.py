@@ -114,3 +114,10 @@ def test_a_broken_run_table_names_the_file_and_line(tmp_path, content: str, mess
     path.write_text(content, encoding="utf-8")
     with pytest.raises(TableError, match=message.replace("(", r"\(")):
         list(read_mention_rows(path))
+
+
+def test_the_table_of_a_streamed_run_equals_the_table_of_its_relations(corpus_run) -> None:
+    """table.tsv is rolled up while relations.tsv streams past; reading relations.tsv back gives the same rows."""
+    from pipeline.output import read_relation_rows, read_table
+
+    assert aggregate_table(read_relation_rows(corpus_run / "relations.tsv")) == read_table(corpus_run / "table.tsv")
