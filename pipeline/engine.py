@@ -53,6 +53,7 @@ from pipeline.schema import Document, InputError, Mention, Relation
 STATE_DIR = ".mirmine"
 CHUNK_DOCS = 32
 PART_DOCS = int(os.environ.get("MIRMINE_PART_DOCS", "2000"))
+MERGE_FAN_IN = 64  # part files open at once in the final merge
 
 
 @dataclass
@@ -259,20 +260,42 @@ class RunState:
             self.done[doc_id] = (sha, number)
 
     def merged(self, kind: str, key: Callable[[list[str]], tuple], doc_at: int) -> Iterator[list[str]]:
-        """Rows of every part for ``kind`` in the final order, each document's rows from its latest part only."""
-        streams = []
+        """Rows of every part for ``kind`` in the final order, each document's rows from its latest part only.
+
+        At most MERGE_FAN_IN files are open at once: beyond that, groups of parts are merged into sorted files
+        first (a run over PubMed has ~19,000 parts, more than a process may open). Ties keep the order of the
+        parts at every level, so the result does not depend on the fan-in.
+        """
+        for old in self.dir.glob(f"merge-{kind}-*.tsv"):
+            old.unlink()  # left by a run killed while merging
+        streams: list[Iterator[list[str]]] = []
         for done in sorted(self.parts.glob("part-*.done")):
             number = int(done.name.split("-")[1].split(".")[0])
             streams.append(self._rows(Path(f"{self.parts}/part-{number:06d}.{kind}.tsv"), number, doc_at))
-        for row in heapq.merge(*streams, key=lambda r: key(r[1])):
-            yield row[1]
+        written = 0
+        while len(streams) > MERGE_FAN_IN:
+            merged_streams = []
+            for first in range(0, len(streams), MERGE_FAN_IN):
+                path = self.dir / f"merge-{kind}-{written:06d}.tsv"
+                written += 1
+                _write_rows(path, heapq.merge(*streams[first : first + MERGE_FAN_IN], key=key))
+                merged_streams.append(_read_rows(path))
+            streams = merged_streams
+        yield from heapq.merge(*streams, key=key)
+        for path in self.dir.glob(f"merge-{kind}-*.tsv"):
+            path.unlink()
 
-    def _rows(self, path: Path, part: int, doc_at: int) -> Iterator[tuple[int, list[str]]]:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                fields = line.rstrip("\n").split("\t")
-                if self.done.get(fields[doc_at], ("", part))[1] == part:
-                    yield part, fields
+    def _rows(self, path: Path, part: int, doc_at: int) -> Iterator[list[str]]:
+        for fields in _read_rows(path):
+            if self.done.get(fields[doc_at], ("", part))[1] == part:
+                yield fields
+
+
+def _read_rows(path: Path) -> Iterator[list[str]]:
+    """The rows of a part or merge file, opened only when the first row is asked for."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            yield line.rstrip("\n").split("\t")
 
 
 def _write_rows(path: Path, rows: list[tuple]) -> None:

@@ -143,3 +143,30 @@ def test_a_pipeline_rebuilt_every_few_documents_gives_the_same_tables(
         engine._processed.clear()
     assert len(built) >= 240 // 64  # rebuilt as it went
     assert tables(tmp_path) == tables(clean_run)
+
+
+def test_a_run_of_more_parts_than_files_open_at_once_gives_the_same_tables(
+    corpus: Path, clean_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over PubMed a run has ~19,000 parts: they are merged a few files at a time, in passes, to the same tables."""
+    from pipeline import engine
+
+    monkeypatch.setattr(engine, "PART_DOCS", 20)  # a part per chunk of 32: 240 documents in 8 parts
+    monkeypatch.setattr(engine, "MERGE_FAN_IN", 3)  # 8 -> 3 -> 1: two passes before the final merge
+    open_files = [0, 0]  # now, most at once
+    real_read_rows = engine._read_rows
+
+    def counted(path: Path):
+        open_files[0] += 1
+        open_files[1] = max(open_files)
+        try:
+            yield from real_read_rows(path)
+        finally:
+            open_files[0] -= 1
+
+    monkeypatch.setattr(engine, "_read_rows", counted)
+    run_corpus([corpus], tmp_path, workers=1)
+    assert open_files[1] == 3
+    assert len(list((tmp_path / ".mirmine" / "parts").glob("part-*.done"))) == 8
+    assert tables(tmp_path) == tables(clean_run)
+    assert not list((tmp_path / ".mirmine").glob("merge-*"))
