@@ -885,8 +885,8 @@ def format_report(result: dict[str, Any]) -> str:
         f"ratios of best docs/s: c/b {ratios['c/b']:.2f}   c/a {ratios['c/a']:.3f}   d/c {ratios['d/c']:.2f}   (e/c {ratios['e/c']:.2f})",
         f"ratios of 1st passes:  c/b {first_ratios['c/b']:.2f}   c/a {first_ratios['c/a']:.3f}"
         f"   d/c {first_ratios['d/c']:.2f}   (e/c {first_ratios['e/c']:.2f})",
-        "(d) is extraction only; (e) is `mirmine run`: reading, extraction and writing. Both fork fresh workers in every pass,",
-        "whose caches start cold like a 1st pass, while (c) meets the same texts again: d/c of best passes understates.",
+        "(d) is extraction only and keeps its workers from pass to pass, as (c) keeps its pipeline; (e) is `mirmine run`:",
+        "reading, extraction and writing, with fresh workers every pass whose caches start cold: compare e/c on 1st passes.",
         "",
     ]
     first = result["first_document"]

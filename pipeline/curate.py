@@ -19,10 +19,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
-import os
 import random
 import sqlite3
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -44,6 +42,7 @@ from pipeline.output import (
     TableBuilder,
     TableRow,
     atomic_open,
+    atomic_path,
     cell,
     table_view,
 )
@@ -132,9 +131,6 @@ _SCHEMA = (
     """CREATE TRIGGER IF NOT EXISTS findings_are_not_deleted BEFORE DELETE ON findings
         BEGIN SELECT RAISE(ABORT, 'findings are never deleted; they go stale'); END""",
 )
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 class CurateError(Exception):
@@ -749,7 +745,7 @@ def _write_xlsx(out: Path, header: Sequence[str], records: Sequence[Sequence[obj
     for values in (_cells(header, record) for record in records):
         # openpyxl stores a string that starts with "=" as a formula; the control characters it refuses are dropped.
         sheet.append([neutralize(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v for v in values])
-    with _atomic_path(out) as tmp:
+    with atomic_path(out) as tmp:
         workbook.save(tmp)
 
 
@@ -760,26 +756,11 @@ def _write_parquet(out: Path, header: Sequence[str], records: Sequence[Sequence[
     rows = [_cells(header, record) for record in records]
     types = {"stale": pa.bool_(), "n_sentences": pa.int64(), "n_docs": pa.int64()}
     table = pa.table({name: pa.array([row[i] for row in rows], type=types.get(name, pa.string())) for i, name in enumerate(header)})
-    with _atomic_path(out) as tmp:
+    with atomic_path(out) as tmp:
         pq.write_table(table, tmp)
 
 
 _WRITERS = {"tsv": _write_tsv, "csv": _write_csv, "xlsx": _write_xlsx, "parquet": _write_parquet}
-
-
-@contextmanager
-def _atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` for a writer that wants a file name; renamed over ``path`` on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp_name)
-        os.chmod(tmp_name, 0o666 & ~_UMASK)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 # --- sample and precision --------------------------------------------------------------------------------

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.relations import Finding, SentenceView, load_cues, to_relations
-from pipeline.schema import Document, Mention
+from pipeline.schema import DRUG_TYPES, Document, Mention
 
 TABLE_RULE = "table.row"
-DRUG_TYPES = ("drug", "drug_class")
 
 
 def table_relations(

@@ -6,12 +6,11 @@ Only documents that the gold set covers are scored; a run over more documents is
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.output import MENTIONS_FILE
+from pipeline.output import MENTIONS_FILE, TableError, read_rows
 from pipeline.schema import MENTION_TYPES
 
 GOLD_MENTIONS_FILE = "mentions.tsv"
@@ -71,22 +70,20 @@ class MentionReport:
         }
 
 
-def _read_tsv(path: Path, columns: Iterable[str]) -> list[dict]:
+def _read_tsv(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) of a gold or run table; a missing file or a wrong header is a GoldError."""
     if not path.is_file():
         raise GoldError(f"{path}: file not found")
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = [col for col in columns if col not in (reader.fieldnames or ())]
-        if missing:
-            raise GoldError(f"{path}:1: header lacks column(s) {', '.join(missing)}")
-        return list(reader)
+    try:
+        return list(read_rows(path, columns, what="a mirmine gold or run table", fix=f"its header needs {', '.join(columns)}"))
+    except TableError as err:
+        raise GoldError(str(err)) from err
 
 
 def read_gold_mentions(gold_dir: Path) -> set[tuple[str, str, str]]:
     """Gold (doc_id, type, norm) rows; an unknown type is an error that names the line."""
-    rows = _read_tsv(gold_dir / GOLD_MENTIONS_FILE, GOLD_MENTION_COLUMNS)
     gold = set()
-    for line_no, row in enumerate(rows, start=2):
+    for line_no, row in _read_tsv(gold_dir / GOLD_MENTIONS_FILE, GOLD_MENTION_COLUMNS):
         if row["type"] not in MENTION_TYPES:
             raise GoldError(f"{gold_dir / GOLD_MENTIONS_FILE}:{line_no}: unknown type {row['type']!r}")
         gold.add((row["doc_id"], row["type"], row["norm"]))
@@ -95,9 +92,8 @@ def read_gold_mentions(gold_dir: Path) -> set[tuple[str, str, str]]:
 
 def read_pred_mentions(pred_dir: Path) -> tuple[set[tuple[str, str, str]], dict[tuple[str, str, str], str]]:
     """Distinct (doc_id, type, norm) of a run's mentions.tsv, with the first written text of each."""
-    rows = _read_tsv(pred_dir / MENTIONS_FILE, ("doc_id", "type", "norm", "text"))
     examples: dict[tuple[str, str, str], str] = {}
-    for row in rows:
+    for _, row in _read_tsv(pred_dir / MENTIONS_FILE, ("doc_id", "type", "norm", "text")):
         examples.setdefault((row["doc_id"], row["type"], row["norm"]), row["text"])
     return set(examples), examples
 
@@ -162,9 +158,8 @@ def read_gold_relations(gold_dir: Path) -> dict[tuple[str, str, str, str], tuple
     """Gold triples with their tier (core wins) and one evidence sentence."""
     from pipeline.schema import RELATION_TYPES
 
-    rows = _read_tsv(gold_dir / GOLD_RELATIONS_FILE, GOLD_RELATION_COLUMNS)
     gold: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-    for line_no, row in enumerate(rows, start=2):
+    for line_no, row in _read_tsv(gold_dir / GOLD_RELATIONS_FILE, GOLD_RELATION_COLUMNS):
         if row["relation"] not in RELATION_TYPES or row["tier"] not in TIERS:
             raise GoldError(f"{gold_dir / GOLD_RELATIONS_FILE}:{line_no}: bad relation {row['relation']!r} or tier {row['tier']!r}")
         key = (row["doc_id"], row["mirna"], row["relation"], row["partner"])
@@ -175,14 +170,14 @@ def read_gold_relations(gold_dir: Path) -> dict[tuple[str, str, str, str], tuple
 
 def read_gold_table(gold_dir: Path) -> set[tuple[str, str]]:
     """(drug, mirna) pairs of the review's Table 1."""
-    return {(row["drug"], row["mirna"]) for row in _read_tsv(gold_dir / GOLD_TABLE_FILE, ("drug", "mirna"))}
+    return {(row["drug"], row["mirna"]) for _, row in _read_tsv(gold_dir / GOLD_TABLE_FILE, ("drug", "mirna"))}
 
 
 def read_pred_relations(pred_dir: Path) -> list[dict]:
     from pipeline.output import RELATIONS_FILE
 
     rows = _read_tsv(pred_dir / RELATIONS_FILE, ("doc_id", "section", "mirna", "relation", "partner", "negated", "sentence"))
-    return [row for row in rows if row["negated"] != "true"]
+    return [row for _, row in rows if row["negated"] != "true"]
 
 
 def score_relations(

@@ -44,7 +44,7 @@ from pipeline.output import (
     read_rows,
     write_json,
 )
-from pipeline.schema import MENTION_TYPES, Document, InputError, Mention
+from pipeline.schema import DRUG_TYPES, MENTION_TYPES, Document, InputError, Mention
 
 STAGE = "export"
 FORMATS = ("bioc", "pubtator", "brat")
@@ -59,9 +59,9 @@ MANIFEST_FILE = "mirmine-export.json"
 # pairing the exported relations hold, so that brat never flags what mirmine wrote.
 RELATION_PARTNERS = {
     "targets": ("gene",),
-    "sensitizes": ("drug", "drug_class"),
-    "confers_resistance": ("drug", "drug_class"),
-    "associated": ("drug", "drug_class"),
+    "sensitizes": DRUG_TYPES,
+    "confers_resistance": DRUG_TYPES,
+    "associated": DRUG_TYPES,
 }
 # Characters that end a line for str.splitlines() (and so for most readers of line-based formats), and the tab.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"

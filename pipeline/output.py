@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pipeline.schema import InputError, Mention, Relation
+from pipeline.schema import DRUG_TYPES, InputError, Mention, Relation
 
 MENTION_COLUMNS = ("doc_id", "section", "sentence_id", "start", "end", "text", "type", "norm", "concept_id", "rule")
 RELATION_COLUMNS = (
@@ -42,15 +42,26 @@ os.umask(_UMASK)
 @contextmanager
 def atomic_open(path: Path) -> Iterator[IO[str]]:
     """Open a temporary file beside ``path`` for writing; rename it over ``path`` only if the block succeeds."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` for a writer that wants a file name (openpyxl, pyarrow); synced and renamed
+    over ``path`` only if the block succeeds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
+        yield Path(tmp_name)
         # mkstemp creates 0600; a table is as readable as any file the user writes.
-        os.fchmod(fd, 0o666 & ~_UMASK)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o666 & ~_UMASK)
+        fd = os.open(tmp_name, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
@@ -247,7 +258,7 @@ def table_view(rows: Sequence[TableRow], by: str) -> list[tuple[str, ...]]:
     """
     if by not in ("drug", "mirna"):
         raise ValueError(f"by must be 'drug' or 'mirna', not {by!r}")
-    drug_rows = [row for row in rows if row.partner_type in ("drug", "drug_class")]
+    drug_rows = [row for row in rows if row.partner_type in DRUG_TYPES]
     if by == "drug":
         ordered = sorted(drug_rows, key=lambda r: (r.partner, r.mirna, r.relation))
         return [
@@ -305,8 +316,13 @@ def relation_row(fields: Sequence[str]) -> RelationRow:
     )
 
 
-def read_rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, {column: cell}) of a run table, after checking that its header names every column."""
+def read_rows(
+    path: Path, columns: Sequence[str], what: str = "a mirmine run table", fix: str = "run `mirmine run` again"
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) of a TSV table, after checking that its header names every column.
+
+    ``what`` and ``fix`` name the table and what to do when its header is wrong (a run table by default).
+    """
     import csv
 
     if not path.is_file():
@@ -315,7 +331,7 @@ def read_rows(path: Path, columns: Sequence[str]) -> Iterator[tuple[int, dict[st
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = [column for column in columns if column not in (reader.fieldnames or ())]
         if missing:
-            raise TableError(f"{path}: no column {', '.join(missing)} in the header; not a mirmine run table, run `mirmine run` again")
+            raise TableError(f"{path}: no column {', '.join(missing)} in the header; not {what}, {fix}")
         for row in reader:
             if None in row or None in row.values():
                 raise TableError(f"{path}:{reader.line_num}: expected {len(reader.fieldnames or ())} tab-separated cells")

@@ -31,13 +31,12 @@ from pipeline.output import (
     read_mention_rows,
     read_relation_rows,
 )
-from pipeline.schema import MENTION_TYPES, RELATION_TYPES, Mention
+from pipeline.schema import DRUG_TYPES, MENTION_TYPES, RELATION_TYPES, Mention
 
 REPORT_FILE = "report.html"
 DEFAULT_LIMIT = 5000
 # More bars than this make the chart taller than a screen without telling more; the rest are counted in a note.
 CHART_LIMIT = 50
-DRUG_TYPES = ("drug", "drug_class")
 
 # displaCy's colour scheme for its own labels, given to ours: dark text stays readable on every background.
 ENTITY_COLOURS = {
