@@ -17,6 +17,9 @@ from pipeline.schema import Document, Mention, Relation
 
 # Mention finders, in the order they run after the base pipeline (tokenizer, sentences, abbreviations).
 MENTION_PIPES = ("mirmine_mirna", "mirmine_cell_lines", "mirmine_drugs", "mirmine_genes")
+# Components for people who use the pipeline as a spaCy Language (``nlp(text).spans``): ``annotate`` skips them,
+# the records are made from the finders' hits.
+DISPLAY_PIPES = ("mirmine_spans",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,8 @@ def build_pipeline(rules_dir: Path | None = None, model: str | None = None) -> L
     if model:
         config = {"model": model} | ({"rules_dir": str(rules_dir)} if rules_dir else {})
         nlp.add_pipe("mirmine_model_entities", config=config)
+    for name in DISPLAY_PIPES:
+        nlp.add_pipe(name)
     return nlp
 
 
@@ -50,15 +55,16 @@ def annotate(document: Document, nlp: Language) -> Doc:
         span = doc.char_span(section.start, section.start + 1, alignment_mode="expand")
         if span is not None and span[0].idx == section.start:
             span[0].is_sent_start = True
-    for _, component in nlp.pipeline:
-        doc = component(doc)
+    for name, component in nlp.pipeline:
+        if name not in DISPLAY_PIPES:
+            doc = component(doc)
     return doc
 
 
 def extract(document: Document, nlp: Language) -> Extraction:
     """Mentions and relations of one document."""
     doc = annotate(document, nlp)
-    mentions = tuple(mentions_from_doc(doc, document))
     sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    mentions = tuple(mentions_from_doc(doc, document, [start for start, _ in sentences]))
     relations = relations_from_sentences(document, sentences, mentions) + table_relations(document, sentences, mentions)
     return Extraction(document.doc_id, mentions, tuple(relations))

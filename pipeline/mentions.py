@@ -1,9 +1,10 @@
-"""spaCy components that find mentions, and ``mentions_from_doc``: spans -> ``schema.Mention`` records.
+"""spaCy components that find mentions, and ``mentions_from_doc``: hits -> ``schema.Mention`` records.
 
-Every finder writes to ``doc.spans[SPANS_KEY]`` (overlaps allowed) with ``label_`` = mention type,
-``kb_id_`` = normalized name and ``id_`` = the id of the rule that fired, through ``add_span``, which also keeps the
-hit's exact character offsets (a span is token-aligned). Overlaps are resolved once, on those offsets, in
-``mentions_from_doc``.
+Every finder records its hits through ``add_hit`` in ``doc.user_data[HITS_KEY]`` (overlaps allowed) as
+``[start, end, type, norm, rule id]`` with the exact character offsets of what matched. Overlaps are resolved once,
+on those offsets, in ``mentions_from_doc``. The ``mirmine_spans`` component, last in ``extract.build_pipeline``,
+shows the hits as ``doc.spans[SPANS_KEY]`` with ``label_`` = type, ``kb_id_`` = norm and ``id_`` = rule (a span is
+token-aligned: the tokenizer keeps `PTEN-PI3K` whole); the per-document path of ``extract`` reads the hits alone.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from bisect import bisect_right
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
+from typing import Callable
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc
 
 from pipeline.normalize import (
     KIND_PRIORITY,
@@ -32,11 +34,11 @@ from pipeline.ruleset import RuleError, load_jsonl_rules, load_tsv_lexicon
 from pipeline.schema import Document, Mention
 
 SPANS_KEY = "mirmine"
+HITS_KEY = "mirmine_hits"
 CONCEPTS_KEY = "mirmine_concepts"
 KEYED_KEY = "mirmine_keyed"
 TEXT_KEY = "mirmine_text"
-# The exact character offsets of each hit, by span (see `add_span`): a span is token-aligned, a mention is not.
-EXACT_KEY = "mirmine_exact"
+LINES_KEY = "mirmine_lines"
 
 # The lexicon files of each finder, with the mention type of their rows.
 LEXICON_FILES = {
@@ -58,57 +60,53 @@ def make_mirna_finder(nlp: Language, name: str, rules_dir: str | None) -> MirnaF
 
 
 class MirnaFinder:
-    """Runs the miRNA grammar over the doc text; enumerations give one span per miRNA."""
+    """Runs the miRNA grammar over the doc text; enumerations give one hit per miRNA."""
 
     def __init__(self, rules_dir: Path | None = None) -> None:
         self.rules_dir = rules_dir
         self.grammar = mirna_grammar(rules_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = span_group(doc)
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for match in self.grammar.find(doc_text(doc)):
-            if add_span(doc, spans, match.start, match.end, "mirna", match.norm, match.rule):
-                concepts[_concept_key("mirna", match.norm)] = mirna_concept_id(match.norm, self.rules_dir)
+            add_hit(doc, match.start, match.end, "mirna", match.norm, match.rule)
+            concepts[_concept_key("mirna", match.norm)] = mirna_concept_id(match.norm, self.rules_dir)
         return doc
 
 
-def span_group(doc: Doc) -> SpanGroup:
-    """The doc's mention group, made empty on first use; finders append to it in place.
+def add_hit(doc: Doc, start: int, end: int, label: str, norm: str, rule: str) -> None:
+    """Record a hit: its exact character offsets, type, norm and rule id.
 
-    Reading it into a list and assigning the list back made every finder build a Span object for every earlier
-    finder's span again.
+    A list of lists in user_data, so a Doc still serializes (nlp.pipe with n_process > 1); no Span is built: the
+    records need none, and building one per hit (and reading its attributes back) cost a fifth of the finders' time.
     """
-    if SPANS_KEY not in doc.spans:
-        doc.spans[SPANS_KEY] = []
-    return doc.spans[SPANS_KEY]
+    doc.user_data.setdefault(HITS_KEY, []).append([start, end, label, norm, rule])
 
 
-def add_span(doc: Doc, spans: SpanGroup, start: int, end: int, label: str, norm: str, rule: str) -> bool:
-    """Append the token-aligned span of a hit to ``spans`` and record the hit's exact offsets; False if none.
+def hits_of(doc: Doc) -> list[list]:
+    """The doc's hits as the finders recorded them, in order."""
+    return doc.user_data.get(HITS_KEY, [])
 
-    The tokenizer keeps `PTEN-PI3K`, `PaCa-2,BxPC-3` and `HCT-116(vector` whole, so the span widens to the token;
-    the mention keeps the characters that matched (``mentions_from_doc`` reads them back through `exact_offsets`).
+
+@Language.factory("mirmine_spans")
+def make_span_writer(nlp: Language, name: str) -> SpanWriter:
+    return SpanWriter()
+
+
+class SpanWriter:
+    """Shows the finders' hits as ``doc.spans[SPANS_KEY]``: one token-aligned span per hit, for spaCy users and displaCy.
+
+    Put it after the finders. The span widens to whole tokens (`PTEN-PI3K` is one token); the mention records keep
+    the characters that matched.
     """
-    span = doc.char_span(start, end, label=label, kb_id=norm, span_id=rule, alignment_mode="expand")
-    if span is None:
-        return False
-    spans.append(span)
-    # String keys and list values: user_data must survive msgpack (nlp.pipe with n_process > 1).
-    exact = doc.user_data.setdefault(EXACT_KEY, {}).setdefault(_exact_key(span.start, span.end, label, norm, rule), [])
-    if [start, end] not in exact:
-        exact.append([start, end])
-    return True
 
-
-def exact_offsets(doc: Doc, span: Span) -> list[tuple[int, int]]:
-    """The exact (start, end) character offsets of the hits behind a span; its own offsets if none were recorded."""
-    recorded = doc.user_data.get(EXACT_KEY, {}).get(_exact_key(span.start, span.end, span.label_, span.kb_id_, span.id_))
-    return [tuple(pair) for pair in recorded] if recorded else [(span.start_char, span.end_char)]
-
-
-def _exact_key(token_start: int, token_end: int, label: str, norm: str, rule: str) -> str:
-    return f"{token_start}\t{token_end}\t{label}\t{norm}\t{rule}"
+    def __call__(self, doc: Doc) -> Doc:
+        spans = (
+            doc.char_span(start, end, label=label, kb_id=norm, span_id=rule, alignment_mode="expand")
+            for start, end, label, norm, rule in hits_of(doc)
+        )
+        doc.spans[SPANS_KEY] = [span for span in spans if span is not None]
+        return doc
 
 
 @Language.factory("mirmine_genes", default_config={"rules_dir": None})
@@ -219,7 +217,9 @@ def keyed(doc: Doc, text: str | None = None) -> KeyedText:
     if stored is not None:
         return KeyedText(*stored)
     found = key_text(doc_text(doc) if text is None else text)
-    doc.user_data[KEYED_KEY] = [found.key, *(list(part) for part in (found.piece_key_starts, found.piece_starts, found.piece_ends))]
+    doc.user_data[KEYED_KEY] = [
+        found.key, *(list(part) for part in (found.piece_key_starts, found.piece_starts, found.piece_ends)), found.cased
+    ]  # fmt: skip
     return found
 
 
@@ -254,9 +254,6 @@ class LexiconFinder:
         found: list[tuple[int, int, Entry, str]] = []
         urls = [m.span() for m in _URL.finditer(text)] if _MAY_HAVE_URL.search(text) else []
         in_protein_names: list[tuple[int, int]] = []
-        # By line: both checks read the whole line (an abstract is one line), so once per line, not per hit.
-        caps_lines: dict[int, bool] = {}
-        title_lines: dict[int, bool] = {}
         # The drug finder sees every hit: one it cannot keep may still mark a protein name (`_PROTEIN_MODIFIER`).
         for match in self.lexicon.find(text_key, None if "drug" in self.types else text):
             written = text[match.start : match.end]
@@ -272,14 +269,13 @@ class LexiconFinder:
             # A term with a context rule of its own (`MRP`) is decided by that rule, not by generic note flags.
             ruled = any((e.type, written) in self.context for e in match.entries)
             entries = tuple(e for e in match.entries if ruled or self._notes_allow(e, text, match.start, match.end))
-            line = text.rfind("\n", 0, match.start)
             mid_sentence = (
                 written.istitle()
                 and not _starts_sentence(doc, text, match.start)
-                and not _cached(title_lines, line, _title_case_line, text, match.start)
+                and not _line_is(doc, _title_case_line, text, match.start)
             )
             short_letters = len(written) <= 8 and written.replace("-", "").isalpha()
-            caps = short_letters and _cached(caps_lines, line, _all_caps_line, text, match.start)
+            caps = short_letters and _line_is(doc, _all_caps_line, text, match.start)
             chosen = self._choose(entries, written, caps, mid_sentence, text_key)
             if chosen is not None:
                 found.append((match.start, match.end, chosen[0], chosen[1]))
@@ -292,7 +288,7 @@ class LexiconFinder:
             found.extend(self._sublines(text, found))
         kept = _longest_per_type(found)
         if self.enumerations:
-            kept = _longest_per_type(kept + self._enumerated(text, kept, text_key))
+            kept = _longest_per_type(kept + self._enumerated(doc, text, kept, text_key))
         self._write(doc, kept)
         return doc
 
@@ -388,25 +384,24 @@ class LexiconFinder:
         return derived
 
     def _enumerated(
-        self, text: str, found: list[tuple[int, int, Entry, str]], text_key: KeyedText
+        self, doc: Doc, text: str, found: list[tuple[int, int, Entry, str]], text_key: KeyedText
     ) -> list[tuple[int, int, Entry, str]]:
         """Genes a slash enumeration names after a symbol ending in a number: `CDK4/6` -> CDK6, `MMP-2/-9` -> MMP9."""
         items = []
-        caps_lines: dict[int, bool] = {}
         for start, end, entry, _ in found:
             written = text[start:end]
             number = _FINAL_NUMBER.search(written)
             if entry.type != "gene" or number is None:
                 continue
             stem = written[: number.start()]
-            all_caps_line = _cached(caps_lines, text.rfind("\n", 0, start), _all_caps_line, text, start)
             for rule_id, pattern in self.enumerations:
                 position = end
                 while (match := pattern.match(text, position)) is not None:
                     form = stem + match.group("item")
                     # An alias is too weak a reading for a built form (`PCSK1/3` is one enzyme, not PCSK1 and FURIN).
                     entries = tuple(e for e in self.lexicon.lookup(form) if e.type == "gene" and e.kind not in WEAK_KINDS)
-                    chosen = self._choose(entries, form, all_caps_line, False, text_key) if entries else None
+                    caps = bool(entries) and _line_is(doc, _all_caps_line, text, start)
+                    chosen = self._choose(entries, form, caps, False, text_key) if entries else None
                     if chosen is None:
                         break  # `CDK4/99`: no such gene, and nothing after it continues the list
                     items.append((match.start("item"), match.end("item"), chosen[0], rule_id))
@@ -414,11 +409,10 @@ class LexiconFinder:
         return items
 
     def _write(self, doc: Doc, found: list[tuple[int, int, Entry, str]]) -> None:
-        spans = span_group(doc)
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for start, end, entry, rule in found:
-            if add_span(doc, spans, start, end, entry.type, entry.norm, rule):
-                concepts.setdefault(_concept_key(entry.type, entry.norm), entry.concept_id)
+            add_hit(doc, start, end, entry.type, entry.norm, rule)
+            concepts.setdefault(_concept_key(entry.type, entry.norm), entry.concept_id)
 
 
 _FINAL_NUMBER = re.compile(r"[0-9]+$")
@@ -507,10 +501,14 @@ def _title_case_line(text: str, offset: int) -> bool:
     return len(words) >= 4 and sum(word[0].isupper() for word in words) / len(words) >= 0.7
 
 
-def _cached(cache: dict[int, bool], line: int, check, text: str, offset: int) -> bool:
-    if line not in cache:
-        cache[line] = check(text, offset)
-    return cache[line]
+def _line_is(doc: Doc, check: Callable[[str, int], bool], text: str, offset: int) -> bool:
+    """``check`` of the line around ``offset``, once per line and document: each check reads the whole line (an
+    abstract is one line of 1,700 characters), and every finder asks about the same lines."""
+    answers = doc.user_data.setdefault(LINES_KEY, {})
+    key = f"{check.__name__}\t{text.rfind(chr(10), 0, offset)}"
+    if key not in answers:
+        answers[key] = check(text, offset)
+    return answers[key]
 
 
 def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -576,15 +574,14 @@ class ModelEntities:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        spans = span_group(doc)
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for ent in self.model(text).ents:
             type_ = self.types.get(ent.label_)
             if type_ is None:
                 continue
             for start, end, norm, concept_id, found_type in self._normalize(text, ent.start_char, ent.end_char, type_):
-                if add_span(doc, spans, start, end, found_type, norm, f"model.{ent.label_}"):
-                    concepts.setdefault(_concept_key(found_type, norm), concept_id)
+                add_hit(doc, start, end, found_type, norm, f"model.{ent.label_}")
+                concepts.setdefault(_concept_key(found_type, norm), concept_id)
         return doc
 
     def _normalize(self, text: str, start: int, end: int, type_: str) -> list[tuple[int, int, str, str, str]]:
@@ -603,19 +600,18 @@ class ModelEntities:
         return [(start, end, best.norm, best.concept_id, best.type)]
 
 
-def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
-    """Convert the doc's mention spans into records, ordered by offset, with overlaps between types resolved.
+def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] | None = None) -> list[Mention]:
+    """Convert the doc's hits into mention records, ordered by offset, with overlaps between types resolved.
 
-    Offsets are the exact ones each finder recorded (``exact_offsets``), not the token-aligned span's.
     A span that several finders claim goes to the first type of TYPE_PRIORITY. A mention inside a longer mention of
     another type is part of that name (`TR` in `SKBR3/TR`, `epidermal growth factor` in `epidermal growth factor
-    receptor`), except a gene inside a drug class: `CDK4/6 inhibitor` names CDK4 and CDK6.
+    receptor`), except a gene inside a drug class: `CDK4/6 inhibitor` names CDK4 and CDK6. ``sentence_starts``:
+    the character offset of each sentence, when the caller has them already.
     """
     # One mention per (span, type, norm); when a rule and a --model candidate agree, the rule names it.
     by_mention: dict[tuple[int, int, str, str], str] = {}
-    for span in sorted(doc.spans.get(SPANS_KEY, []), key=lambda s: (s.id_.startswith("model."), s.id_)):
-        for start, end in exact_offsets(doc, span):
-            by_mention.setdefault((start, end, span.label_, span.kb_id_), span.id_)
+    for start, end, label, norm, rule in sorted(hits_of(doc), key=_rule_order):
+        by_mention.setdefault((start, end, label, norm), rule)
     spans = sorted(
         ((*key, rule) for key, rule in by_mention.items()),
         key=lambda s: (s[0], s[1], TYPE_PRIORITY.index(s[2]), s[3]),
@@ -628,7 +624,8 @@ def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
     extent_starts = [start for start, _, _ in by_extent]
     reach = list(accumulate((end for _, end, _ in by_extent), max))
     concepts = doc.user_data.get(CONCEPTS_KEY, {})
-    sentence_starts = [sent.start_char for sent in doc.sents]
+    if sentence_starts is None:
+        sentence_starts = [sent.start_char for sent in doc.sents]
     mentions: list[Mention] = []
     for start, end, label, norm, rule in spans:
         if claimed[(start, end)] != label:
@@ -656,6 +653,12 @@ def mentions_from_doc(doc: Doc, document: Document) -> list[Mention]:
             )
         )
     return mentions
+
+
+def _rule_order(hit: list) -> tuple[bool, str]:
+    """Rules before --model candidates, then by rule id."""
+    rule = hit[4]
+    return rule.startswith("model."), rule
 
 
 def _index_at(starts: list[int], offset: int) -> int:

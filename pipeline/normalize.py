@@ -193,17 +193,25 @@ _GREEK_PREFIXES = tuple(sorted(_GREEK_WORDS))
 _GREEK_CHAR = re.compile("[" + "".join(_GREEK_LETTERS) + "".join(k.upper() for k in _GREEK_LETTERS) + "]")
 _HYPHEN_CHAR = re.compile("[" + re.escape(_HYPHENS) + "]")
 _GREEK_TRANSLATION = str.maketrans({**_GREEK_LETTERS, **{k.upper(): v for k, v in _GREEK_LETTERS.items() if k.upper() != k}})
+_GREEK_CASED_TRANSLATION = str.maketrans(
+    {**_GREEK_LETTERS, **{k.upper(): v.upper() for k, v in _GREEK_LETTERS.items() if k.upper() != k}}
+)
 _MAX_JUNCTIONS = 4
 
 
 @dataclass(frozen=True, slots=True)
 class KeyedText:
-    """A text's match key with the original span of every piece (character offsets, end exclusive)."""
+    """A text's match key with the original span of every piece (character offsets, end exclusive).
+
+    ``cased`` is the key with the pieces as written (same length, same offsets), or "" when lower-casing changed a
+    piece's length (`İ`): a hit's case can then be read off the key without mapping it back to the text.
+    """
 
     key: str
     piece_key_starts: tuple[int, ...]
     piece_starts: tuple[int, ...]
     piece_ends: tuple[int, ...]
+    cased: str = ""
 
     def span(self, key_start: int, key_end: int) -> tuple[int, int]:
         """Original (start, end) of the pieces that the key range [key_start, key_end) covers."""
@@ -214,24 +222,28 @@ class KeyedText:
 
 def _pieces(text: str) -> list[tuple[int, int, str]]:
     """(start, end, key word) per piece, Greek spelled out and glued as the key rules say."""
-    return list(zip(*_piece_columns(text)))
+    return list(zip(*_piece_columns(text)[:3]))
 
 
-def _piece_columns(text: str) -> tuple[list[int], list[int], list[str]]:
-    """The starts, the ends and the key words of the pieces, as three lists.
+def _piece_columns(text: str) -> tuple[list[int], list[int], list[str], list[str]]:
+    """The starts, the ends, the key words and the written words of the pieces, as four lists.
 
     Built from one ``re.split`` and C-level maps (no match object per piece): a document's key is computed once per
-    document, and before this it took as long as the tokenizer.
+    document, and before this it took as long as the tokenizer. A written word is its key word before lower-casing
+    (Greek spelled out in the case of its letter: `Β` is "BETA"); ``Lexicon.find`` reads case from them.
     """
     parts = _PIECE_SPLIT.split(text)  # separator, piece, separator, piece, ..., separator
     if len(parts) == 1:
-        return [], [], []
+        return [], [], [], []
     offsets = list(accumulate(map(len, parts), initial=0))
     starts, ends = offsets[1:-1:2], offsets[2:-1:2]
     # Pieces hold no spaces, nor do the spelled-out Greek letters: lower-casing them all at once is exact.
     joined = " ".join(parts[1::2])
     if _GREEK_CHAR.search(text) is not None:
+        written = joined.translate(_GREEK_CASED_TRANSLATION).split(" ")
         joined = joined.translate(_GREEK_TRANSLATION)
+    else:
+        written = parts[1::2]
     words = joined.lower().split(" ")
     # Pieces glue only after a hyphen or at a Greek letter: look at those places alone (most pieces are plain words).
     candidates = {bisect_right(starts, position) for position in _hyphen_positions(text)}
@@ -242,20 +254,14 @@ def _piece_columns(text: str) -> tuple[list[int], list[int], list[str]]:
     for index in sorted(candidates):
         if 0 < index < len(starts) and _glues(text, starts, ends, words, glued, index):
             glued.add(index)
-    if not glued:
-        return starts, ends, words
-    merged_starts: list[int] = []
-    merged_ends: list[int] = []
-    merged_words: list[str] = []
-    for index, (start, end, word) in enumerate(zip(starts, ends, words)):
-        if index in glued:
-            merged_ends[-1] = end
-            merged_words[-1] += word
-        else:
-            merged_starts.append(start)
-            merged_ends.append(end)
-            merged_words.append(word)
-    return merged_starts, merged_ends, merged_words
+    # Glue from the back, so a piece that takes the next one (`14-3-3`) already holds it when it joins its own
+    # predecessor; a few deletions from C-level lists instead of a Python loop over every piece.
+    for index in sorted(glued, reverse=True):
+        ends[index - 1] = ends[index]
+        words[index - 1] += words[index]
+        written[index - 1] += written[index]
+        del starts[index], ends[index], words[index], written[index]
+    return starts, ends, words, written
 
 
 def _hyphen_positions(text: str) -> list[int]:
@@ -291,12 +297,13 @@ def _glues(text: str, starts: list[int], ends: list[int], words: list[str], glue
 
 def key_text(text: str) -> KeyedText:
     """The match key of a document text (already ``normalize_chars``-ed or not: hyphens separate either way)."""
-    starts, ends, words = _piece_columns(text)
+    starts, ends, words, written = _piece_columns(text)
     if not words:
-        return KeyedText("  ", (), (), ())
+        return KeyedText("  ", (), (), (), "  ")
     # Word k starts after the k words before it and a space before each (all in C: map, accumulate, add).
     key_starts = tuple(map(add, accumulate(map(len, words[:-1]), initial=0), range(1, len(words) + 1)))
-    return KeyedText(" " + " ".join(words) + " ", key_starts, tuple(starts), tuple(ends))
+    key, cased = " " + " ".join(words) + " ", " " + " ".join(written) + " "
+    return KeyedText(key, key_starts, tuple(starts), tuple(ends), cased if len(cased) == len(key) else "")
 
 
 def term_keys(term: str) -> set[str]:
@@ -460,16 +467,20 @@ class Lexicon:
 
         Given the ``text`` that was keyed, a span written all in lower case is left out when every entry of its key
         only counts as written in capitals (`of`, `was`, `impact`: 30 of the 38 gene hits of an average abstract).
+        Its case is read off the written key (``KeyedText.cased``): the pieces hold every letter of the span.
         """
         matches = []
         starts, piece_starts, piece_ends = keyed.piece_key_starts, keyed.piece_starts, keyed.piece_ends
         key_lengths, lower_oks = self.key_lengths, self.lower_ok
+        cased = keyed.cased if text is not None else ""
         for end, value in self.automaton.iter(keyed.key):
             length, lower_ok = key_lengths[value], lower_oks[value]
+            if not lower_ok and cased and cased[end - length + 2 : end].islower():
+                continue
             # Keys carry their separating spaces: drop them to get the pieces (`KeyedText.span`, inlined).
             start = piece_starts[bisect_right(starts, end - length + 2) - 1]
             stop = piece_ends[bisect_right(starts, end - 1) - 1]
-            if not lower_ok and text is not None and text[start:stop].islower():
+            if not lower_ok and text is not None and not cased and text[start:stop].islower():
                 continue
             matches.append(LexiconMatch(start, stop, self._entries_of(value), bool(lower_ok)))
         return matches

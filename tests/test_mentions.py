@@ -20,10 +20,22 @@ def make_document(text: str, label: str = "abstract") -> Document:
 def test_the_finder_works_in_anyone_pipeline() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("mirmine_mirna")
+    nlp.add_pipe("mirmine_spans")
     doc = nlp("Both miR-21 and let-7a were measured.")
-    assert [(span.text, span.label_, span.kb_id_) for span in doc.spans[SPANS_KEY]] == [
-        ("miR-21", "mirna", "miR-21"),
-        ("let-7a", "mirna", "let-7a"),
+    assert [(span.text, span.label_, span.kb_id_, span.id_) for span in doc.spans[SPANS_KEY]] == [
+        ("miR-21", "mirna", "miR-21", "mirna.name"),
+        ("let-7a", "mirna", "let-7a", "mirna.let7"),
+    ]
+
+
+def test_the_full_pipeline_shows_its_mentions_as_token_spans(nlp) -> None:
+    doc = nlp("miR-21 targets PTEN/AKT in MCF-7 cells treated with doxorubicin.")
+    assert sorted((span.start_char, span.text, span.label_, span.kb_id_) for span in doc.spans[SPANS_KEY]) == [
+        (0, "miR-21", "mirna", "miR-21"),
+        (15, "PTEN", "gene", "PTEN"),
+        (20, "AKT", "gene", "AKT"),
+        (27, "MCF-7", "cell_line", "MCF-7"),
+        (52, "doxorubicin", "drug", "doxorubicin"),
     ]
 
 
