@@ -15,6 +15,8 @@ import heapq
 import json
 import os
 import shutil
+import sqlite3
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -201,26 +203,28 @@ class _DaskPool:
 
 
 class RunState:
-    """The parts of a run and ``done.jsonl``, the record of which documents each finished part holds."""
+    """The parts of a run and ``done.jsonl``, the record of which documents each finished part holds.
+
+    ``done.jsonl`` and the parts' ``.done`` markers are the record; ``index`` is rebuilt from them at every start.
+    """
 
     def __init__(self, out_dir: Path, fingerprint: str, resume: bool) -> None:
         self.dir = out_dir / STATE_DIR
         self.parts = self.dir / "parts"
         self.done_file = self.dir / "done.jsonl"
         self.fingerprint = fingerprint
-        # doc_id -> the part that holds its rows; 108 bytes a document (a (sha256, part) pair per document was 277).
-        self.done: dict[str, int] = {}
-        # doc_id -> sha256 of its text, for the documents an earlier run finished (--resume asks only about those).
-        self.recorded_sha: dict[str, str] = {}
         self.resumed = False
         if resume and self._fingerprint_matches():
-            self._load_done()
             self.resumed = True
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
         self.parts.mkdir(parents=True, exist_ok=True)
+        self.index = DocIndex(self.dir / "index.sqlite")
+        if self.resumed:
+            self._load_done()
         write_json(self.dir / "state.json", {"fingerprint": fingerprint, "mirmine_version": __version__})
         self.next_part = max((int(p.name.split("-")[1].split(".")[0]) for p in self.parts.glob("part-*.done")), default=-1) + 1
+        self._latest: dict[str, int] | None = None
 
     def _fingerprint_matches(self) -> bool:
         try:
@@ -230,22 +234,21 @@ class RunState:
 
     def _load_done(self) -> None:
         try:
-            lines = self.done_file.read_text(encoding="utf-8").splitlines()
+            handle = self.done_file.open(encoding="utf-8")
         except OSError:
             return
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue  # the line a kill cut short: its part is not recorded, so its documents are redone
-            if (self.parts / f"part-{record['part']:06d}.done").exists():
-                part = record["part"]
-                for doc_id, sha in record["docs"]:
-                    self.done[doc_id] = part
-                    self.recorded_sha[doc_id] = sha
+        with handle:
+            for line in handle:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue  # the line a kill cut short: its part is not recorded, so its documents are redone
+                if (self.parts / f"part-{record['part']:06d}.done").exists():
+                    self.index.record_part(record["part"], record["docs"])
 
     def is_done(self, document: Document) -> bool:
-        return self.recorded_sha.get(document.doc_id) == document.sha256
+        """Whether an earlier run of these rules finished this document with this text."""
+        return self.resumed and self.index.sha_of(document.doc_id) == document.sha256
 
     def write_part(self, results: list[ChunkResult]) -> None:
         """Write one part (three sorted TSV files), then record it: a kill before the record loses only this part."""
@@ -260,8 +263,7 @@ class RunState:
             handle.write(json.dumps({"part": number, "docs": docs}) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        for doc_id, _ in docs:
-            self.done[doc_id] = number
+        self.index.record_part(number, docs)
 
     def merged(self, kind: str, key: Callable[[list[str]], tuple], doc_at: int) -> Iterator[list[str]]:
         """Rows of every part for ``kind`` in the final order, each document's rows from its latest part only.
@@ -290,9 +292,74 @@ class RunState:
             path.unlink()
 
     def _rows(self, path: Path, part: int, doc_at: int) -> Iterator[list[str]]:
+        if self._latest is None:
+            self._latest = self.index.redone()
+        latest = self._latest
         for fields in _read_rows(path):
-            if self.done.get(fields[doc_at], part) == part:
+            if latest.get(fields[doc_at], part) == part:
                 yield fields
+
+
+class DocIndex:
+    """The run's document indexes, on disk: the documents read so far (for duplicates) and the finished ones.
+
+    A run over PubMed reads 38 million documents; as dicts in the parent process these indexes took 200 bytes a
+    document (7.6 GB). In a scratch SQLite file (no journal, no syncs: it is rebuilt from ``done.jsonl`` at every
+    start) they take a few MB of memory. ``copies`` counts the parts that hold a document: a document redone on
+    resume (its text changed) is in two, and only the latest one's rows go into the tables. The pool's feeder
+    thread asks about documents read while the main thread records parts: one lock around every statement.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.executescript(
+            """
+            PRAGMA journal_mode = OFF;
+            PRAGMA synchronous = OFF;
+            CREATE TABLE seen (doc_id TEXT PRIMARY KEY, source INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE done (doc_id TEXT PRIMARY KEY, part INTEGER NOT NULL, sha TEXT NOT NULL,
+                               copies INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;
+            BEGIN;
+            """
+        )
+        self.sources: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def first_source(self, doc_id: str, source: str) -> str | None:
+        """Note that ``doc_id`` was read from ``source``; the source it was first read from if it was read before."""
+        number = self.sources.setdefault(source, len(self.sources))
+        with self.lock:
+            try:
+                self.db.execute("INSERT INTO seen VALUES (?, ?)", (doc_id, number))
+                return None
+            except sqlite3.IntegrityError:
+                (first,) = self.db.execute("SELECT source FROM seen WHERE doc_id = ?", (doc_id,)).fetchone()
+        return next(name for name, n in self.sources.items() if n == first)
+
+    def record_part(self, part: int, docs: list[list[str]]) -> None:
+        """Record that ``part`` holds these [doc_id, sha256] documents."""
+        with self.lock:
+            self.db.executemany(
+                "INSERT INTO done (doc_id, part, sha) VALUES (?, ?, ?) ON CONFLICT (doc_id) DO UPDATE"
+                " SET part = excluded.part, sha = excluded.sha, copies = copies + 1",
+                [(doc_id, part, sha) for doc_id, sha in docs],
+            )
+
+    def sha_of(self, doc_id: str) -> str | None:
+        with self.lock:
+            row = self.db.execute("SELECT sha FROM done WHERE doc_id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def redone(self) -> dict[str, int]:
+        """The latest part of each document that more than one part holds (none, unless a resume redid some)."""
+        with self.lock:
+            return dict(self.db.execute("SELECT doc_id, part FROM done WHERE copies > 1"))
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.execute("COMMIT")
+            self.db.close()
 
 
 def _read_rows(path: Path) -> Iterator[list[str]]:
@@ -345,93 +412,95 @@ def run_corpus(
     if engine not in ("local", "dask"):
         raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
     state = RunState(out_dir, fingerprint, resume)
-    pool = _DaskPool(workers, rules_dir, model, scheduler) if engine == "dask" else _LocalPool(workers, rules_dir, model)
-    built = time.perf_counter()
-    sources: Counter = Counter()
-    seen: dict[str, str] = {}
-    pending: list[ChunkResult] = []
-    pending_docs = 0
-    progressed = 0
-
-    def chunks() -> Iterator[list[Document]]:
-        nonlocal progressed
-        chunk: list[Document] = []
-        for item in read_inputs(inputs):
-            if isinstance(item, InputError):
-                record_error(item)
-                continue
-            if item.doc_id in seen:
-                record_error(_duplicate(item, seen[item.doc_id]))
-                continue
-            seen[item.doc_id] = item.source
-            if state.is_done(item):
-                summary.skipped += 1
-                sources[item.source] += 1
-                progressed += 1
-                continue
-            chunk.append(item)
-            if len(chunk) >= CHUNK_DOCS:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
-
     try:
-        for result in pool.map(chunks()):
-            for error in result.errors:
-                record_error(error)
-            pending.append(result)
-            pending_docs += len(result.docs)
-            summary.documents += len(result.docs)
-            progressed += len(result.docs) + len(result.errors)
-            for _, _, source in result.docs:
-                sources[source] += 1
-            if pending_docs >= PART_DOCS:
+        pool = _DaskPool(workers, rules_dir, model, scheduler) if engine == "dask" else _LocalPool(workers, rules_dir, model)
+        built = time.perf_counter()
+        sources: Counter = Counter()
+        pending: list[ChunkResult] = []
+        pending_docs = 0
+        progressed = 0
+
+        def chunks() -> Iterator[list[Document]]:
+            nonlocal progressed
+            chunk: list[Document] = []
+            for item in read_inputs(inputs):
+                if isinstance(item, InputError):
+                    record_error(item)
+                    continue
+                first_source = state.index.first_source(item.doc_id, item.source)
+                if first_source is not None:
+                    record_error(_duplicate(item, first_source))
+                    continue
+                if state.is_done(item):
+                    summary.skipped += 1
+                    sources[item.source] += 1
+                    progressed += 1
+                    continue
+                chunk.append(item)
+                if len(chunk) >= CHUNK_DOCS:
+                    yield chunk
+                    chunk = []
+            if chunk:
+                yield chunk
+
+        try:
+            for result in pool.map(chunks()):
+                for error in result.errors:
+                    record_error(error)
+                pending.append(result)
+                pending_docs += len(result.docs)
+                summary.documents += len(result.docs)
+                progressed += len(result.docs) + len(result.errors)
+                for _, _, source in result.docs:
+                    sources[source] += 1
+                if pending_docs >= PART_DOCS:
+                    state.write_part(pending)
+                    pending, pending_docs = [], 0
+                if on_progress is not None:
+                    on_progress(progressed, total)
+            if pending:
                 state.write_part(pending)
-                pending, pending_docs = [], 0
-            if on_progress is not None:
-                on_progress(progressed, total)
-        if pending:
-            state.write_part(pending)
-    finally:
-        pool.close()
-    extracted = time.perf_counter()
+        finally:
+            pool.close()
+        extracted = time.perf_counter()
 
-    summary.documents += summary.skipped
-    if summary.documents == 0:
-        # Nothing to show: keep whatever an earlier run wrote rather than replace it with empty tables.
-        summary.seconds = extracted - started
+        summary.documents += summary.skipped
+        if summary.documents == 0:
+            # Nothing to show: keep whatever an earlier run wrote rather than replace it with empty tables.
+            summary.seconds = extracted - started
+            return summary
+        rows = _write_tables(state, out_dir, summary, parquet="parquet" in formats)
+        finished = time.perf_counter()
+        summary.seconds = finished - started
+        write_json(
+            out_dir / RUN_FILE,
+            {
+                "mirmine_version": __version__,
+                "inputs": [{"path": source, "sha256": _sha256(Path(source)), "documents": n} for source, n in sorted(sources.items())],
+                "rules": checksums,
+                "model": model or None,
+                "workers": workers,
+                "engine": engine,
+                "resumed": {"skipped_documents": summary.skipped} if state.resumed else None,
+                "counts": {
+                    "documents": summary.documents,
+                    "errors": len(summary.errors),
+                    "mentions": dict(sorted(summary.mentions_by_type.items())),
+                    "relations": dict(sorted(summary.relations_by_type.items())),
+                    "rows": rows,
+                },
+                "timings_s": {
+                    "build_pipeline": round(built - started, 3),
+                    "extract": round(extracted - built, 3),
+                    "write": round(finished - extracted, 3),
+                    "total": round(summary.seconds, 3),
+                },
+            },
+        )
         return summary
-    rows = _write_tables(state, out_dir, summary, parquet="parquet" in formats)
-    finished = time.perf_counter()
-    summary.seconds = finished - started
-    write_json(
-        out_dir / RUN_FILE,
-        {
-            "mirmine_version": __version__,
-            "inputs": [{"path": source, "sha256": _sha256(Path(source)), "documents": n} for source, n in sorted(sources.items())],
-            "rules": checksums,
-            "model": model or None,
-            "workers": workers,
-            "engine": engine,
-            "resumed": {"skipped_documents": summary.skipped} if state.resumed else None,
-            "counts": {
-                "documents": summary.documents,
-                "errors": len(summary.errors),
-                "mentions": dict(sorted(summary.mentions_by_type.items())),
-                "relations": dict(sorted(summary.relations_by_type.items())),
-                "rows": rows,
-            },
-            "timings_s": {
-                "build_pipeline": round(built - started, 3),
-                "extract": round(extracted - built, 3),
-                "write": round(finished - extracted, 3),
-                "total": round(summary.seconds, 3),
-            },
-        },
-    )
-    return summary
 
+    finally:
+        state.index.close()
 
 def _write_tables(state: RunState, out_dir: Path, summary: RunSummary, parquet: bool = False) -> dict[str, int]:
     """The final tables: a merge of the parts, in the order the writers of output.py define.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -101,6 +102,29 @@ def test_resume_redoes_a_document_whose_text_changed(corpus: Path, tmp_path: Pat
     fresh = tmp_path / "fresh"
     run_corpus([changed], fresh)
     assert (summary.skipped, tables(out)) == (239, tables(fresh))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_read_twice_is_extracted_once_and_reported(corpus: Path, clean_run: Path, tmp_path: Path, workers: int) -> None:
+    again = tmp_path / "again.jsonl"
+    again.write_text(corpus.read_text(encoding="utf-8").splitlines()[7] + "\n", encoding="utf-8")
+    errors = []
+    summary = run_corpus([corpus, again], tmp_path / "out", workers=workers, on_error=errors.append)
+    assert summary.documents == 240
+    assert [(e.source, e.doc_id, e.error) for e in errors] == [
+        (str(again), "PMID:100007", f"duplicate doc_id PMID:100007 (first read from {corpus}); this copy is skipped")
+    ]
+    assert {name: data for name, data in tables(tmp_path / "out").items() if name != "errors.tsv"} == {
+        name: data for name, data in tables(clean_run).items() if name != "errors.tsv"
+    }
+
+
+def test_the_document_index_lives_on_disk(corpus: Path, tmp_path: Path) -> None:
+    """The parent keeps which documents it has read in a file, not in memory: PubMed has 38 million."""
+    run_corpus([corpus], tmp_path)
+    index = sqlite3.connect(tmp_path / ".mirmine" / "index.sqlite")
+    assert index.execute("SELECT count(*) FROM seen").fetchone() == (240,)
+    assert index.execute("SELECT count(*), max(copies) FROM done").fetchone() == (240, 1)
 
 
 def test_resume_starts_over_when_the_rules_changed(corpus: Path, tmp_path: Path) -> None:
