@@ -10,6 +10,7 @@ token-aligned: the tokenizer keeps `PTEN-PI3K` whole); the per-document path of 
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from functools import cache
 from itertools import accumulate
@@ -520,8 +521,23 @@ def _all_caps_line(text: str, offset: int) -> bool:
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
-    letters = sum(map(str.isalpha, line))
-    return letters >= 20 and sum(map(str.isupper, line)) / letters > 0.6
+    letters, capitals = _letters_and_capitals(line)
+    return letters >= 20 and capitals / letters > 0.6
+
+
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_CAPITALS = string.ascii_uppercase.encode()
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _letters_and_capitals(line: str) -> tuple[int, int]:
+    """``sum(map(str.isalpha, line)), sum(map(str.isupper, line))``, counted in C: ASCII by deleting the letters
+    from the bytes and measuring what went, the few other characters one by one (a line can be a whole abstract)."""
+    ascii_bytes = line.encode("ascii", "ignore")
+    others = _NOT_ASCII.findall(line) if len(ascii_bytes) < len(line) else []
+    letters = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_LETTERS)) + sum(map(str.isalpha, others))
+    capitals = len(ascii_bytes) - len(ascii_bytes.translate(None, _ASCII_CAPITALS)) + sum(map(str.isupper, others))
+    return letters, capitals
 
 
 def _longest_per_type(found: list[tuple[int, int, Entry, str]]) -> list[tuple[int, int, Entry, str]]:

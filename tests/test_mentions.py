@@ -91,3 +91,19 @@ def test_a_context_cue_made_of_the_term_itself_is_dropped(tmp_path) -> None:
     (tmp_path / "stoplist.tsv").write_text("term\ttype\treason\nCI\tgene\tconfidence interval\n", encoding="utf-8")
     by_term, _ = load_context(tmp_path)
     assert by_term[("gene", "AR")]["cue_keys"] == (" ar positive ", " androgen ")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "EFFECT OF MIR-21 ON CISPLATIN RESISTANCE IN A549 CELLS",
+        "Effect of miR-21 on cisplatin resistance in A549 cells",
+        "ΑΝΤΙ-TNF-Α THERAPY ÉTUDE: ß-CATENIN, ǅ, Ⓐ, İ and 5 µM",
+        "",
+    ],
+    ids=["capitals", "sentence-case", "non-ascii", "empty"],
+)
+def test_letters_and_capitals_are_counted_as_python_counts_them(line: str) -> None:
+    from pipeline.mentions import _letters_and_capitals
+
+    assert _letters_and_capitals(line) == (sum(map(str.isalpha, line)), sum(map(str.isupper, line)))
