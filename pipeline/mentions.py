@@ -13,7 +13,6 @@ import re
 import string
 from bisect import bisect_right
 from functools import cache
-from itertools import accumulate
 from pathlib import Path
 from typing import Callable
 
@@ -636,9 +635,8 @@ def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] |
     for start, end, label, _, _ in spans:
         claimed.setdefault((start, end), label)
     by_extent = [(start, end, label) for start, end, label, _, _ in spans]
-    # Sorted by start: a span can only lie inside one that starts at or before it and ends at or after it.
     extent_starts = [start for start, _, _ in by_extent]
-    reach = list(accumulate((end for _, end, _ in by_extent), max))
+    longest = max((end - start for start, end, _ in by_extent), default=0)
     concepts = doc.user_data.get(CONCEPTS_KEY, {})
     if sentence_starts is None:
         sentence_starts = [sent.start_char for sent in doc.sents]
@@ -646,12 +644,7 @@ def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] |
     for start, end, label, norm, rule in spans:
         if claimed[(start, end)] != label:
             continue
-        last = bisect_right(extent_starts, start) - 1  # the spans that start at or before this one
-        inside = reach[last] >= end and any(
-            s <= start and end <= e and (s, e) != (start, end) and other != label and not (label == "gene" and other == "drug_class")
-            for s, e, other in by_extent[: last + 1]
-        )
-        if inside:
+        if _inside_another(by_extent, extent_starts, longest, start, end, label):
             continue  # part of a longer name of another type
         section = document.section_at(start)
         mentions.append(
@@ -669,6 +662,24 @@ def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] |
             )
         )
     return mentions
+
+
+def _inside_another(
+    by_extent: list[tuple[int, int, str]], extent_starts: list[int], longest: int, start: int, end: int, label: str
+) -> bool:
+    """Whether the mention lies inside a longer span of another type (a gene inside a drug class counts as its own).
+
+    Spans are sorted by start: one that holds the mention starts at or before it, and no earlier than the longest
+    span's length before its end, so only that stretch of the list is read (reading all of it was quadratic).
+    """
+    index = bisect_right(extent_starts, start) - 1
+    while index >= 0 and extent_starts[index] >= end - longest:
+        other_start, other_end, other = by_extent[index]
+        index -= 1
+        if end <= other_end and (other_start, other_end) != (start, end) and other != label:
+            if not (label == "gene" and other == "drug_class"):
+                return True
+    return False
 
 
 def _rule_order(hit: list) -> tuple[bool, str]:
