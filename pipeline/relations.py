@@ -105,26 +105,33 @@ class CueSet:
             else:
                 # Most cues are absent from most sentences: a substring test that every match needs skips the regex.
                 self.searched.append((rule["role"], rule["id"], regex, necessary_substrings(rule["pattern"])))
+        self.substrings = tuple(sorted({need for *_, needs in self.searched for need in needs or ()}))
 
     def find(self, masked: str) -> list[Cue]:
         """Every cue, in order; a cue inside a longer cue (`regulates` in `negatively regulates`) is dropped."""
-        found = sorted(
-            (
-                Cue(m.start(), m.end(), role, cue_id)
-                for role, cue_id, regex, needs in self.searched
-                if needs is None or any(need in masked for need in needs)
-                for m in regex.finditer(masked)
-            ),
-            key=lambda c: (c.start, -c.end),
-        )
+        # Which of the rules' substrings the sentence holds, tested once each: rules share them, and one set
+        # comprehension costs less than a generator per rule.
+        present = {need for need in self.substrings if need in masked}
+        # (start, -end, rule index) tuples sort as the cues sorted stably by (start, -end) in rule order; a Cue is
+        # built for the kept ones alone.
+        spans = [
+            (match.start(), -match.end(), index)
+            for index, (_, _, regex, needs) in enumerate(self.searched)
+            if needs is None or not present.isdisjoint(needs)
+            for match in regex.finditer(masked)
+        ]
+        spans.sort()
         kept, max_end = [], -1
-        for cue in found:
+        for start, minus_end, index in spans:
+            end = -minus_end
             # Sorted by start, longest first: only a cue before this one can contain it, and then its end is past.
-            if max_end < cue.end or not any(
-                o.start <= cue.start and cue.end <= o.end and (o.end - o.start) > (cue.end - cue.start) for o in found
+            if max_end < end or not any(
+                other_start <= start and end <= -other_minus_end and -other_minus_end - other_start > end - start
+                for other_start, other_minus_end, _ in spans
             ):
-                kept.append(cue)
-            max_end = max(max_end, cue.end)
+                role, cue_id, _, _ = self.searched[index]
+                kept.append(Cue(start, end, role, cue_id))
+            max_end = max(max_end, end)
         return kept
 
     def before(self, role: str, masked: str, position: int) -> str | None:
@@ -162,12 +169,7 @@ class SentenceView:
         self.start = start
         self.text = text
         self.mentions = mentions
-        chars = list(normalize_chars(text).lower())
-        for mention in mentions:
-            for i in range(mention.start - start, mention.end - start):
-                if 0 <= i < len(chars):
-                    chars[i] = MASK
-        self.masked = "".join(chars)
+        self.masked = _masked(normalize_chars(text).lower(), [(m.start - start, m.end - start) for m in mentions])
         self.cues = cues.find(self.masked)
         self.cue_set = cues
 
@@ -176,6 +178,20 @@ class SentenceView:
 
     def of_role(self, *roles: str) -> list[Cue]:
         return [cue for cue in self.cues if cue.role in roles]
+
+
+def _masked(lowered: str, spans: list[tuple[int, int]]) -> str:
+    """``lowered`` with every character of the spans (clipped to it) replaced by MASK, joined from slices."""
+    pieces: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        start, end = max(start, done, 0), min(end, len(lowered))
+        if start < end:
+            pieces.append(lowered[done:start])
+            pieces.append(MASK * (end - start))
+            done = end
+    pieces.append(lowered[done:])
+    return "".join(pieces)
 
 
 def classify_sentence(view: SentenceView, mirnas: Sequence[Mention], coreferent: bool = False) -> list[Finding]:
@@ -423,10 +439,14 @@ def relations_from_sentences(
     for sentence_id, (start, end) in enumerate(sentences):
         in_sentence = by_sentence.get(sentence_id, [])
         mirnas = [m for m in in_sentence if m.type == "mirna"]
+        earlier_mirnas, previous_mirnas = previous_mirnas, mirnas
+        # A relation needs a miRNA (or `these miRNAs` after a sentence with one) and a partner: skip the others early.
+        if not (mirnas or earlier_mirnas) or not any(m.type in PARTNER_TYPES for m in in_sentence):
+            continue
         text = document.text[start:end]
         section = document.section_at(start)
         label = section.label if section else "other"
-        these = _THESE_MIRNAS.search(text) if not mirnas and previous_mirnas else None
+        these = _THESE_MIRNAS.search(text) if not mirnas else None
         if these:
             # Classified at the words `these miRNAs`, then read as each miRNA of the previous sentence.
             placeholder = Mention(
@@ -434,13 +454,12 @@ def relations_from_sentences(
                 these.group(), "mirna", COREF_NORM, "", "coref.these_mirnas",
             )  # fmt: skip
             mirnas = [placeholder]
-        if label not in skip and mirnas and any(m.type in PARTNER_TYPES for m in in_sentence):
+        if label not in skip and mirnas:
             view = SentenceView(text, start, [*in_sentence, *mirnas] if these else in_sentence, cues)
             findings = classify_sentence(view, mirnas, coreferent=bool(these))
             if these:
-                findings = _expand_coreference(findings, previous_mirnas)
+                findings = _expand_coreference(findings, earlier_mirnas)
             relations.extend(to_relations(document, label, sentence_id, start, end, in_sentence, findings, view))
-        previous_mirnas = [m for m in in_sentence if m.type == "mirna"]
     return relations
 
 

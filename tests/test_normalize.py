@@ -86,6 +86,37 @@ def test_normalize_mirna_expands_an_enumeration() -> None:
     assert normalize_mirna("microRNA-221/222") == ["miR-221", "miR-222"]
 
 
+# Texts for the head scan: every case, species and stem spelling, a name at the very start or end, names right
+# after a word or another name, and a text whose lower case is longer than itself (the scan falls back to finditer).
+HEAD_SCAN_TEXTS = [
+    "MIR21 and MIR-21 near the MIR-155 host gene",
+    "microRNA-155, MicroRNA155 and MICRORNA-155 rose",
+    "hsa-let-7a-5p, mmu-LET-7b, rno-Let7c and LET-7d*",
+    "kshv-miR-12, ebv-miR-10 and hcmv-mir-112 in infected cells",
+    "miR-221/222, miRNA-17~92, mir-106b-25 and the miR-17-92   cluster",
+    "miRNAs (21, 155 and let-7c) and miRs (17, 92a)",
+    "the miR-21, -155 and -222 trio",
+    "miR-9",
+    "hsa-miR-1",
+    "(hsa-mir-1)/xmiR-2/hsa-hsa-miR-3/-miR-4/ssc-miR-5a-3p",
+    "mirror mi mir- miR miRNA microRNAs",
+    "İstanbul cohort: miR-21 and hsa-let-7g",
+    "Kelvin K, ſ and miR-22",
+]
+
+
+@pytest.mark.parametrize("text", HEAD_SCAN_TEXTS)
+def test_the_head_scan_finds_what_a_full_scan_finds(text: str) -> None:
+    """Trying each rule only near its literal heads (`mir`, `microrna`, `let`) loses no match and adds none."""
+    grammar = mirna_grammar()
+    full_scan = MirnaGrammar(load_jsonl_rules("mirna.jsonl", ("kind", "pattern")))
+    for scan in [scan for _, scan, _ in full_scan._whole] + [full_scan._paren]:
+        scan.heads = ()  # no heads: the plain finditer over the whole text
+    assert all(scan.heads for _, scan, _ in grammar._whole)
+    assert grammar.find(text) == full_scan.find(text)
+    assert grammar.find(text + " " + text) == full_scan.find(text + " " + text)
+
+
 def _rules_dir_with(tmp_path: Path, lines: list[str]) -> Path:
     (tmp_path / "mirna.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return tmp_path

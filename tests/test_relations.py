@@ -259,6 +259,7 @@ def test_the_cue_prefilter_never_drops_a_cue() -> None:
     unfiltered = CueSet.__new__(CueSet)
     unfiltered.anchored = cues.anchored
     unfiltered.searched = [(role, cue_id, regex, None) for role, cue_id, regex, _ in cues.searched]
+    unfiltered.substrings = ()
     sentences = [param.values[0].lower() for param in FOUND]
     for path in sorted(CORPUS.glob("*.txt")):
         sentences += path.read_text(encoding="utf-8").lower().split(". ")
