@@ -191,12 +191,13 @@ class _HeadScan:
         self.lead = 0
         self.lead_ends: frozenset[str] | None = None
         parsed = _parse(regex)
-        place = _head_place(parsed) if parsed is not None else None
-        if place is not None:
-            self.heads, index = place
-            before = _sre_parse.SubPattern(parsed.state, parsed.data[:index])
-            self.lead = before.getwidth()[1]
-            self.lead_ends = _end_chars(before.data)
+        try:
+            place = _head_place(parsed) if parsed is not None else None
+            if place is not None:
+                before = _sre_parse.SubPattern(parsed.state, parsed.data[:place[1]])
+                self.heads, self.lead, self.lead_ends = place[0], before.getwidth()[1], _end_chars(before.data)
+        except Exception:  # the parser's private structures of another Python version: scan the whole text
+            self.heads, self.lead, self.lead_ends = (), 0, None
 
     def find_all(self, text: str, lowered: str | None, head_positions: dict[tuple[str, ...], list[int]]) -> list[re.Match]:
         """The matches ``regex.finditer(text)`` yields, trying the regex only where a match can start.
