@@ -556,9 +556,8 @@ class Entry(NamedTuple):
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class LexiconMatch:
-    """A span of the text whose key is a term key, with the entries that key stands for."""
+class LexiconMatch(NamedTuple):
+    """A span of the text whose key is a term key, with the entries that key stands for (a tuple: quick to make)."""
 
     start: int
     end: int
@@ -625,6 +624,9 @@ class EntryTable(Sequence):
         self._norms, self._concept_ids = list(map(intern, norms)), list(map(intern, concept_ids))
 
 
+_MADE_ENTRIES_LIMIT = 50_000  # keys whose entries a process keeps made (a few MB; texts use a few thousand)
+
+
 class Lexicon:
     """Terms of one or more TSV files, keyed for an Aho-Corasick automaton over ``key_text`` keys."""
 
@@ -652,13 +654,28 @@ class Lexicon:
         self.lower_ok = bytes(lower_ok)
         self.automaton.make_automaton()
         self.entries = EntryTable(entries)
+        self._made: dict[int, tuple[Entry, ...]] = {}
 
     @property
     def n_keys(self) -> int:
         return len(self.key_lengths)
 
     def _entries_of(self, value: int) -> tuple[Entry, ...]:
-        return tuple(map(self.entries.__getitem__, self.indexes[self.firsts[value] : self.firsts[value + 1]]))
+        """The entries of key ``value``, made once per process for the keys texts use (the same few thousand)."""
+        made = self._made.get(value)
+        if made is None:
+            if len(self._made) >= _MADE_ENTRIES_LIMIT:
+                self._made.clear()
+            made = self._made[value] = tuple(
+                map(self.entries.__getitem__, self.indexes[self.firsts[value] : self.firsts[value + 1]])
+            )
+        return made
+
+    def __getstate__(self) -> dict:
+        return {name: value for name, value in self.__dict__.items() if name != "_made"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _made={})
 
     def find(self, keyed: KeyedText, text: str | None = None) -> list[LexiconMatch]:
         """Every span of the text whose key is a term key (overlaps included).
