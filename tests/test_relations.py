@@ -251,15 +251,13 @@ def test_necessary_substrings_of_a_cue_pattern(pattern: str, expected) -> None:
 
 def test_the_cue_prefilter_never_drops_a_cue() -> None:
     """Every cue rule finds the same matches with and without its substring prefilter, on sentences of every kind."""
-    from pipeline.relations import CueSet, load_cues
+    from pipeline.relations import CUE_RULES, CueSet, load_cues
+    from pipeline.ruleset import load_jsonl_rules
 
     from conftest import CORPUS
 
     cues = load_cues()
-    unfiltered = CueSet.__new__(CueSet)
-    unfiltered.anchored = cues.anchored
-    unfiltered.searched = [(role, cue_id, regex, None) for role, cue_id, regex, _ in cues.searched]
-    unfiltered.substrings = ()
+    unfiltered = CueSet(load_jsonl_rules(CUE_RULES, ("role", "pattern")), prefilter=False)
     sentences = [param.values[0].lower() for param in FOUND]
     for path in sorted(CORPUS.glob("*.txt")):
         sentences += path.read_text(encoding="utf-8").lower().split(". ")
