@@ -21,7 +21,7 @@ from spacy.lang.en import English
 from spacy.lang.tokenizer_exceptions import URL_PATTERN
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
 from pipeline.schema import Abbreviation
@@ -235,14 +235,16 @@ class SentenceSplitter:
         starts[0] = 1
         line_breaks: list[int] = []
         tabs: list[int] = []
-        for i in numpy.flatnonzero(doc.to_array(self.boundary_flag)).tolist():
-            text = doc[i].text
+        for i in doc.to_array(self.boundary_flag).nonzero()[0].tolist():
+            # Each doc[i] builds a new Token object: the candidate's Token is made once and handed on.
+            token = doc[i]
+            text = token.text
             if "\n" in text:
                 line_breaks.append(i)
             if "\t" in text:
                 tabs.append(i)
             if not text.isspace():
-                start = self._start_after(doc, i)
+                start = self._start_after(doc, token, text)
                 if start is not None:
                     starts[start] = 1
         for k, i in enumerate(line_breaks):
@@ -258,32 +260,43 @@ class SentenceSplitter:
         doc.from_array([SENT_START], numpy.where(preset != 0, preset, starts).view("uint64"))
         return doc
 
-    def _start_after(self, doc: Doc, i: int) -> int | None:
-        """The token that opens a new sentence after the possibly final token i, if any."""
-        token = doc[i]
-        previous = doc[i - 1] if i > 0 and not doc[i - 1].whitespace_ and not doc[i - 1].is_space else None
+    def _start_after(self, doc: Doc, token: Token, text: str) -> int | None:
+        """The token that opens a new sentence after the possibly final `token` (whose text is `text`), if any."""
+        # Each doc[k] builds a new Token object: every neighbour is fetched once and its text read once.
+        i, n_tokens = token.i, len(doc)
+        previous = doc[i - 1] if i > 0 else None
+        if previous is not None and (previous.whitespace_ or previous.is_space):
+            previous = None
         # `19. Sun YS, ...` at the start of a line numbers a list item; it does not end a sentence.
-        if previous is not None and previous.is_digit and _starts_line(doc, previous.i):
+        if previous is not None and previous.is_digit and _starts_line(doc, i - 1):
             return None
-        kind = _final_kind(token.text, None if previous is None else previous.text)
+        kind = _final_kind(text, None if previous is None else previous.text)
         if not kind:
             return None
-        j = i + 1
         # Closing brackets and quotes glued to the sentence end still belong to it: `... cells.) The`.
-        while j < len(doc) and not doc[j - 1].whitespace_ and doc[j].text in _CLOSERS:
-            j += 1
-        if j < len(doc) and doc[j].is_space:
-            if "\n" in doc[j].text:
+        j, last = i + 1, token
+        while j < n_tokens:
+            following = doc[j]
+            text = following.text
+            if last.whitespace_ or text not in _CLOSERS:
+                break
+            j, last = j + 1, following
+        else:
+            return None  # nothing but closers up to the end of the doc
+        if text.isspace():
+            if "\n" in text:
                 return None  # the line break decides
             j += 1
-        if j >= len(doc) or doc[j].is_space or not self._may_follow(kind, doc, j):
-            return None
-        return j
+            if j >= n_tokens:
+                return None
+            text = doc[j].text
+            if text.isspace():
+                return None
+        return j if self._may_follow(kind, doc, j, text) else None
 
     @staticmethod
-    def _may_follow(kind: int, doc: Doc, j: int) -> bool:
-        """Whether token j can open a sentence after a final token of this kind."""
-        text = doc[j].text
+    def _may_follow(kind: int, doc: Doc, j: int, text: str) -> bool:
+        """Whether token j, whose text is `text`, can open a sentence after a final token of this kind."""
         if text in _OPENERS and j + 1 < len(doc):
             # `(A) The ...`, `'p53 signalling' ...`; not a citation or a number: `cells. [12] ...`, `(1) ...`.
             text = doc[j + 1].text
@@ -336,39 +349,83 @@ def _is_short_form(tokens: Sequence[str], text: str) -> bool:
     return text[0].isalpha() and sum(char.isalpha() for char in text) / len(text) >= 0.5
 
 
+def _lower_each_char(text: str) -> str:
+    """`text` with each character lowered on its own, so every offset still points at the same character.
+
+    Outside ASCII, str.lower() may lengthen the text (`İ`) and lowers a word-final `Σ` to `ς`; here a character
+    whose lower case is longer than one character is kept as it is.
+    """
+    if text.isascii():
+        return text.lower()
+    return "".join([lower if len(lower := char.lower()) == 1 else char for char in text])
+
+
 def _long_form_start(long_text: str, short_text: str) -> int | None:
     """Schwartz & Hearst (2003), as in scispaCy: the offset in `long_text` where the long form of `short_text`
     starts, or None. Every letter and digit of the short form must appear in order, the first at a word start."""
-    long_index = len(long_text) - 1
-    short_index = len(short_text) - 1
-    while short_index >= 0:
+    # One lowering and str.rfind per short-form character, rather than lowering and comparing character by
+    # character: a kept `İ` matches no lowered letter or digit, just as its two-character lower case never did.
+    lowered = _lower_each_char(long_text)
+    long_index = len(long_text)  # where the last matched character is; the next one is looked for before it
+    for short_index in range(len(short_text) - 1, -1, -1):
         current = short_text[short_index].lower()
         if not current.isalnum():
-            short_index -= 1
             continue
-        while long_index >= 0 and (
-            long_text[long_index].lower() != current
-            or (short_index == 0 and long_index > 0 and long_text[long_index - 1].isalnum())
-        ):
-            long_index -= 1
+        long_index = lowered.rfind(current, 0, long_index)
+        while short_index == 0 and long_index > 0 and long_text[long_index - 1].isalnum():
+            long_index = lowered.rfind(current, 0, long_index)
         if long_index < 0:
             return None
-        long_index -= 1
-        short_index -= 1
-    return long_index + 1
+    return long_index
 
 
-def _balanced(tokens: Iterable[str]) -> bool:
-    """Whether the round brackets among these tokens are balanced."""
+def _balanced(orths: Sequence[int], open_orth: int, close_orth: int) -> bool:
+    """Whether the round brackets among these tokens, given by orth id, are balanced."""
     depth = 0
-    for token in tokens:
-        if token == "(":
+    for orth in orths:
+        if orth == open_orth:
             depth += 1
-        elif token == ")":
+        elif orth == close_orth:
             depth -= 1
             if depth < 0:
                 return False
     return depth == 0
+
+
+def _tokens(doc: Doc, start: int, end: int) -> list[Token]:
+    """The tokens start..end-1, each built once (Span.text and friends build them again on every call)."""
+    return [doc[i] for i in range(start, end)]
+
+
+def _text(tokens: Sequence[Token]) -> str:
+    """The text of consecutive tokens as Span.text gives it: with the whitespace between them, not after them."""
+    return "".join([token.text_with_ws for token in tokens[:-1]]) + tokens[-1].text
+
+
+def _window_before(doc: Doc, open_at: int, max_tokens: int) -> list[Token]:
+    """At most `max_tokens` tokens right before token `open_at`, not reaching back past the start of its sentence.
+
+    Walks back over the tokens the window needs anyway: cheaper than reading every token's sentence start.
+    """
+    if doc[open_at].is_sent_start:
+        return []
+    window = []
+    for i in range(open_at - 1, max(open_at - max_tokens, 0) - 1, -1):
+        token = doc[i]
+        window.append(token)
+        if token.is_sent_start:
+            break
+    window.reverse()
+    return window
+
+
+def _long_form(window: Sequence[Token], window_text: str, start: int) -> tuple[str, int, int]:
+    """The text and character offsets of the long form found at offset `start` of the window's text, widened to
+    the whole token it starts in, as doc.char_span(..., alignment_mode="expand") would."""
+    start_char = window[0].idx + start
+    first = next(token for token in reversed(window) if token.idx <= start_char)
+    text = window_text[first.idx - window[0].idx :]
+    return text, first.idx, first.idx + len(text)
 
 
 class AbbreviationDetector:
@@ -378,6 +435,10 @@ class AbbreviationDetector:
     (NOTES.md; it adds and removes Matcher patterns for every document), stores Spans in doc._ (E871 under
     n_process>1), rejects one-letter Greek tokens (`GSK-3 β`) and maps the long form back to tokens assuming one
     space between every two tokens. Candidates, filters and which definition wins follow scispaCy.
+
+    Short and long forms are kept as token ranges, lists of Tokens and character offsets rather than Spans: each
+    doc[i] builds a new Token object and a Span builds all of its Tokens again on every .text, which made Span
+    handling most of this component's time.
     """
 
     def __init__(self, nlp: Language) -> None:
@@ -386,83 +447,102 @@ class AbbreviationDetector:
         self.slash_orth = nlp.vocab.strings.add("/")
 
     def __call__(self, doc: Doc) -> Doc:
-        # Orth ids, not doc.text: building the text walks every token, and most docs have nothing in brackets.
+        # Orth ids, not doc.text: building the text walks every token, and only the tokens around brackets count.
         orths = doc.to_array(ORTH)
-        opens = numpy.flatnonzero(orths == self.open_orth)
-        closes = numpy.flatnonzero(orths == self.close_orth)
-        if len(opens) == 0 or len(closes) == 0:
+        opens = (orths == self.open_orth).nonzero()[0].tolist()
+        closes = (orths == self.close_orth).nonzero()[0].tolist()
+        if not opens or not closes:
             doc._.mirmine_abbreviations = ()
             return doc
-        definitions: list[tuple[Span, Span]] = []
+        definitions: list[tuple[int, int, str, tuple[str, int, int]]] = []
         seen_short: set[str] = set()
         seen_long: set[str] = set()
-        for short, long in self._definitions(doc, orths, opens.tolist(), closes):
+        for short_start, short_end, short_text, long in self._definitions(doc, orths, opens, closes):
+            long_text = long[0]
             # As in scispaCy, the first definition of a short or a long form wins.
-            if short.text in seen_short or long.text in seen_long:
+            if short_text in seen_short or long_text in seen_long:
                 continue
-            seen_short.add(short.text)
-            seen_long.add(long.text)
-            definitions.append((short, long))
+            seen_short.add(short_text)
+            seen_long.add(long_text)
+            definitions.append((short_start, short_end, short_text, long))
         found: set[tuple[str, int, int, str, int, int]] = set()
-        for short, long in definitions:
-            long_record = (long.text, long.start_char, long.end_char)
-            for start, end in self._occurrences(orths, short):
-                span = doc[start:end]
-                found.add((span.text, span.start_char, span.end_char, *long_record))
+        for short_start, short_end, short_text, long in definitions:
+            for short in self._occurrences(doc, orths, short_start, short_end, short_text):
+                found.add((*short, *long))
         doc._.mirmine_abbreviations = tuple(sorted(found, key=lambda record: (record[1], record[2], record[4])))
         return doc
 
     def _definitions(
-        self, doc: Doc, orths: numpy.ndarray, opens: list[int], closes: numpy.ndarray
-    ) -> Iterable[tuple[Span, Span]]:
-        """(short form, long form) spans of each definition, in document order."""
-        # The long form is looked for inside the bracket's sentence, when sentences are set (token 0 always starts).
-        sent_starts = numpy.flatnonzero(doc.to_array(SENT_START).view("int64") == 1)
-        if len(sent_starts) == 0 or sent_starts[0] != 0:
-            sent_starts = numpy.concatenate(([0], sent_starts))
+        self, doc: Doc, orths: numpy.ndarray, opens: list[int], closes: list[int]
+    ) -> Iterable[tuple[int, int, str, tuple[str, int, int]]]:
+        """Each definition in document order: the short form's token range and text, and the long form's text
+        and character offsets."""
         for open_at in opens:
             if open_at == 0:
                 continue
-            for close_at in closes[closes > open_at].tolist():
+            for close_at in closes[bisect.bisect_right(closes, open_at) :]:
                 n_inner = close_at - open_at - 1
                 if n_inner > _MAX_INNER_TOKENS:
                     break
-                if n_inner == 0:
-                    continue
-                if n_inner > 3:
-                    # `ADR (adriamycin hydrochloride ...)`: the long form is inside, the short form the word before.
-                    short = doc[open_at - 1 : open_at]
-                    window = doc[open_at + 1 : close_at]
-                    if not _balanced(token.text for token in window):
-                        continue
-                else:
-                    short = doc[open_at + 1 : close_at]
-                    if n_inner == 3 and orths[open_at + 2] == self.slash_orth:
-                        # `(BCRP/ABCG2)`: the first name is the one defined; the second is usually a synonym.
-                        short = short[:1]
-                    length = sum(len(token) for token in short)
-                    sent_start = int(sent_starts[numpy.searchsorted(sent_starts, open_at, side="right") - 1])
-                    window = doc[max(open_at - min(length + 5, length * 2), sent_start) : open_at]
-                if len(window) == 0 or not _is_short_form([token.text for token in short], short.text):
-                    continue
-                start = _long_form_start(window.text, short.text)
-                if start is None:
-                    continue
-                long = doc.char_span(window.start_char + start, window.end_char, alignment_mode="expand")
-                if long is not None and len(long) > 0:
-                    yield short, long
+                if n_inner > 0:
+                    definition = self._definition(doc, orths, open_at, close_at)
+                    if definition is not None:
+                        yield definition
+
+    def _definition(
+        self, doc: Doc, orths: numpy.ndarray, open_at: int, close_at: int
+    ) -> tuple[int, int, str, tuple[str, int, int]] | None:
+        """The definition made by the brackets at tokens open_at and close_at, if any (see `_definitions`)."""
+        n_inner = close_at - open_at - 1
+        if n_inner > 3:
+            # `ADR (adriamycin hydrochloride ...)`: the long form is inside, the short form the word before.
+            if not _balanced(orths[open_at + 1 : close_at].tolist(), self.open_orth, self.close_orth):
+                return None
+            short_start, short_end = open_at - 1, open_at
+        else:
+            short_start, short_end = open_at + 1, close_at
+            if n_inner == 3 and orths[open_at + 2] == self.slash_orth:
+                # `(BCRP/ABCG2)`: the first name is the one defined; the second is usually a synonym.
+                short_end = open_at + 2
+        short = _tokens(doc, short_start, short_end)
+        short_words = [token.text for token in short]
+        short_text = _text(short)
+        if not _is_short_form(short_words, short_text):
+            return None
+        if n_inner > 3:
+            window = _tokens(doc, open_at + 1, close_at)
+        else:
+            # The long form is looked for inside the bracket's sentence, when sentences are set.
+            length = sum(len(word) for word in short_words)
+            window = _window_before(doc, open_at, min(length + 5, length * 2))
+            if not window:
+                return None
+        window_text = _text(window)
+        start = _long_form_start(window_text, short_text)
+        if start is None:
+            return None
+        return short_start, short_end, short_text, _long_form(window, window_text, start)
 
     @staticmethod
-    def _occurrences(orths: numpy.ndarray, short: Span) -> list[tuple[int, int]]:
-        """Token spans whose orth ids equal the short form's."""
-        pattern = orths[short.start : short.end]
+    def _occurrences(
+        doc: Doc, orths: numpy.ndarray, short_start: int, short_end: int, short_text: str
+    ) -> Iterable[tuple[str, int, int]]:
+        """Text and character offsets of every token span whose orth ids equal those of the short form."""
+        pattern = orths[short_start:short_end]
         width = len(pattern)
-        hits = numpy.flatnonzero(orths[: len(orths) - width + 1] == pattern[0])
-        return [
-            (int(start), int(start) + width)
-            for start in hits
-            if width == 1 or numpy.array_equal(orths[start : start + width], pattern)
-        ]
+        hits = (orths[: len(orths) - width + 1] == pattern[0]).nonzero()[0].tolist()
+        if width == 1:
+            # One token: its orth id gives it the short form's text, so only its offset is read.
+            for hit in hits:
+                start_char = doc[hit].idx
+                yield short_text, start_char, start_char + len(short_text)
+            return
+        for hit in hits:
+            if numpy.array_equal(orths[hit : hit + width], pattern):
+                # Equal orth ids, but the whitespace between the tokens may differ from the short form's.
+                tokens = _tokens(doc, hit, hit + width)
+                text = _text(tokens)
+                yield text, tokens[0].idx, tokens[0].idx + len(text)
 
 
 @Language.factory("mirmine_abbreviations")

@@ -355,6 +355,12 @@ def test_long_form_does_not_reach_into_the_previous_sentence(nlp: Language) -> N
     assert abbreviations_from_doc(nlp(text)) == []
 
 
+def test_abbreviations_are_found_without_sentence_boundaries(nlp: Language) -> None:
+    # Run alone, the detector sees no sentence start but token 0's: the long form is looked for in the window only.
+    doc = nlp.get_pipe("mirmine_abbreviations")(nlp.make_doc("It rose sharply. Breast cancer (BC) is common."))
+    assert abbreviations_from_doc(doc) == [Abbreviation("BC", 32, 34, "Breast cancer", 17, 30)]
+
+
 # --- the pipeline -----------------------------------------------------------------------------------------
 
 
