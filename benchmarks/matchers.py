@@ -1,11 +1,11 @@
-"""Lexicon matchers compared: spaCy's PhraseMatcher and SpanRuler against the pyahocorasick automaton mirmine uses.
+"""Lexicon matchers compared: spaCy's PhraseMatcher and SpanRuler against the lexicon walk mirmine uses.
 
 What is measured, on the same documents in one run:
 
 * Build. The gene and drug lexicons (the files of ``pipeline.mentions.LEXICON_FILES``, read with ``read_lexicon``)
   are compiled into (a) ``PhraseMatcher(attr="LOWER")`` with one pattern per distinct term, made by the project
   tokenizer (``nlp.tokenizer.pipe(terms)``, added in batches and, for comparison, in one ``add``); (b) a
-  ``SpanRuler`` with the same phrase patterns; (c) ``pipeline.normalize.Lexicon(entries)``, the automaton built
+  ``SpanRuler`` with the same phrase patterns; (c) ``pipeline.normalize.Lexicon(entries)``, the walk table built
   from scratch; (d) ``load_lexicon_files``, the cached load, from an empty cache (cold) and from a written cache
   (warm), and a warm ``build_nlp`` with every finder. Every build runs in a fresh Python process, so its time and
   memory are not coloured by what ran before: the resident memory it leaves (``/proc/self/statm`` before and after,
@@ -14,7 +14,7 @@ What is measured, on the same documents in one run:
   user's own cache is neither read nor written.
 * Matching speed, best of ``--passes`` passes over all documents: the PhraseMatcher and SpanRuler on docs tokenized
   beforehand (tokenization is timed on its own: the pipeline tokenizes anyway), and ``key_text`` + ``Lexicon.find``
-  for the automaton (``key_text`` is computed once per doc and shared by every finder).
+  for the walk (``key_text`` is computed once per doc and shared by every finder).
 * Agreement: the (doc, start, end) character spans of PhraseMatcher(LOWER) matches against the raw ``Lexicon.find``
   matches (before the finder's case, stop-list and context decisions), with the most frequent forms found by one only;
   then the mentions the finder keeps after those decisions, and how many of them a PhraseMatcher span touches at all.
@@ -228,7 +228,7 @@ def _task_span_ruler(spec: dict[str, Any]) -> dict[str, Any]:
     return {"build": build_row, "match_s": match_s, "spans": spans}
 
 
-def _task_automaton(spec: dict[str, Any]) -> dict[str, Any]:
+def _task_walk(spec: dict[str, Any]) -> dict[str, Any]:
     from pipeline.normalize import Lexicon, key_text
 
     entries = lexicon_entries(spec["lexicon"], spec["max_terms"])
@@ -269,10 +269,12 @@ def _task_finder(spec: dict[str, Any]) -> dict[str, Any]:
     texts = read_texts(spec["docs_file"])
     docs = list(nlp.pipe(texts, disable=[pipe]))
     finder = nlp.get_pipe(pipe)
-    # One pass: the finder caches the doc's key in the doc and appends to its spans, so a second pass is not the same work.
+    # One pass: the finder caches the doc's key in the doc and appends to its hits, so a second pass is not the same work.
     start = time.perf_counter()
     docs = [finder(doc) for doc in docs]
     finder_s = time.perf_counter() - start
+    show = pipeline.mentions.SpanWriter()  # the hits as token-aligned spans, as `mirmine_spans` shows them
+    docs = [show(doc) for doc in docs]
     spans = sorted(
         {(i, span.start_char, span.end_char) for i, doc in enumerate(docs) for span in doc.spans.get(pipeline.mentions.SPANS_KEY, [])
          if not span.id_.endswith(".abbreviation")}
@@ -283,7 +285,7 @@ def _task_finder(spec: dict[str, Any]) -> dict[str, Any]:
 _TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "phrase_matcher": _task_phrase_matcher,
     "span_ruler": _task_span_ruler,
-    "automaton": _task_automaton,
+    "walk": _task_walk,
     "cached_load": _task_cached_load,
     "nlp_start": _task_nlp_start,
     "finder": _task_finder,
@@ -341,7 +343,7 @@ def _covered(texts: Sequence[str], spans: Iterable[Span]) -> list[bytearray]:
     return marks
 
 
-def _automaton_only_reason(text: str, start: int, end: int, terms_lower: set[str]) -> str:
+def _walk_only_reason(text: str, start: int, end: int, terms_lower: set[str]) -> str:
     written = text[start:end]
     lower = written.lower()
     if lower in terms_lower:
@@ -419,14 +421,14 @@ def compare_spans(
     pm_marks, ac_marks = _covered(texts, pm), _covered(texts, ac)
     terms_lower = {entry.term.lower() for entry in entries}
     term_key_set = {key for term in {entry.term for entry in entries} for key in term_keys(term)}
-    result: dict[str, Any] = {"phrase_matcher_spans": len(pm), "automaton_spans": len(ac), "both": len(pm & ac)}
+    result: dict[str, Any] = {"phrase_matcher_spans": len(pm), "walk_spans": len(ac), "both": len(pm & ac)}
 
-    automaton_only = FormTally()
+    walk_only = FormTally()
     for doc, start, end in sorted(ac - pm):
         overlaps = any(pm_marks[doc][start:end])
-        reason = OVERLAP if overlaps else _automaton_only_reason(texts[doc], start, end, terms_lower)
-        automaton_only.add(reason, texts, doc, start, end)
-    result.update(automaton_only.summary(texts, "automaton_only"))
+        reason = OVERLAP if overlaps else _walk_only_reason(texts[doc], start, end, terms_lower)
+        walk_only.add(reason, texts, doc, start, end)
+    result.update(walk_only.summary(texts, "walk_only"))
 
     phrase_matcher_only = FormTally()
     for doc, start, end in sorted(pm - ac):
@@ -438,7 +440,7 @@ def compare_spans(
 
 
 def _inner_match(ac_by_doc: dict[int, list[tuple[int, int]]], doc: int, start: int, end: int) -> tuple[int, int]:
-    """The longest raw automaton span inside a kept mention (the finder widens its hits to whole tokens)."""
+    """The longest raw walk span inside a kept mention (the finder widens its hits to whole tokens)."""
     inside = [(s, e) for s, e in ac_by_doc.get(doc, ()) if start <= s and e <= end]
     return max(inside, key=lambda span: span[1] - span[0], default=(start, end))
 
@@ -448,7 +450,7 @@ def compare_kept(
     ac_spans: Iterable[Sequence[int]], entries: Sequence[Entry],
 ) -> dict[str, Any]:  # fmt: skip
     """How many of the finder's kept mentions a PhraseMatcher(LOWER) span finds too: the same span, an overlapping
-    one, or none. A missed mention is classified (and shown) by the raw automaton match inside it: `BRAF` in the
+    one, or none. A missed mention is classified (and shown) by the raw walk match inside it: `BRAF` in the
     token `BRAF-mutated`."""
     pm = {tuple(span) for span in pm_spans}
     pm_marks = _covered(texts, pm)
@@ -466,7 +468,7 @@ def compare_kept(
             overlapping += 1
         else:
             inner_start, inner_end = _inner_match(ac_by_doc, doc, start, end)
-            missed.add(_automaton_only_reason(texts[doc], inner_start, inner_end, terms_lower), texts, doc, inner_start, inner_end)
+            missed.add(_walk_only_reason(texts[doc], inner_start, inner_end, terms_lower), texts, doc, inner_start, inner_end)
     return {"kept": len(kept), "same_span": same, "overlapping": overlapping, **missed.summary(texts, "missed")}
 
 
@@ -476,12 +478,12 @@ _MATCHER_NAMES = {
     "phrase_matcher_one_add": "PhraseMatcher(LOWER), one add() of all pattern docs",
     "phrase_matcher": f"PhraseMatcher(LOWER), add() per {PATTERN_BATCH:,} patterns",
     "span_ruler": "SpanRuler(phrase, LOWER)",
-    "automaton": "Lexicon automaton, from scratch",
+    "walk": "Lexicon walk table, from scratch",
 }
 NOTES = (
     "Build rows: each in a fresh process; 'RSS delta' is the resident memory the build leaves (measured after the"
     " imports and after the rows are read), 'peak RSS' the whole process's peak.",
-    "The spaCy matchers' build includes tokenizing every term; the automaton's includes computing term keys.",
+    "The spaCy matchers' build includes tokenizing every term; the walk table's includes computing term keys.",
     "The PhraseMatcher that matches is the batched one (the faster, leaner build); the one-add() row only builds.",
     "Warm rows: a new process loading a cache an earlier process wrote; 'process s' adds interpreter start and imports."
     " Their RSS delta includes the lexicon rows (Entry tuples), which the from-scratch build rows had read beforehand.",
@@ -519,7 +521,7 @@ def _lexicon_tasks(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         "phrase_matcher_one_add": {"task": "phrase_matcher", "build_only": True},
         "phrase_matcher": {"task": "phrase_matcher", "batch": PATTERN_BATCH},
         "span_ruler": {"task": "span_ruler"},
-        "automaton": {"task": "automaton"},
+        "walk": {"task": "walk"},
     }
     if args.skip_span_ruler:
         del tasks["span_ruler"]
@@ -535,14 +537,14 @@ def measure_lexicon(lexicon: str, spec: dict[str, Any], env: dict[str, str], arg
         _progress(f"{lexicon}: {name}")
         results[name] = run_child({**spec, **task, "lexicon": lexicon}, env, args.timeout)
     measured: dict[str, Any] = {"results": results}
-    if "spans" in results["phrase_matcher"] and "spans" in results["automaton"]:
+    if "spans" in results["phrase_matcher"] and "spans" in results["walk"]:
         _progress(f"{lexicon}: agreement")
         measured["agreement"] = _agreement(lexicon, read_texts(spec["docs_file"]), results, lexicon_entries(lexicon, args.max_terms))
     return measured
 
 
 def _agreement(lexicon: str, texts: list[str], results: dict[str, dict[str, Any]], entries: list[Entry]) -> dict[str, Any]:
-    pm_spans, ac_spans = results["phrase_matcher"]["spans"], results["automaton"]["spans"]
+    pm_spans, ac_spans = results["phrase_matcher"]["spans"], results["walk"]["spans"]
     agreement = {"lexicon": lexicon, **compare_spans(texts, pm_spans, ac_spans, entries)}
     if "spans" in results.get("finder", {}):
         agreement["finder_kept"] = compare_kept(texts, results["finder"]["spans"], pm_spans, ac_spans, entries)
@@ -582,20 +584,20 @@ def matching_rows(per_lexicon: dict[str, dict[str, Any]], n_docs: int) -> list[d
             rows.append({"step": step, "seconds": seconds, "docs_per_s": n_docs / seconds if seconds else None})
 
     first = next(iter(per_lexicon.values()))["results"]
-    tokenize_s, key_s = first["phrase_matcher"].get("tokenize_s"), first["automaton"].get("key_s")
+    tokenize_s, key_s = first["phrase_matcher"].get("tokenize_s"), first["walk"].get("key_s")
     add("tokenize (project tokenizer), shared by the spaCy matchers", tokenize_s)
     add("key_text, shared by the automata", key_s)
     pm_total = find_total = 0.0
     for lexicon, measured in per_lexicon.items():
         results = measured["results"]
-        pm_s, find_s = results["phrase_matcher"].get("match_s"), results["automaton"].get("find_s")
+        pm_s, find_s = results["phrase_matcher"].get("match_s"), results["walk"].get("find_s")
         add(f"{lexicon}: PhraseMatcher(LOWER) match", pm_s)
         add(f"{lexicon}: SpanRuler (writes doc.spans)", results.get("span_ruler", {}).get("match_s"))
-        add(f"{lexicon}: automaton find", find_s)
+        add(f"{lexicon}: walk find", find_s)
         if tokenize_s is not None and pm_s is not None:
             add(f"{lexicon}: tokenize + PhraseMatcher", tokenize_s + pm_s)
         if key_s is not None and find_s is not None:
-            add(f"{lexicon}: key_text + automaton find", key_s + find_s)
+            add(f"{lexicon}: key_text + walk find", key_s + find_s)
         add(f"{lexicon}: whole LexiconFinder (key_text + find + decisions), 1 pass", results.get("finder", {}).get("finder_s"))
         pm_total += pm_s or 0.0
         find_total += find_s or 0.0
@@ -740,13 +742,13 @@ def _agreement_lines(agreement: dict[str, Any]) -> list[str]:
             ("", "spans", "also found by the other", "only this one", "distinct forms"),
             [
                 [name, agreement[f"{side}_spans"], agreement["both"], agreement[f"{side}_only"], agreement[f"{side}_only_distinct_forms"]]
-                for name, side in (("PhraseMatcher(LOWER)", "phrase_matcher"), ("automaton", "automaton"))
+                for name, side in (("PhraseMatcher(LOWER)", "phrase_matcher"), ("walk", "walk"))
             ],
         ),
     ]
     if "span_ruler_same_spans_as_phrase_matcher" in agreement:
         lines.append(f"SpanRuler spans identical to PhraseMatcher spans: {agreement['span_ruler_same_spans_as_phrase_matcher']}")
-    for side, title in (("automaton_only", "automaton only"), ("phrase_matcher_only", "PhraseMatcher only")):
+    for side, title in (("walk_only", "walk only"), ("phrase_matcher_only", "PhraseMatcher only")):
         lines += _reason_lines(title, agreement, side)
     if "finder_kept" in agreement:
         kept = agreement["finder_kept"]

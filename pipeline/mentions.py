@@ -24,9 +24,12 @@ from pipeline.normalize import (
     Entry,
     KeyedText,
     Lexicon,
+    WalkTable,
     compact,
+    key_matches,
     key_text,
     load_lexicon_files,
+    merged_walk_table,
     mirna_concept_id,
     mirna_grammar,
 )
@@ -37,6 +40,7 @@ SPANS_KEY = "mirmine"
 HITS_KEY = "mirmine_hits"
 CONCEPTS_KEY = "mirmine_concepts"
 KEYED_KEY = "mirmine_keyed"
+MATCHES_KEY = "mirmine_lexicon_matches"
 TEXT_KEY = "mirmine_text"
 LINES_KEY = "mirmine_lines"
 
@@ -131,6 +135,20 @@ def load_lexicon(finder: str, rules_dir: Path | None = None) -> Lexicon:
 
 
 @cache
+def load_walk_table(rules_dir: Path | None = None) -> WalkTable:
+    """One walk table for every finder's lexicon: a document is walked once, each finder takes its own keys."""
+    return merged_walk_table(*(load_lexicon(finder, rules_dir).walk for finder in LEXICON_FILES))
+
+
+def lexicon_matches(doc: Doc, table: WalkTable) -> list[tuple[int, int, str]]:
+    """The runs of the doc's pieces that are a key of some finder's lexicon (``key_matches``), once per doc."""
+    stored = doc.user_data.get(MATCHES_KEY)
+    if stored is None:
+        stored = doc.user_data[MATCHES_KEY] = key_matches(keyed(doc), table)
+    return stored
+
+
+@cache
 def load_context(rules_dir: Path | None = None) -> tuple[dict, dict]:
     """Context rules by (type, term) and the stop list as {(type, match key of the term or norm): reason}."""
     rules = load_jsonl_rules("context.jsonl", ("type", "term", "norm", "cues"), rules_dir)
@@ -217,9 +235,7 @@ def keyed(doc: Doc, text: str | None = None) -> KeyedText:
     if stored is not None:
         return KeyedText(*stored)
     found = key_text(doc_text(doc) if text is None else text)
-    doc.user_data[KEYED_KEY] = [
-        found.key, *(list(part) for part in (found.piece_key_starts, found.piece_starts, found.piece_ends)), found.cased
-    ]  # fmt: skip
+    doc.user_data[KEYED_KEY] = [found.key, *(list(part) for part in (found.piece_key_starts, found.piece_starts, found.piece_ends))]
     return found
 
 
@@ -229,7 +245,7 @@ def _concept_key(type_: str, norm: str) -> str:
 
 
 class LexiconFinder:
-    """Lexicon look-up through one automaton, then the decisions a curator would make about each hit.
+    """Lexicon look-up (one walk of the doc's key for every finder), then the decisions a curator would make about each hit.
 
     A hit is kept when its written form fits the entry's case rule, the term is not stop-listed, one norm is
     best (by kind), and, for a short ambiguous term, the document supports it (context rules). A term that the
@@ -241,6 +257,8 @@ class LexiconFinder:
         self.finder = finder
         self.types = {type_ for _, type_ in LEXICON_FILES[finder]}
         self.lexicon = load_lexicon(finder, rules_dir)
+        # Every finder's lexicon in one table, loaded with the first finder: the doc is walked once for them all.
+        self.walk = load_walk_table(rules_dir)
         self.context, self.stop = load_context(rules_dir)
         self.note_rules = load_note_rules(rules_dir)
         self.definition_words = load_definition_words(rules_dir)
@@ -255,7 +273,8 @@ class LexiconFinder:
         urls = [m.span() for m in _URL.finditer(text)] if _MAY_HAVE_URL.search(text) else []
         in_protein_names: list[tuple[int, int]] = []
         # The drug finder sees every hit: one it cannot keep may still mark a protein name (`_PROTEIN_MODIFIER`).
-        for match in self.lexicon.find(text_key, None if "drug" in self.types else text):
+        matches = lexicon_matches(doc, self.walk)
+        for match in self.lexicon.find(text_key, None if "drug" in self.types else text, matches):
             written = text[match.start : match.end]
             if written in definitions and not self._name_like(definitions[written][0]):
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
