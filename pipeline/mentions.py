@@ -287,7 +287,6 @@ class LexiconFinder:
                 continue  # `of`, `was`, `impact`: every entry of the key is a symbol that only counts as written
             # A term with a context rule of its own (`MRP`) is decided by that rule, not by generic note flags.
             ruled = any((e.type, written) in self.context for e in match.entries)
-            entries = tuple(e for e in match.entries if ruled or self._notes_allow(e, text, match.start, match.end))
             mid_sentence = (
                 written.istitle()
                 and not _starts_sentence(doc, text, match.start)
@@ -295,7 +294,8 @@ class LexiconFinder:
             )
             short_letters = len(written) <= 8 and written.replace("-", "").isalpha()
             caps = short_letters and _line_is(doc, _all_caps_line, text, match.start)
-            chosen = self._choose(entries, written, caps, mid_sentence, text_key)
+            notes_at = None if ruled else (text, match.start, match.end)
+            chosen = self._choose(match.entries, written, caps, mid_sentence, text_key, notes_at)
             if chosen is not None:
                 found.append((match.start, match.end, chosen[0], chosen[1]))
         if in_protein_names:
@@ -335,14 +335,24 @@ class LexiconFinder:
         return True
 
     def _choose(
-        self, entries: tuple[Entry, ...], written: str, all_caps_line: bool, title_mid_sentence: bool, text_key: KeyedText
+        self,
+        entries: tuple[Entry, ...],
+        written: str,
+        all_caps_line: bool,
+        title_mid_sentence: bool,
+        text_key: KeyedText,
+        notes_at: tuple[str, int, int] | None = None,
     ) -> tuple[Entry, str] | None:
+        """The entry (and rule id) this occurrence stands for, or None. ``notes_at``: (text, start, end) of the
+        occurrence when the entries' note rules apply to it (checked last: they read the text around it)."""
         cased = compact(written)
         fitting = [
             e for e in entries
             if (not e.exact_case or e.cased == cased or _case_variant_of_symbol(e, cased, title_mid_sentence))
             and not self._stopped(e)
         ]  # fmt: skip
+        if notes_at is not None:
+            fitting = [e for e in fitting if self._notes_allow(e, *notes_at)]
         if not fitting:
             return None
         if all_caps_line and len(cased) <= 6 and cased.isalpha():
