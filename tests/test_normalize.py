@@ -234,3 +234,14 @@ def test_lexicon_entries_come_back_whole_from_the_cache_columns() -> None:
     table = pickle.loads(pickle.dumps(EntryTable(rows)))
     assert len(table) == len(rows)
     assert list(table) == rows
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["TGF-β and NF-κB in GSK-3β", "ΑΒΓΔ αβγδ µM Σς", "no Greek letter here", ""],
+    ids=["in-names", "both-cases-and-micro", "none", "empty"],
+)
+def test_greek_letters_are_spelled_as_translate_spells_them(text: str) -> None:
+    from pipeline.normalize import _GREEK_TRANSLATION, _spell_greek
+
+    assert _spell_greek(text) == text.translate(_GREEK_TRANSLATION)
