@@ -28,6 +28,20 @@ def test_the_finder_works_in_anyone_pipeline() -> None:
     ]
 
 
+def test_the_finders_are_found_by_name_without_importing_mirmine() -> None:
+    """spaCy finds the components through the package's `spacy_factories` entry points (pyproject.toml)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import spacy; nlp = spacy.blank('en')\n"
+        "for name in ('mirmine_mirna', 'mirmine_spans'): nlp.add_pipe(name)\n"
+        "doc = nlp('miR-21 rose.'); print([(s.text, s.id_) for s in doc.spans['mirmine']])"
+    )
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd="/")
+    assert found.stdout.strip() == "[('miR-21', 'mirna.name')]"
+
+
 def test_the_full_pipeline_shows_its_mentions_as_token_spans(nlp) -> None:
     doc = nlp("miR-21 targets PTEN/AKT in MCF-7 cells treated with doxorubicin.")
     assert sorted((span.start_char, span.text, span.label_, span.kb_id_) for span in doc.spans[SPANS_KEY]) == [
