@@ -71,6 +71,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 def cell(value: object) -> str:
     """One TSV cell: booleans as true/false, lists ;-joined, no tab or line break inside."""
+    kind = type(value)
+    if kind is int:
+        return str(value)  # the commonest cells, after plain text: offsets and sentence numbers
+    if kind is str and "\t" not in value and "\n" not in value and "\r" not in value:
+        return value
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, float):
@@ -83,6 +88,11 @@ def cell(value: object) -> str:
         text = str(value)
     # Table rows keep their tabs in the document text; in a TSV cell they would shift every column.
     return " ".join(text.replace("\t", " ").splitlines()) if ("\t" in text or "\n" in text or "\r" in text) else text
+
+
+def tsv_line(row: Iterable[object]) -> str:
+    """A row as one line of a TSV file."""
+    return "\t".join(map(cell, row)) + "\n"
 
 
 def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
