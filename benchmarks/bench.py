@@ -10,12 +10,13 @@ What runs, on the same documents, in one run (``mirmine bench``; the numbers of 
   cell lines; labels GENE, DRUG, DRUG_CLASS, CELL_LINE; added in batches of ``PATTERN_BATCH``) plus one token pattern
   with a miRNA ``REGEX``, and scispaCy's ``abbreviation_detector`` (``make_serializable=True``), run with
   ``nlp.pipe(texts)``; each doc's entities and abbreviations are read out as tuples, as a user would.
-* (c) ``mirmine``: ``pipeline.extract.build_pipeline()`` and ``extract(document, nlp)`` per document, one process:
-  the real per-document path (tokenizer, sentences, abbreviations, every finder, mentions, relations, tables).
-* (d) ``workers``: the same ``extract()`` in ``--workers`` forked processes, through the engine's own pool
-  (``pipeline.engine._LocalPool`` over chunks of ``CHUNK_DOCS`` documents, as ``run_corpus`` feeds it): the pool is
-  started (forked) and closed inside each timed pass, documents go to the workers pickled and plain records come back.
-  No reading or writing: (d)/(c) is the speed-up of extraction itself.
+* (c) ``mirmine``: ``pipeline.engine.process_chunk`` over chunks of ``CHUNK_DOCS`` documents in one process, the
+  engine's per-document work: ``extract()`` (tokenizer, sentences, abbreviations, every finder, mentions, relations,
+  tables) and the rows of the part files made from its records.
+* (d) ``workers``: the same ``process_chunk`` in ``--workers`` forked processes, through the engine's own pool
+  (``pipeline.engine._LocalPool``, as ``run_corpus`` feeds it; one pool for every pass, forked in the first):
+  documents go to the workers pickled and rows come back. No reading or writing: (d)/(c) is the speed-up of the same
+  work spread over processes.
 * (e) ``run``: ``pipeline.engine.run_corpus`` with ``--workers`` workers over a JSON Lines file of the same documents,
   into a fresh folder per pass: what ``mirmine run`` does, reading, ingest, extraction, part files, the merged
   tables and ``run.json`` included.
@@ -41,8 +42,8 @@ fills the temporary cache that every later process loads.
 
 ``--scale``: (c) on the first 10,000 and on all 100,000 abstracts of a generated JSON Lines file (written first),
 each in a fresh process that reads the documents lazily and keeps none; docs/s counts only the time inside
-``extract()``, and the peak RSS is the pipeline's as the vocabulary grows. ``--profile``: one warm pass of (c) under
-cProfile: the cumulative time of each stage and the functions with the most own time (cProfile inflates
+``process_chunk()``, and the peak RSS is the pipeline's as the vocabulary grows. ``--profile``: one warm pass of
+``extract()`` under cProfile: the cumulative time of each stage and the functions with the most own time (cProfile inflates
 Python-heavy code against C).
 
 ``cores used`` is the CPU seconds (user + system) of the process and its workers per wall second of the best pass:
@@ -263,18 +264,20 @@ class _Baseline(_Runner):
 class _Mirmine(_Runner):
     def __init__(self, spec: dict[str, Any], documents: list) -> None:
         super().__init__(spec, documents)
-        from pipeline.extract import build_pipeline, extract
+        from pipeline.engine import CHUNK_DOCS, _pipeline, process_chunk
 
-        self.extract = extract
-        self.nlp = build_pipeline()
+        self.process_chunk = process_chunk
+        _pipeline(None, None)  # built here, as the engine builds it once per process
+        self.chunks = [self.documents[i : i + CHUNK_DOCS] for i in range(0, len(self.documents), CHUNK_DOCS)]
 
     def run_pass(self) -> dict[str, Any]:
-        mentions = relations = 0
-        for document in self.documents:
-            extraction = self.extract(document, self.nlp)
-            mentions += len(extraction.mentions)
-            relations += len(extraction.relations)
-        return {"mentions": mentions, "relations": relations}
+        mentions = relations = errors = 0
+        for chunk in self.chunks:
+            result = self.process_chunk(chunk)
+            mentions += len(result.mentions)
+            relations += len(result.relations)
+            errors += len(result.errors)
+        return {"mentions": mentions, "relations": relations, "errors": errors}
 
 
 class _Workers(_Runner):
@@ -901,7 +904,7 @@ def format_report(result: dict[str, Any]) -> str:
     ]
     if result["scale"]:
         scale = result["scale"]
-        lines += ["", "scale: (c) over generated documents read lazily from a file, a fresh process each (time inside extract() only)"]
+        lines += ["", "scale: (c) over generated documents read lazily from a file, a fresh process each (time inside process_chunk() only)"]
         lines.append(_table(
             ("documents", "docs/s", "words/s", "docs/s first tenth", "docs/s last tenth", "peak RSS MB", "strings", "load"),
             ([f"{run['docs']:,}", round(run["docs_per_s"]), round(run["words_per_s"]), round(run["docs_per_s_by_tenth"][0]),
