@@ -44,6 +44,7 @@ from pipeline.output import (
     atomic_open,
     atomic_path,
     cell,
+    tsv_line,
     table_view,
 )
 
@@ -722,8 +723,7 @@ def _cells(header: Sequence[str], record: Sequence[object]) -> list[object]:
 def _write_tsv(out: Path, header: Sequence[str], records: Sequence[Sequence[object]]) -> None:
     with atomic_open(out) as handle:
         handle.write("\t".join(header) + "\n")
-        for values in (_cells(header, record) for record in records):
-            handle.write("\t".join(cell(value) for value in values) + "\n")
+        handle.writelines(tsv_line(_cells(header, record)) for record in records)
 
 
 def _write_csv(out: Path, header: Sequence[str], records: Sequence[Sequence[object]]) -> None:

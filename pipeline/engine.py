@@ -385,13 +385,13 @@ def _write_rows(path: Path, rows: Iterable[list[str]]) -> None:
         handle.writelines(map(tsv_line, rows))
 
 
+_first = itemgetter(0)
+
+
 def _write_lines(path: Path, keyed_lines: Iterable[tuple[tuple, str]]) -> None:
     """Write the lines ordered by their keys (a stable sort: equal keys keep the order the workers gave)."""
     with atomic_open(path) as handle:
         handle.writelines(line for _, line in sorted(keyed_lines, key=_first))
-
-
-_first = itemgetter(0)
 
 
 # --- the run ----------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Only documents that the gold set covers are scored; a run over more documents is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -534,7 +534,8 @@ def _line_is(doc: Doc, check: Callable[[str, int], bool], text: str, offset: int
     """``check`` of the line around ``offset``, once per line and document: each check reads the whole line (an
     abstract is one line of 1,700 characters), and every finder asks about the same lines."""
     answers = doc.user_data.setdefault(LINES_KEY, {})
-    key = f"{check.__name__}\t{text.rfind(chr(10), 0, offset)}"
+    line_start = text.rfind("\n", 0, offset)
+    key = f"{check.__name__}\t{line_start}"
     if key not in answers:
         answers[key] = check(text, offset)
     return answers[key]

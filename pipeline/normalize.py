@@ -22,7 +22,7 @@ from operator import add
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.ruleset import RuleError, default_rules_dir, load_jsonl_rules, load_tsv_lexicon, rule_path
+from pipeline.ruleset import RuleError, load_jsonl_rules, load_tsv_lexicon, rule_path
 
 try:  # the regex parser of the standard library (re._parser from Python 3.11, sre_parse before)
     import re._parser as _sre_parse
@@ -408,12 +408,6 @@ class KeyedText:
     piece_key_starts: tuple[int, ...]
     piece_starts: tuple[int, ...]
     piece_ends: tuple[int, ...]
-
-    def span(self, key_start: int, key_end: int) -> tuple[int, int]:
-        """Original (start, end) of the pieces that the key range [key_start, key_end) covers."""
-        first = bisect_right(self.piece_key_starts, key_start) - 1
-        last = bisect_right(self.piece_key_starts, key_end - 1) - 1
-        return self.piece_starts[first], self.piece_ends[last]
 
 
 def _pieces(text: str) -> list[tuple[int, int, str]]:

@@ -101,7 +101,7 @@ def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object
     with atomic_open(path) as handle:
         handle.write("\t".join(columns) + "\n")
         for row in rows:
-            handle.write("\t".join(cell(value) for value in row) + "\n")
+            handle.write(tsv_line(row))
             count += 1
     return count
 
