@@ -1,0 +1,45 @@
+"""Files -> Documents: plain text, PDF, PubMed MEDLINE, PubMed XML and JSON Lines, one reader per format.
+
+Every reader yields ``schema.Document`` records (and an ``InputError`` for a bad record inside a multi-record file)
+and raises ``IngestError`` when a whole file cannot be read; ``read_inputs`` turns those into ``InputError`` rows so
+that one bad file never stops a batch. ``Section`` spans are character offsets into ``Document.text`` as ingested
+(end exclusive); the text is kept exactly as decoded, except that line endings become ``\\n``.
+
+Where things live: ``inputs`` (paths, folders, the READERS registry), ``detect`` (which format), one module per format
+(``text``, ``pdf``, ``medline``, ``pubmed_xml``, ``jsonl``), ``records`` (title + abstract records), ``units`` and
+``sections`` (sections of plain text), ``front_matter`` (title, DOI, year), ``xml_safety``, ``errors``.
+"""
+
+from .detect import detect_format
+from .errors import IngestError
+from .front_matter import FrontMatter, parse_year, read_front_matter
+from .inputs import READERS, count_documents, read_inputs
+from .jsonl import read_jsonl
+from .medline import read_medline
+from .pdf import join_lines, read_pdf
+from .pubmed_xml import read_pubmed_xml
+from .records import record_document
+from .sections import detect_sections
+from .text import decode_text, normalize_newlines, read_text, text_document
+
+__all__ = [
+    "READERS",
+    "FrontMatter",
+    "IngestError",
+    "count_documents",
+    "decode_text",
+    "detect_format",
+    "detect_sections",
+    "join_lines",
+    "normalize_newlines",
+    "parse_year",
+    "read_front_matter",
+    "read_inputs",
+    "read_jsonl",
+    "read_medline",
+    "read_pdf",
+    "read_pubmed_xml",
+    "read_text",
+    "record_document",
+    "text_document",
+]

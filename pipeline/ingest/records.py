@@ -1,0 +1,37 @@
+"""Abstract records (MEDLINE, PubMed XML, JSON Lines): a title and an abstract become one Document."""
+
+from __future__ import annotations
+
+from ..schema import Document, Section
+
+
+def record_document(
+    doc_id: str,
+    title: str,
+    abstract: str,
+    source: str,
+    fmt: str,
+    *,
+    pmid: str | None = None,
+    doi: str | None = None,
+    year: int | None = None,
+) -> Document:
+    """A Document whose text is the title, a blank line and the abstract, with one section for each."""
+    title, abstract = title.strip(), abstract.strip()
+    parts = [(label, part) for label, part in (("title", title), ("abstract", abstract)) if part]
+    sections = []
+    offset = 0
+    for label, part in parts:
+        sections.append(Section(label, offset, offset + len(part)))
+        offset += len(part) + 2
+    return Document(
+        doc_id=doc_id,
+        text="\n\n".join(part for _, part in parts),
+        sections=tuple(sections),
+        source=source,
+        format=fmt,
+        pmid=pmid,
+        doi=doi,
+        year=year,
+        title=title or None,
+    )
