@@ -14,7 +14,6 @@ MENTION_TYPES = ("mirna", "gene", "drug", "drug_class", "cell_line")
 RELATION_TYPES = ("targets", "sensitizes", "confers_resistance", "associated")
 # The partner types of the drug relations (sensitizes, confers_resistance, associated): a named drug or a class.
 DRUG_TYPES = ("drug", "drug_class")
-INPUT_FORMATS = ("txt", "pdf", "medline", "pubmed_xml", "jsonl")
 
 
 @dataclass(frozen=True, slots=True)
