@@ -544,14 +544,14 @@ REAL_GENE_FALSE_HITS = [
     # PMID:27081702: TRG defined in square brackets as tumour regression grade -> TRG
     pytest.param("Response was scored by tumour regression grade [TRG], and TRG 4-5 meant no response.", "TRG",
                  id="TRG-defined-in-brackets",
-                 marks=xfail("the abbreviation detector (pipeline/preprocess.py) reads definitions in round brackets "
-                             "only, so `tumour regression grade [TRG]` defines nothing and TRG stays the symbol TRG; "
-                             "a change to the detector, not to the mention rules")),
+                 marks=xfail("the abbreviation detector (pipeline/preprocess/abbreviations.py) reads definitions "
+                             "in round brackets only, so `tumour regression grade [TRG]` defines nothing and TRG "
+                             "stays the symbol TRG; a change to the detector, not to the mention rules")),
     # PMID:31096984: BTC defined jointly with PC as biliary tract cancer -> BTC
     pytest.param("Pancreatic and biliary tract cancer (PC and BTC, respectively) were compared; BTC sera were kept.",
                  "BTC", id="BTC-biliary-tract-cancer",
-                 marks=xfail("the abbreviation detector (pipeline/preprocess.py) does not read a joint definition "
-                             "`(PC and BTC, respectively)`, so BTC stays the symbol of betacellulin")),
+                 marks=xfail("the abbreviation detector (pipeline/preprocess/abbreviations.py) does not read a "
+                             "joint definition `(PC and BTC, respectively)`, so BTC stays the symbol of betacellulin")),
     # PMID:17149698: the PAM classifier -> PAM
     pytest.param("Samples were classified with the PAM algorithm.", "PAM",
                  id="PAM-algorithm"),
