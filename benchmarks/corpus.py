@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pipeline.ruleset import load_tsv_lexicon
+from pipeline.ruleset import load_ruleset
 
 FIRST_PMID = 40_000_000  # above every real PMID of today, so a synthetic id is never mistaken for one
 
@@ -242,8 +242,8 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """Protein-coding gene symbols with their HGNC names, DrugBank generic names, cell lines and rare words."""
     columns = ("term", "norm", "concept_id", "source")
-    gene_rows = load_tsv_lexicon("genes.tsv", columns, None)
-    drug_rows = load_tsv_lexicon("drugs.tsv", columns, None)
+    gene_rows = load_ruleset().rows("genes.tsv", tuple(columns))
+    drug_rows = load_ruleset().rows("drugs.tsv", tuple(columns))
     names: dict[str, str] = {}
     symbols: set[str] = set()
     for row in gene_rows:
@@ -259,7 +259,7 @@ def vocabulary() -> Vocabulary:
              if row.get("kind") == "generic" and row["concept_id"].startswith("DB") and _PLAIN_DRUG.match(row["term"])}
         )
     )  # fmt: skip
-    cell_lines = tuple(sorted({row["term"] for row in load_tsv_lexicon("cell_lines.tsv", ("term", "norm"), None)}))
+    cell_lines = tuple(sorted({row["term"] for row in load_ruleset().rows("cell_lines.tsv", ("term", "norm"))}))
     # Rare words: the words of gene names and of multi-word drug synonyms (`tensin`, `glucuronosyltransferase`,
     # `methylphenyl`), never a word that is itself a term, so they add new words to the text but no mentions.
     terms = {row["term"].lower() for row in gene_rows + drug_rows}

@@ -73,6 +73,9 @@ def run(
     model: Optional[str] = typer.Option(
         None, "--model", help="An installed spaCy NER model (e.g. en_ner_bc5cdr_md) or its path: its entities become extra candidates."
     ),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules", help="A folder of rule files (a copy of rules/, edited) used by every stage instead of the packaged rules."
+    ),
 ) -> None:
     """Extract miRNA, gene, drug and cell-line mentions and their relations, and write the run's tables.
 
@@ -84,6 +87,7 @@ def run(
 
     from pipeline.engine import run_corpus
     from pipeline.mentions import ModelError
+    from pipeline.ruleset import load_ruleset
 
     def report(error: InputError) -> None:
         named = error.doc_id and error.doc_id != Path(error.source).stem
@@ -98,7 +102,7 @@ def run(
     with _progress(show_progress) as on_progress:
         try:
             summary = run_corpus(
-                inputs or [DEFAULT_CORPUS], out, model=model, workers=workers or os.cpu_count() or 1,
+                inputs or [DEFAULT_CORPUS], out, rules=load_ruleset(rules), model=model, workers=workers or os.cpu_count() or 1,
                 resume=resume, engine=engine, scheduler=scheduler, formats=("tsv", output_format),
                 on_error=report, on_progress=on_progress,
             )  # fmt: skip
@@ -212,14 +216,17 @@ def table(
 
     Example: mirmine table output/ --by drug
     """
-    from pipeline.output import TABLE_FILE, read_table, table_view
+    from pipeline.output import TABLE, RunFolder, TableError, table_view
 
     if by not in ("drug", "mirna"):
         raise typer.BadParameter("use --by drug or --by mirna", param_hint="--by")
-    path = run_dir / TABLE_FILE
-    if not path.is_file():
-        raise fail(f"{path}: file not found; run `mirmine run` first or pass the run folder")
-    lines = table_view(read_table(path), by)
+    folder = RunFolder(run_dir)
+    if not folder.has(TABLE):
+        raise fail(f"{folder.file(TABLE)}: file not found; run `mirmine run` first or pass the run folder")
+    try:
+        lines = table_view(folder.table(), by)
+    except TableError as err:
+        raise fail(str(err)) from err
     headers = ("drug", "miRNA") if by == "drug" else ("miRNA", "drug")
     header = (*headers, "effect", "targets", "cell lines", "documents")
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)]
@@ -532,7 +539,7 @@ def export_annotations(
 ) -> None:
     """Write a run's documents with their mentions and relations as BioC XML, PubTator or brat standoff, for annotation tools.
 
-    The run stores no texts: each document is read again from the run's inputs, whose paths and sha256 run.json records (--inputs says where they are now). A missing or changed input, or a document whose text no longer holds its mentions at their offsets, gets an Error: line, the other documents are still exported, and the exit code is 1. A relation whose miRNA or partner has no mention in its sentence gets a Warning: line. bioc writes mirmine.bioc.xml (+ mirmine.key), pubtator mirmine.pubtator, brat a .txt and an .ann per document with annotation.conf and visual.conf. mirmine-export.json records what was written: a later export replaces those files, never one edited since (unless --force).
+    The run stores no texts: each document is read again from the run's inputs, whose paths and sha256 run.json records (--inputs says where they are now). A missing or changed input, or a document whose text no longer holds its mentions at their offsets, gets an Error: line, the other documents are still exported, and the exit code is 1. A relation whose miRNA or partner has no mention at the span the relation names gets a Warning: line. bioc writes mirmine.bioc.xml (+ mirmine.key), pubtator mirmine.pubtator, brat a .txt and an .ann per document with annotation.conf and visual.conf. mirmine-export.json records what was written: a later export replaces those files, never one edited since (unless --force).
 
     Example: mirmine export output/ --format brat --out annotations/
     """

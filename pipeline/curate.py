@@ -29,23 +29,24 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.output import (
     LIST_SEPARATOR,
-    MENTION_COLUMNS,
-    MENTIONS_FILE,
-    RELATION_COLUMNS,
-    RELATIONS_FILE,
+    MENTIONS,
+    RELATIONS,
     RUN_FILE,
     TABLE_COLUMNS,
-    RelationRow,
+    RunFolder,
     TableBuilder,
+    TableError,
     TableRow,
     atomic_open,
     atomic_path,
     cell,
-    tsv_line,
     table_view,
+    tsv_line,
+    write_parquet,
 )
 
 SCHEMA_VERSION = 1
@@ -364,78 +365,38 @@ def _utc_now() -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Run:
-    folder: Path
-    relations: Path
-    mentions: Path | None
+    folder: RunFolder
     run_json_sha256: str
     run_time: str
 
 
 def _read_run(run_dir: Path) -> _Run:
-    """The files of a run folder, their headers checked before the store is touched."""
+    """The run folder, its tables' headers checked before the store is touched."""
     if not run_dir.is_dir():
         raise CurateError(f"{run_dir}: not a folder; pass the --out folder of a `mirmine run`")
-    relations = run_dir / RELATIONS_FILE
-    run_json = run_dir / RUN_FILE
-    for path in (relations, run_json):
-        if not path.is_file():
-            raise CurateError(f"{path}: file not found; pass the --out folder of a `mirmine run`")
-    _check_header(relations, RELATION_COLUMNS)
-    mentions = run_dir / MENTIONS_FILE
-    if mentions.is_file():
-        _check_header(mentions, MENTION_COLUMNS)
-    digest = hashlib.sha256()
-    with run_json.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(block)
+    folder = RunFolder(run_dir)
+    for name in (RELATIONS.file, RUN_FILE):
+        if not folder.has(name):
+            raise CurateError(f"{folder.file(name)}: file not found; pass the --out folder of a `mirmine run`")
+    try:
+        folder.exact_header(RELATIONS)
+        if folder.has(MENTIONS):
+            folder.exact_header(MENTIONS)
+    except TableError as err:
+        raise CurateError(str(err)) from err
+    run_json = folder.file(RUN_FILE)
     run_time = datetime.fromtimestamp(run_json.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return _Run(run_dir.resolve(), relations, mentions if mentions.is_file() else None, digest.hexdigest(), run_time)
+    return _Run(folder, folder.info_sha256(), run_time)
 
 
-def _check_header(path: Path, columns: Sequence[str]) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        header = handle.readline().rstrip("\r\n").split("\t")
-    if header != list(columns):
-        raise CurateError(
-            f"{path}: not a mirmine {path.name} (its header should be: {', '.join(columns)}); "
-            "pass the --out folder of a `mirmine run` of this version"
-        )
-
-
-def _evidence_records(path: Path) -> Iterator[tuple]:
+def _evidence_records(folder: RunFolder) -> Iterator[tuple]:
     """relations.tsv rows as evidence tuples (EVIDENCE_COLUMNS order), one at a time."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        next(handle)
-        for line_no, line in enumerate(handle, start=2):
-            fields = line.rstrip("\r\n").split("\t")
-            if len(fields) != len(RELATION_COLUMNS):
-                raise CurateError(
-                    f"{path}:{line_no}: {len(fields)} tab-separated fields, expected {len(RELATION_COLUMNS)}; "
-                    "write the table again with `mirmine run`"
-                )
-            (relation_id, doc_id, section, sentence_id, mirna, relation, partner, partner_type, partner_id,
-             cell_lines, negated, hedged, rule, confidence, sentence) = fields  # fmt: skip
-            try:
-                values = (int(sentence_id), _flag(negated), _flag(hedged), float(confidence))
-            except ValueError as err:
-                raise CurateError(f"{path}:{line_no}: {err}; write the table again with `mirmine run`") from err
-            yield (
-                relation_id, finding_id(mirna, relation, partner), doc_id, section, values[0], mirna, relation,
-                partner, partner_type, partner_id, cell_lines, values[1], values[2], rule, values[3], sentence,
-            )  # fmt: skip
-
-
-def _flag(text: str) -> int:
-    if text not in ("true", "false"):
-        raise ValueError(f"expected true or false, not {text!r}")
-    return int(text == "true")
-
-
-def _doc_ids(path: Path) -> Iterator[tuple[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        next(handle)
-        for line in handle:
-            yield (line.split("\t", 1)[0],)
+    for row in folder.relations():
+        yield (
+            row.relation_id, finding_id(row.mirna, row.relation, row.partner), row.doc_id, row.section, row.sentence_id,
+            row.mirna, row.relation, row.partner, row.partner_type, row.partner_id, row.cell_lines, int(row.negated),
+            int(row.hedged), row.rule, float(row.confidence), row.sentence,
+        )  # fmt: skip
 
 
 def merge_run(db: Path, run_dir: Path, *, wait: float = DEFAULT_WAIT_S) -> Merge:
@@ -449,16 +410,19 @@ def merge_run(db: Path, run_dir: Path, *, wait: float = DEFAULT_WAIT_S) -> Merge
         conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
         merge_id = conn.execute(
             "INSERT INTO merges (run_dir, run_json_sha256, run_time, merged_at) VALUES (?, ?, ?, ?)",
-            (str(run.folder), run.run_json_sha256, run.run_time, _utc_now()),
+            (str(run.folder.path.resolve()), run.run_json_sha256, run.run_time, _utc_now()),
         ).lastrowid
         conn.execute(f"CREATE TEMP TABLE incoming ({columns}, PRIMARY KEY (relation_id))")
         conn.execute("CREATE TEMP TABLE covered (doc_id TEXT PRIMARY KEY)")
         placeholders = ", ".join("?" * len(EVIDENCE_COLUMNS))
-        conn.executemany(f"INSERT OR REPLACE INTO incoming VALUES ({placeholders})", _evidence_records(run.relations))
+        try:
+            conn.executemany(f"INSERT OR REPLACE INTO incoming VALUES ({placeholders})", _evidence_records(run.folder))
+        except TableError as err:
+            raise CurateError(str(err)) from err
         conn.execute("INSERT OR IGNORE INTO covered SELECT doc_id FROM incoming")
-        if run.mentions is not None:
+        if run.folder.has(MENTIONS):
             # A document whose last relation went away still shows in mentions.tsv: its old evidence must go stale.
-            conn.executemany("INSERT OR IGNORE INTO covered VALUES (?)", _doc_ids(run.mentions))
+            conn.executemany("INSERT OR IGNORE INTO covered VALUES (?)", ((doc_id,) for doc_id in run.folder.doc_ids(MENTIONS)))
         added = conn.execute(
             f"INSERT INTO evidence ({columns}, first_merge, last_merge) SELECT {columns}, :m, :m FROM incoming "
             "WHERE relation_id NOT IN (SELECT relation_id FROM evidence) ORDER BY relation_id",
@@ -535,21 +499,30 @@ def _roll_up(conn: sqlite3.Connection, mirna: str) -> Iterator[tuple[str, TableR
     rows = conn.cursor()
     rows.row_factory = None  # plain tuples: this loop sees every live evidence row of the miRNA
     rows.execute(
-        f"SELECT {', '.join(RELATION_COLUMNS)} FROM evidence WHERE mirna = ? AND stale = 0 AND negated = 0 "
+        f"SELECT {', '.join(_EvidenceRow._fields)} FROM evidence WHERE mirna = ? AND stale = 0 AND negated = 0 "
         "ORDER BY doc_id, sentence_id, relation_id",
         (mirna,),
     )
     table = TableBuilder()
     for fields in rows:
-        table.add(_evidence_row(fields))
+        table.add(_EvidenceRow._make(fields))
     for row in table.rows():
         yield finding_id(row.mirna, row.relation, row.partner), row
 
 
-def _evidence_row(fields: Sequence) -> RelationRow:
-    """An evidence row of the store (columns in RELATION_COLUMNS order) as the relations.tsv row it was merged from."""
-    cells = dict(zip(RELATION_COLUMNS, fields))
-    return RelationRow(**{**cells, "negated": bool(cells["negated"]), "hedged": bool(cells["hedged"]), "confidence": str(cells["confidence"])})
+class _EvidenceRow(NamedTuple):
+    """What the table roll-up reads of an evidence row (the columns ``TableBuilder.add`` uses)."""
+
+    doc_id: str
+    sentence_id: int
+    mirna: str
+    relation: str
+    partner: str
+    partner_type: str
+    partner_id: str
+    cell_lines: str
+    negated: int
+    sentence: str
 
 
 def _finding_values(row: TableRow) -> tuple:
@@ -750,14 +723,8 @@ def _write_xlsx(out: Path, header: Sequence[str], records: Sequence[Sequence[obj
 
 
 def _write_parquet(out: Path, header: Sequence[str], records: Sequence[Sequence[object]]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     rows = [_cells(header, record) for record in records]
-    types = {"stale": pa.bool_(), "n_sentences": pa.int64(), "n_docs": pa.int64()}
-    table = pa.table({name: pa.array([row[i] for row in rows], type=types.get(name, pa.string())) for i, name in enumerate(header)})
-    with atomic_path(out) as tmp:
-        pq.write_table(table, tmp)
+    write_parquet(out, header, rows, ints=("n_sentences", "n_docs"), bools=("stale",))
 
 
 _WRITERS = {"tsv": _write_tsv, "csv": _write_csv, "xlsx": _write_xlsx, "parquet": _write_parquet}

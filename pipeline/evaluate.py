@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.output import MENTIONS_FILE, TableError, read_rows
+from pipeline.output import RunFolder, TableError, read_rows
 from pipeline.schema import MENTION_TYPES
 
 GOLD_MENTIONS_FILE = "mentions.tsv"
@@ -93,8 +93,11 @@ def read_gold_mentions(gold_dir: Path) -> set[tuple[str, str, str]]:
 def read_pred_mentions(pred_dir: Path) -> tuple[set[tuple[str, str, str]], dict[tuple[str, str, str], str]]:
     """Distinct (doc_id, type, norm) of a run's mentions.tsv, with the first written text of each."""
     examples: dict[tuple[str, str, str], str] = {}
-    for _, row in _read_tsv(pred_dir / MENTIONS_FILE, ("doc_id", "type", "norm", "text")):
-        examples.setdefault((row["doc_id"], row["type"], row["norm"]), row["text"])
+    try:
+        for mention in RunFolder(pred_dir).check().mentions():
+            examples.setdefault((mention.doc_id, mention.type, mention.norm), mention.text)
+    except TableError as err:
+        raise GoldError(str(err)) from err
     return set(examples), examples
 
 
@@ -174,10 +177,13 @@ def read_gold_table(gold_dir: Path) -> set[tuple[str, str]]:
 
 
 def read_pred_relations(pred_dir: Path) -> list[dict]:
-    from pipeline.output import RELATIONS_FILE
-
-    rows = _read_tsv(pred_dir / RELATIONS_FILE, ("doc_id", "section", "mirna", "relation", "partner", "negated", "sentence"))
-    return [row for _, row in rows if row["negated"] != "true"]
+    """The run's relations that are not negated, as dicts of the columns scoring reads."""
+    columns = ("doc_id", "section", "mirna", "relation", "partner", "sentence")
+    try:
+        relations = list(RunFolder(pred_dir).check().relations())
+    except TableError as err:
+        raise GoldError(str(err)) from err
+    return [{name: getattr(row, name) for name in columns} for row in relations if not row.negated]
 
 
 def score_relations(

@@ -5,9 +5,9 @@ and sha256 of each input file) and checks that each mention's text is still at i
 offsets (Unicode code points) into ``Document.text`` as ingested, end exclusive; BioC and brat keep them as they are,
 PubTator maps them onto its title + " " + abstract text (see ``pubtator_layout``).
 
-Relations in the run carry the normalized names of their miRNA and partner and a sentence id, not offsets: an export
-links each one to the mentions of those names in that sentence of that document (``link_relations``). A relation with
-an argument that has no such mention is written without it where the format allows and listed in the result.
+Relations in the run carry the spans of their miRNA and partner mentions: an export links each one to the mentions
+at those spans (``link_relations``). A relation with an argument that has no mention at its span (a hand-edited run)
+is written without it where the format allows and listed in the result.
 
 Every file is written to a temporary file and renamed over its target. ``mirmine-export.json`` in the output folder
 records what was written (name and sha256), so a later export replaces its own files but never a file it did not
@@ -30,20 +30,7 @@ from typing import NamedTuple
 
 from pipeline import __version__
 from pipeline.ingest import read_inputs
-from pipeline.output import (
-    ERRORS_FILE,
-    MENTIONS_FILE,
-    RELATIONS_FILE,
-    RUN_FILE,
-    RelationRow,
-    TableError,
-    atomic_open,
-    cell,
-    read_mention_rows,
-    read_relation_rows,
-    read_rows,
-    write_json,
-)
+from pipeline.output import RUN_FILE, RelationRow, RunFolder, TableError, atomic_open, cell, file_sha256, write_json
 from pipeline.schema import DRUG_TYPES, MENTION_TYPES, Document, InputError, Mention
 
 STAGE = "export"
@@ -109,7 +96,7 @@ class LinkedRelation:
 
 @dataclass(frozen=True, slots=True)
 class UnlinkedRelation:
-    """A relation with an argument that has no mention of its name in the relation's sentence."""
+    """A relation with an argument that has no mention at the span the relation names."""
 
     doc_id: str
     relation_id: str
@@ -124,7 +111,7 @@ class UnlinkedRelation:
         lacking = " and ".join(names[role] for role in self.missing)
         return (
             f"{self.doc_id} sentence {self.sentence_id}: {self.mirna} {self.relation} {self.partner} "
-            f"(relation {self.relation_id}): no mention of the {lacking} in that sentence"
+            f"(relation {self.relation_id}): no mention of the {lacking} at the span the relation names"
         )
 
 
@@ -176,24 +163,22 @@ class RunTables:
 
 def read_run(run_dir: Path) -> RunTables:
     """The inputs, mentions and relations of a run folder; raise ExportError when it is not one."""
-    info_path = run_dir / RUN_FILE
-    if not info_path.is_file():
-        raise ExportError(f"{info_path}: file not found; pass the folder of a run (`mirmine run --out DIR`)")
+    folder = RunFolder(run_dir)
     try:
-        info = json.loads(info_path.read_text(encoding="utf-8"))
+        info = folder.info()
         inputs = [(str(entry["path"]), str(entry.get("sha256") or "")) for entry in info["inputs"]]
-    except (ValueError, KeyError, TypeError) as err:
-        raise ExportError(f"{info_path}: not a run.json with an `inputs` list ({err}); re-run `mirmine run`") from err
+    except (KeyError, TypeError) as err:
+        raise ExportError(f"{folder.file(RUN_FILE)}: not a run.json with an `inputs` list ({err}); re-run `mirmine run`") from err
+    except TableError as err:
+        raise ExportError(str(err)) from err
     mentions: dict[str, list[Mention]] = defaultdict(list)
     relations: dict[str, list[RelationRow]] = defaultdict(list)
-    failed = set()
     try:
-        for mention in read_mention_rows(run_dir / MENTIONS_FILE):
+        for mention in folder.mentions():
             mentions[mention.doc_id].append(mention)
-        for relation in read_relation_rows(run_dir / RELATIONS_FILE):
+        for relation in folder.relations():
             relations[relation.doc_id].append(relation)
-        if (run_dir / ERRORS_FILE).is_file():
-            failed = {row["doc_id"] for _, row in read_rows(run_dir / ERRORS_FILE, ("doc_id", "stage")) if row["stage"] != "ingest"}
+        failed = {error.doc_id for error in folder.errors() if error.stage != "ingest"}
     except TableError as err:
         raise ExportError(str(err)) from err
     counted = info.get("counts", {}).get("documents") if isinstance(info.get("counts"), dict) else None
@@ -204,7 +189,7 @@ def read_run(run_dir: Path) -> RunTables:
         relations=dict(relations),
         failed=failed,
         documents=counted if isinstance(counted, int) else len(set(mentions) | set(relations)),
-        date=time.strftime("%Y%m%d", time.localtime(info_path.stat().st_mtime)),
+        date=time.strftime("%Y%m%d", time.localtime(folder.file(RUN_FILE).stat().st_mtime)),
         version=str(info.get("mirmine_version", "")),
     )
 
@@ -212,12 +197,6 @@ def read_run(run_dir: Path) -> RunTables:
 # --------------------------------------------------------------------------------------------------------------
 # Finding the inputs again
 # --------------------------------------------------------------------------------------------------------------
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file's bytes, as run.json records it for each input."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def index_inputs(paths: Iterable[Path]) -> dict[str, list[Path]]:
@@ -316,26 +295,14 @@ def check_mentions(document: Document, mentions: Iterable[Mention]) -> str:
 
 
 def link_relations(mentions: Sequence[Mention], relations: Iterable[RelationRow]) -> Iterator[LinkedRelation]:
-    """Each relation with its miRNA and partner mentions: same sentence, type and norm; the closest pair wins."""
-    by_name: dict[tuple[int, str, str], list[int]] = defaultdict(list)
-    for at, mention in enumerate(mentions):
-        by_name[(mention.sentence_id, mention.type, mention.norm)].append(at)
+    """Each relation with its miRNA and partner mentions: the mentions at the spans the relation names."""
+    at_span = {(mention.start, mention.end, mention.type): at for at, mention in enumerate(mentions)}
     for relation in relations:
-        mirnas = by_name.get((relation.sentence_id, "mirna", relation.mirna), [])
-        if not mirnas and relation.rule.startswith("coref."):
-            # `these miRNAs` stands for the miRNAs of the sentence before: the arc goes to the last mention there.
-            mirnas = by_name.get((relation.sentence_id - 1, "mirna", relation.mirna), [])[-1:]
-        partners = by_name.get((relation.sentence_id, relation.partner_type, relation.partner), [])
-        pairs = [(a, b) for a in mirnas for b in partners if a != b]
-        if pairs:
-            a, b = min(pairs, key=lambda pair: (_gap(mentions[pair[0]], mentions[pair[1]]), pair))
-            yield LinkedRelation(relation, a, b)
-        else:
-            yield LinkedRelation(relation, mirnas[0] if mirnas else None, partners[0] if partners else None)
-
-
-def _gap(a: Mention, b: Mention) -> int:
-    return max(a.start, b.start) - min(a.end, b.end)
+        yield LinkedRelation(
+            relation,
+            at_span.get((relation.mirna_start, relation.mirna_end, "mirna")),
+            at_span.get((relation.partner_start, relation.partner_end, relation.partner_type)),
+        )
 
 
 def unlinked_relation(doc_id: str, linked: LinkedRelation) -> UnlinkedRelation | None:
@@ -505,9 +472,9 @@ annotation  id T<n>, unique in the document (the n-th mention of the run's menti
 relation    at document level; id R<n>; infons type = targets|sensitizes|confers_resistance|associated, negated and
             hedged (true|false), rule, confidence, relation_id (stable across runs), sentence_id, mirna and partner
             (normalized names), partner_type, partner_id, cell_lines (;-joined); node role "mirna" and node role
-            "partner" refer to the annotations of the two arguments in the relation's sentence. When an argument has
-            no annotation in that sentence (e.g. resolved through "these miRNAs") its node is left out and the
-            infon unlinked names the role(s).
+            "partner" refer to the annotations at the spans the run gives for the two arguments (the miRNA of a
+            "these miRNAs" relation is in the sentence before). When an argument has no annotation at its span
+            (a hand-edited run) its node is left out and the infon unlinked names the role(s).
 offsets     characters (Unicode code points) of the document text as mirmine ingested it, end exclusive.
             Characters XML cannot hold (control characters other than tab and newline) are written as spaces.
 """

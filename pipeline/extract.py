@@ -1,18 +1,22 @@
-"""The one per-document path: ``Document`` -> mentions and relations. Every engine and the benchmark call it."""
+"""The one per-document path: ``Document`` -> mentions and relations. Every engine and the benchmark call it.
+
+An ``Extractor`` is built once per process for one rule set (and optionally a --model): the spaCy pipeline of the
+mention finders and the relation stage's compiled rules. ``extractor(document)`` gives the document's records.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 import pipeline.mentions  # noqa: F401  (registers the mirmine_* mention factories)
-from pipeline.doc_tables import table_relations
 from pipeline.mentions import TEXT_KEY, mentions_from_doc
 from pipeline.preprocess import build_nlp, normalize_chars
-from pipeline.relations import relations_from_sentences
+from pipeline.relations import relation_rules, relations_from_sentences, table_relations
+from pipeline.ruleset import RuleSet, load_ruleset
+from pipeline.ruleset.spacy_config import rules_config
 from pipeline.schema import Document, Mention, Relation
 
 # Mention finders, in the order they run after the base pipeline (tokenizer, sentences, abbreviations).
@@ -31,15 +35,15 @@ class Extraction:
     relations: tuple[Relation, ...]
 
 
-def build_pipeline(rules_dir: Path | None = None, model: str | None = None) -> Language:
-    """The full extraction pipeline: the NLP base plus every mention finder. Build it once per process.
+def build_pipeline(rules: RuleSet | None = None, model: str | None = None) -> Language:
+    """The full mention pipeline: the NLP base plus every mention finder, with ``rules`` (default: the packaged ones).
 
     ``model`` names an installed spaCy NER pipeline (or its path) whose entities become extra candidates.
     """
-    nlp = build_nlp(rules_dir, extra_pipes=MENTION_PIPES)
+    rules = rules if rules is not None else load_ruleset()
+    nlp = build_nlp(rules, extra_pipes=MENTION_PIPES)
     if model:
-        config = {"model": model} | ({"rules_dir": str(rules_dir)} if rules_dir else {})
-        nlp.add_pipe("mirmine_model_entities", config=config)
+        nlp.add_pipe("mirmine_model_entities", config={"model": model, "rules": rules_config(rules)})
     for name in DISPLAY_PIPES:
         nlp.add_pipe(name)
     return nlp
@@ -61,10 +65,20 @@ def annotate(document: Document, nlp: Language) -> Doc:
     return doc
 
 
-def extract(document: Document, nlp: Language) -> Extraction:
-    """Mentions and relations of one document."""
-    doc = annotate(document, nlp)
-    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
-    mentions = tuple(mentions_from_doc(doc, document, [start for start, _ in sentences]))
-    relations = relations_from_sentences(document, sentences, mentions) + table_relations(document, sentences, mentions)
-    return Extraction(document.doc_id, mentions, tuple(relations))
+class Extractor:
+    """Mentions and relations of documents, by one rule set: every stage reads the same rules."""
+
+    def __init__(self, rules: RuleSet | None = None, model: str | None = None) -> None:
+        self.rules = rules if rules is not None else load_ruleset()
+        self.model = model
+        self.nlp = build_pipeline(self.rules, model)
+        self.relation_rules = relation_rules(self.rules)
+
+    def __call__(self, document: Document) -> Extraction:
+        """Mentions and relations of one document."""
+        doc = annotate(document, self.nlp)
+        sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+        mentions = tuple(mentions_from_doc(doc, document, [start for start, _ in sentences]))
+        relations = relations_from_sentences(document, sentences, mentions, self.relation_rules)
+        relations += table_relations(document, sentences, mentions, self.relation_rules)
+        return Extraction(document.doc_id, mentions, tuple(relations))

@@ -21,16 +21,7 @@ from html import escape
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.output import (
-    MENTIONS_FILE,
-    RELATIONS_FILE,
-    RelationRow,
-    TableError,
-    _mirna_key,
-    atomic_open,
-    read_mention_rows,
-    read_relation_rows,
-)
+from pipeline.output import MENTIONS, RELATIONS, RelationRow, RunFolder, TableError, atomic_open, mirna_sort_key
 from pipeline.schema import DRUG_TYPES, MENTION_TYPES, RELATION_TYPES, Mention
 
 REPORT_FILE = "report.html"
@@ -89,18 +80,15 @@ class ReportSummary:
 
 def write_report(run_dir: Path, out: Path | None = None, limit: int = DEFAULT_LIMIT) -> ReportSummary:
     """Write the review page of ``run_dir`` to ``out`` (default ``run_dir/report.html``); ``limit`` 0 keeps every row."""
-    if not run_dir.exists():
-        raise ReportError(f"{run_dir}: folder not found; pass the folder that `mirmine run --out` wrote")
-    if not run_dir.is_dir():
-        raise ReportError(f"{run_dir}: not a folder; pass the folder that `mirmine run --out` wrote")
-    relations_path = run_dir / RELATIONS_FILE
-    if not relations_path.is_file():
-        raise ReportError(f"{relations_path}: file not found; run `mirmine run --out {run_dir}` first or pass a run folder")
     try:
-        rows, chart_counts, total = read_relations(relations_path, limit)
-        mentions_path = run_dir / MENTIONS_FILE
+        folder = RunFolder(run_dir).check()
+        if not folder.has(RELATIONS):
+            raise ReportError(
+                f"{folder.file(RELATIONS)}: file not found; run `mirmine run --out {run_dir}` first or pass a run folder"
+            )
+        rows, chart_counts, total = read_relations(folder, limit)
         keys = {(row.doc_id, row.sentence_id) for row in rows}
-        mentions = read_mentions(mentions_path, keys) if mentions_path.is_file() else None
+        mentions = read_mentions(folder, keys) if folder.has(MENTIONS) else None
     except TableError as err:
         raise ReportError(str(err)) from err
     page = render_page(run_dir, rows, mentions, chart_counts, total)
@@ -110,12 +98,12 @@ def write_report(run_dir: Path, out: Path | None = None, limit: int = DEFAULT_LI
     return ReportSummary(target, total, len(rows))
 
 
-def read_relations(path: Path, limit: int = DEFAULT_LIMIT) -> tuple[list[RelationRow], Counter, int]:
+def read_relations(folder: RunFolder, limit: int = DEFAULT_LIMIT) -> tuple[list[RelationRow], Counter, int]:
     """The first ``limit`` rows of relations.tsv (0: all), (drug, relation) counts over every row, and the row count."""
     rows: list[RelationRow] = []
     counts: Counter = Counter()
     total = 0
-    for row in read_relation_rows(path):
+    for row in folder.relations():
         total += 1
         if row.partner_type in DRUG_TYPES:
             counts[(row.partner, row.partner_type, row.relation)] += 1
@@ -124,10 +112,10 @@ def read_relations(path: Path, limit: int = DEFAULT_LIMIT) -> tuple[list[Relatio
     return rows, counts, total
 
 
-def read_mentions(path: Path, keys: set[tuple[str, int]]) -> dict[tuple[str, int], list[Mention]]:
+def read_mentions(folder: RunFolder, keys: set[tuple[str, int]]) -> dict[tuple[str, int], list[Mention]]:
     """Mentions of mentions.tsv per (doc_id, sentence_id), only for the sentences in ``keys``."""
     found: dict[tuple[str, int], list[Mention]] = defaultdict(list)
-    for mention in read_mention_rows(path):
+    for mention in folder.mentions():
         key = (mention.doc_id, mention.sentence_id)
         if key in keys:
             found[key].append(mention)
@@ -172,12 +160,13 @@ def place_mentions(sentence: str, mentions: Sequence[Mention]) -> list[Placed]:
     return sorted(placed, key=lambda p: p.start)
 
 
-def _place_pair(sentence: str, placed: list[Placed], mentions: Sequence[Mention], pair: set[tuple[str, str]]) -> list[Placed]:
-    """``placed`` plus the row's own miRNA and partner when the offsets could not place them: found by text, whole words."""
-    missing = pair - {(p.mention.type, p.mention.norm) for p in placed}
+def _place_pair(sentence: str, placed: list[Placed], mentions: Sequence[Mention], pair: set[tuple[int, int]]) -> list[Placed]:
+    """``placed`` plus the row's own miRNA and partner (the mentions at its spans) when the offsets could not place
+    them: found by text, whole words."""
+    missing = pair - {(p.mention.start, p.mention.end) for p in placed}
     extra: list[Placed] = []
     for mention in mentions:
-        if (mention.type, mention.norm) not in missing:
+        if (mention.start, mention.end) not in missing:
             continue
         needle = " ".join(mention.text.split())
         for at in _occurrences(sentence, needle):
@@ -185,18 +174,19 @@ def _place_pair(sentence: str, placed: list[Placed], mentions: Sequence[Mention]
             bounded = (at == 0 or not sentence[at - 1].isalnum()) and (end == len(sentence) or not sentence[end].isalnum())
             if bounded and not any(at < other.end and other.start < end for other in [*placed, *extra]):
                 extra.append(Placed(at, end, mention))
-                missing.discard((mention.type, mention.norm))
+                missing.discard((mention.start, mention.end))
                 break
     return sorted([*placed, *extra], key=lambda p: p.start) if extra else placed
 
 
-def render_sentence(sentence: str, placed: Sequence[Placed], pair: set[tuple[str, str]]) -> str:
-    """The sentence as HTML, each placed mention a displaCy-style mark; the row's own pair gets the ``pair`` class."""
+def render_sentence(sentence: str, placed: Sequence[Placed], pair: set[tuple[int, int]]) -> str:
+    """The sentence as HTML, each placed mention a displaCy-style mark; the row's own pair (the mentions at the spans
+    the relation names) gets the ``pair`` class."""
     parts, cursor = [], 0
     for item in placed:
         mention = item.mention
         kind = mention.type if mention.type in MENTION_TYPES else "other"
-        classes = f"ent ent-{kind}" + (" pair" if (mention.type, mention.norm) in pair else "")
+        classes = f"ent ent-{kind}" + (" pair" if (mention.start, mention.end) in pair else "")
         title = mention.norm + (f" \u00b7 {mention.concept_id}" if mention.concept_id else "") + f" \u00b7 {mention.rule}"
         label = ENTITY_LABELS.get(mention.type, mention.type)
         parts.append(escape(sentence[cursor : item.start]))
@@ -270,7 +260,7 @@ def _options(element_id: str, label: str, everything: str, values: Sequence[tupl
 
 
 def _row(row: RelationRow, mentions: Sequence[Mention] | None, cache: dict) -> str:
-    pair = {("mirna", row.mirna), (row.partner_type, row.partner)}
+    pair = {(row.mirna_start, row.mirna_end), (row.partner_start, row.partner_end)}
     if mentions:
         key = (row.doc_id, row.sentence_id, row.sentence)
         if key not in cache:
@@ -320,14 +310,14 @@ def render_page(
             f"{total - len(rows)} are left out. Write the page again with a larger <code>--limit</code> (0 for all).</p>"
         )
     if mentions is None and rows:
-        notes.append(f'<p class="note">{escape(str(run_dir / MENTIONS_FILE))} not found: the sentences are not highlighted.</p>')
+        notes.append(f'<p class="note">{escape(str(run_dir / MENTIONS.file))} not found: the sentences are not highlighted.</p>')
     head = (
         f'<header><h1>{escape(title)}</h1><p class="summary">{total} relations'
         + (f" ({len(rows)} shown) from {documents} documents" if rows else "")
         + f' in <code>{escape(str(run_dir))}</code>; mirmine {escape(__version__)}.</p>{"".join(notes)}</header>'
     )
     if not rows:
-        body = f'{head}<main><p id="empty" class="empty">This run found no relations: {escape(str(run_dir / RELATIONS_FILE))} has no rows.</p></main>'
+        body = f'{head}<main><p id="empty" class="empty">This run found no relations: {escape(str(run_dir / RELATIONS.file))} has no rows.</p></main>'
         return _document(title, body, script="")
     relation_counts = Counter(row.relation for row in rows)
     relation_values = [(r, r, relation_counts[r]) for r in [*RELATION_TYPES, *sorted(set(relation_counts) - set(RELATION_TYPES))]]
@@ -336,7 +326,7 @@ def render_page(
         (drug, drug + (" (class)" if kind == "drug_class" else ""), n) for (drug, kind), n in sorted(drug_counts.items())
     ]
     mirna_counts = Counter(row.mirna for row in rows)
-    mirna_values = [(m, m, mirna_counts[m]) for m in sorted(mirna_counts, key=_mirna_key)]
+    mirna_values = [(m, m, mirna_counts[m]) for m in sorted(mirna_counts, key=mirna_sort_key)]
     legend_relations = _legend(("swatch", RELATION_COLOURS[r], r) for r in RELATION_TYPES)
     legend_entities = _legend(("ent-swatch", ENTITY_COLOURS[t], ENTITY_LABELS[t]) for t in MENTION_TYPES)
     cache: dict = {}

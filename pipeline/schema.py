@@ -77,7 +77,7 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """A classified (miRNA, partner) pair in one sentence or table row."""
+    """A classified (miRNA, partner) pair in one sentence or table row, with the spans of the two mentions it links."""
 
     doc_id: str
     section: str
@@ -94,6 +94,12 @@ class Relation:
     hedged: bool
     rule: str
     confidence: float
+    # The character spans of the two mentions the relation links (a `these miRNAs` miRNA or a table row's partner
+    # may lie outside the sentence).
+    mirna_start: int
+    mirna_end: int
+    partner_start: int
+    partner_end: int
     sentence: str
     relation_id: str = field(init=False)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-from pipeline.extract import build_pipeline
+from pipeline.extract import Extractor
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -18,9 +18,15 @@ SHARED = Path(os.environ.get("MIRMINE_SHARED", REPO.parent / "shared"))
 
 
 @pytest.fixture(scope="session")
-def nlp() -> Language:
-    """The whole mirmine pipeline (NLP base plus mention finders), built once per test session."""
-    return build_pipeline()
+def extractor() -> Extractor:
+    """The per-document path with the packaged rules (spaCy pipeline and relation rules), built once per session."""
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def nlp(extractor: Extractor) -> Language:
+    """The whole mirmine spaCy pipeline (NLP base plus mention finders) of the session's extractor."""
+    return extractor.nlp
 
 
 

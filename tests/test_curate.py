@@ -34,7 +34,7 @@ from pipeline.curate import (
     wilson_half_width,
     wilson_interval,
 )
-from pipeline.output import RELATION_COLUMNS, TABLE_COLUMNS, read_table, relation_rows, table_view, write_tsv
+from pipeline.output import RELATIONS, RELATION_COLUMNS, TABLE_COLUMNS, RunFolder, table_view, write_tsv
 from pipeline.schema import Relation
 
 runner = CliRunner()
@@ -52,7 +52,7 @@ def relation(doc_id: str, mirna: str, kind: str, partner: str, *, sentence_id: i
     start = 1000 * sentence_id
     return Relation(
         doc_id, "abstract", sentence_id, start, start + len(sentence), mirna, kind, partner, partner_type, "", (),
-        negated, False, "cue.test", 0.8, sentence,
+        negated, False, "cue.test", 0.8, start, start + 5, start + 10, start + 15, sentence,
     )  # fmt: skip
 
 
@@ -70,7 +70,7 @@ def edit_run(
     """A copy of the run folder ``source`` whose relations.tsv drops the rows ``keep`` refuses and gains ``add``."""
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".mirmine"))
     kept = [row for row in read_relations(source) if keep(dict(zip(RELATION_COLUMNS, row)))]
-    write_tsv(dest / "relations.tsv", RELATION_COLUMNS, [*kept, *relation_rows(add)])
+    write_tsv(dest / "relations.tsv", RELATION_COLUMNS, [*kept, *RELATIONS.sorted_rows(add)])
     return dest
 
 
@@ -85,7 +85,7 @@ def write_synthetic_run(folder: Path, rows: int, *, per_doc: int = 20) -> Path:
             relation_id = hashlib.sha1(f"{doc_id}\t{i}".encode()).hexdigest()[:16]
             handle.write("\t".join((
                 relation_id, doc_id, "abstract", str(i % per_doc), mirna, kind, partner, partner_type, "X:1", "MCF-7",
-                "true" if i % 50 == 0 else "false", "false", "cue.synthetic", "0.80",
+                "true" if i % 50 == 0 else "false", "false", "cue.synthetic", "0.80", "10", "16", "30", "36",
                 f"Sentence {i}: {mirna} {kind} {partner} in breast cancer cells, long enough to look like one.",
             )) + "\n")  # fmt: skip
     (folder / "run.json").write_text(json.dumps({"synthetic": rows}) + "\n", encoding="utf-8")
@@ -136,7 +136,7 @@ def error_line(result) -> str:
 
 @pytest.fixture(scope="module")
 def table(corpus_run: Path):
-    return read_table(corpus_run / "table.tsv")
+    return RunFolder(corpus_run).table()
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +180,7 @@ def test_each_merge_is_recorded_with_the_run_json_sha256(db: Path, corpus_run: P
     merge_run(db, corpus_run)
     sha = hashlib.sha256((corpus_run / "run.json").read_bytes()).hexdigest()
     rows = query(db, "SELECT merge_id, run_dir, run_json_sha256, findings_added FROM merges")
-    assert rows == [(1, str(corpus_run.resolve()), sha, len(read_table(corpus_run / "table.tsv"))), (2, str(corpus_run.resolve()), sha, 0)]
+    assert rows == [(1, str(corpus_run.resolve()), sha, len(RunFolder(corpus_run).table())), (2, str(corpus_run.resolve()), sha, 0)]
 
 
 def test_evidence_that_vanished_goes_stale_and_is_kept(db: Path, corpus_run: Path, tmp_path: Path, single) -> None:
@@ -453,7 +453,7 @@ def test_export_by_drug_has_the_table_1_shape(db: Path, corpus_run: Path, tmp_pa
     cli("export", "--db", db, "--out", tmp_path / "by_drug.tsv", "--by", "drug")
     header, *rows = read_back(tmp_path / "by_drug.tsv")
     assert tuple(header) == curate.VIEW_COLUMNS["drug"] + STATUS_COLUMNS
-    assert [tuple(row[:6]) for row in rows] == table_view(read_table(corpus_run / "table.tsv"), "drug")
+    assert [tuple(row[:6]) for row in rows] == table_view(RunFolder(corpus_run).table(), "drug")
 
 
 def test_export_leaves_out_targets_a_curator_rejected(db: Path, tmp_path: Path, table) -> None:

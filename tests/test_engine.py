@@ -153,18 +153,18 @@ def test_a_pipeline_rebuilt_every_few_documents_gives_the_same_tables(
     corpus: Path, clean_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The memory bound (a fresh vocabulary every REFRESH_DOCS documents) changes nothing in the output."""
-    from pipeline import engine
+    from pipeline.engine import workers
 
     built = []
-    real = engine.build_pipeline
-    monkeypatch.setattr(engine, "REFRESH_DOCS", 64)
-    monkeypatch.setattr(engine, "build_pipeline", lambda *args: built.append(args) or real(*args))
-    engine._pipeline.cache_clear()
+    real = workers.Extractor
+    monkeypatch.setattr(workers, "REFRESH_DOCS", 64)
+    monkeypatch.setattr(workers, "Extractor", lambda *args: built.append(args) or real(*args))
+    workers.extractor_for.cache_clear()
     try:
         run_corpus([corpus], tmp_path, workers=1)
     finally:
-        engine._pipeline.cache_clear()
-        engine._processed.clear()
+        workers.extractor_for.cache_clear()
+        workers._processed.clear()
     assert len(built) >= 240 // 64  # rebuilt as it went
     assert tables(tmp_path) == tables(clean_run)
 
@@ -173,12 +173,12 @@ def test_a_run_of_more_parts_than_files_open_at_once_gives_the_same_tables(
     corpus: Path, clean_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Over PubMed a run has ~19,000 parts: they are merged a few files at a time, in passes, to the same tables."""
-    from pipeline import engine
+    from pipeline.engine import run, state
 
-    monkeypatch.setattr(engine, "PART_DOCS", 20)  # a part per chunk of 32: 240 documents in 8 parts
-    monkeypatch.setattr(engine, "MERGE_FAN_IN", 3)  # 8 -> 3 -> 1: two passes before the final merge
+    monkeypatch.setattr(run, "PART_DOCS", 20)  # a part per chunk of 32: 240 documents in 8 parts
+    monkeypatch.setattr(state, "MERGE_FAN_IN", 3)  # 8 -> 3 -> 1: two passes before the final merge
     open_files = [0, 0]  # now, most at once
-    real_read_rows = engine._read_rows
+    real_read_rows = state._read_rows
 
     def counted(path: Path):
         open_files[0] += 1
@@ -188,7 +188,7 @@ def test_a_run_of_more_parts_than_files_open_at_once_gives_the_same_tables(
         finally:
             open_files[0] -= 1
 
-    monkeypatch.setattr(engine, "_read_rows", counted)
+    monkeypatch.setattr(state, "_read_rows", counted)
     run_corpus([corpus], tmp_path, workers=1)
     assert open_files[1] == 3
     assert len(list((tmp_path / ".mirmine" / "parts").glob("part-*.done"))) == 8

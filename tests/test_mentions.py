@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from pipeline.extract import annotate
 from pipeline.mentions import SPANS_KEY, load_context, mentions_from_doc
+from pipeline.ruleset import load_ruleset
 from pipeline.schema import Document, Section
 
 
@@ -103,8 +104,8 @@ def test_a_context_cue_made_of_the_term_itself_is_dropped(tmp_path) -> None:
     rule = {"id": "gene.context.ar", "type": "gene", "term": "AR", "norm": "AR", "cues": ["AR+", "AR-positive", "androgen"]}
     (tmp_path / "context.jsonl").write_text(json.dumps(rule) + "\n", encoding="utf-8")
     (tmp_path / "stoplist.tsv").write_text("term\ttype\treason\nCI\tgene\tconfidence interval\n", encoding="utf-8")
-    by_term, _ = load_context(tmp_path)
-    assert by_term[("gene", "AR")]["cue_keys"] == (" ar positive ", " androgen ")
+    by_term, _ = load_context(load_ruleset(tmp_path))
+    assert by_term[("gene", "AR")].cue_keys == (" ar positive ", " androgen ")
 
 
 @pytest.mark.parametrize(
@@ -118,6 +119,6 @@ def test_a_context_cue_made_of_the_term_itself_is_dropped(tmp_path) -> None:
     ids=["capitals", "sentence-case", "non-ascii", "empty"],
 )
 def test_letters_and_capitals_are_counted_as_python_counts_them(line: str) -> None:
-    from pipeline.mentions import _letters_and_capitals
+    from pipeline.mentions.text_checks import letters_and_capitals
 
-    assert _letters_and_capitals(line) == (sum(map(str.isalpha, line)), sum(map(str.isupper, line)))
+    assert letters_and_capitals(line) == (sum(map(str.isalpha, line)), sum(map(str.isupper, line)))

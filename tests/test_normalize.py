@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline.mentions import load_lexicon
 from pipeline.normalize import NO_DRUGBANK_ID, WEAK_SHORT, MirnaGrammar, key_text, mirna_grammar, normalize_mirna
-from pipeline.ruleset import RuleError, default_rules_dir, load_jsonl_rules, load_tsv_lexicon, rules_checksums
+from pipeline.ruleset import MirnaRule, RuleError, default_rules_dir, load_ruleset
+from pipeline.ruleset.ruleset import RULE_CLASSES
 
 FOUND = [
     ("miR-21 is up", [("miR-21", "miR-21")]),
@@ -58,13 +60,13 @@ NOT_MIRNA = [
 
 @pytest.mark.parametrize(("text", "expected"), FOUND, ids=[case[0] for case in FOUND])
 def test_grammar_finds_and_normalizes(text: str, expected: list[tuple[str, str]]) -> None:
-    found = [(text[m.start : m.end], m.norm) for m in mirna_grammar().find(text)]
+    found = [(text[m.start : m.end], m.norm) for m in mirna_grammar(load_ruleset()).find(text)]
     assert found == expected
 
 
 @pytest.mark.parametrize("text", NOT_MIRNA)
 def test_grammar_ignores_what_is_not_a_mirna(text: str) -> None:
-    assert mirna_grammar().find(text) == []
+    assert mirna_grammar(load_ruleset()).find(text) == []
 
 
 @pytest.mark.parametrize(
@@ -79,7 +81,7 @@ def test_grammar_ignores_what_is_not_a_mirna(text: str) -> None:
     ],
 )
 def test_every_match_names_its_rule(text: str, rule: str) -> None:
-    assert mirna_grammar().find(text)[-1].rule == rule
+    assert mirna_grammar(load_ruleset()).find(text)[-1].rule == rule
 
 
 def test_normalize_mirna_expands_an_enumeration() -> None:
@@ -108,8 +110,8 @@ HEAD_SCAN_TEXTS = [
 @pytest.mark.parametrize("text", HEAD_SCAN_TEXTS)
 def test_the_head_scan_finds_what_a_full_scan_finds(text: str) -> None:
     """Trying each rule only near its literal heads (`mir`, `microrna`, `let`) loses no match and adds none."""
-    grammar = mirna_grammar()
-    full_scan = MirnaGrammar(load_jsonl_rules("mirna.jsonl", ("kind", "pattern")))
+    grammar = mirna_grammar(load_ruleset())
+    full_scan = MirnaGrammar(load_ruleset().rules(MirnaRule))
     for scan in [scan for _, scan, _ in full_scan._whole] + [full_scan._paren]:
         scan.heads = ()  # no heads: the plain finditer over the whole text
     assert all(scan.heads for _, scan, _ in grammar._whole)
@@ -141,28 +143,32 @@ def _shipped_lines() -> list[str]:
 def test_a_broken_rule_file_is_reported_with_its_place(tmp_path: Path, mutate, message: str) -> None:
     rules_dir = _rules_dir_with(tmp_path, mutate(_shipped_lines()))
     with pytest.raises(RuleError, match=message):
-        MirnaGrammar(load_jsonl_rules("mirna.jsonl", ("kind", "pattern"), rules_dir))
+        MirnaGrammar(load_ruleset(rules_dir).rules(MirnaRule))
 
 
 def test_a_rule_error_names_file_and_line(tmp_path: Path) -> None:
     rules_dir = _rules_dir_with(tmp_path, ['{"id": "a", "kind": "name", "pattern": "x"}', "{oops"])
     with pytest.raises(RuleError, match=r"mirna\.jsonl:2:"):
-        load_jsonl_rules("mirna.jsonl", ("kind", "pattern"), rules_dir)
+        load_ruleset(rules_dir).rules(MirnaRule)
 
 
 def test_a_lexicon_without_its_columns_is_refused(tmp_path: Path) -> None:
     (tmp_path / "lex.tsv").write_text("term\tnorm\nadriamycin\tdoxorubicin\n", encoding="utf-8")
     with pytest.raises(RuleError, match="header lacks column"):
-        load_tsv_lexicon("lex.tsv", ("term", "norm", "concept_id", "source"), tmp_path)
+        load_ruleset(tmp_path).rows("lex.tsv", ("term", "norm", "concept_id", "source"))
 
 
-@pytest.mark.parametrize("path", sorted(default_rules_dir().glob("*.jsonl")), ids=lambda p: p.name)
-def test_every_shipped_rule_file_loads(path: Path) -> None:
-    assert load_jsonl_rules(path.name, (), path.parent)
+@pytest.mark.parametrize("kind", RULE_CLASSES, ids=lambda kind: kind.FILE)
+def test_every_shipped_rule_file_loads(kind) -> None:
+    assert load_ruleset().rules(kind)
+
+
+def test_every_shipped_rule_file_has_a_loader() -> None:
+    assert {kind.FILE for kind in RULE_CLASSES} == {path.name for path in default_rules_dir().glob("*.jsonl")}
 
 
 def test_checksums_cover_every_rule_file() -> None:
-    assert set(rules_checksums()) == {p.name for p in default_rules_dir().iterdir() if p.suffix in (".jsonl", ".tsv")}
+    assert set(load_ruleset().checksums()) == {p.name for p in default_rules_dir().iterdir() if p.suffix in (".jsonl", ".tsv")}
 
 
 # --- match keys and lexicon flags -------------------------------------------------------------------------------
@@ -193,18 +199,18 @@ def test_a_hyphen_glues_a_number_to_a_lone_letter_only(text: str, key: str) -> N
     ids=["all-letters", "letter-digit", "three-characters", "punctuated", "also-a-famplex-text"],
 )
 def test_short_aliases_are_weak_unless_punctuated_or_the_usual_name(term: str, norm: str, weak: bool) -> None:
-    alias = next(e for e in load_lexicon("gene").lookup(term) if e.norm == norm and e.kind == "alias")
+    alias = next(e for e in load_lexicon("gene", load_ruleset()).lookup(term) if e.norm == norm and e.kind == "alias")
     assert (WEAK_SHORT in alias.note.split(";")) is weak
 
 
 @pytest.mark.parametrize(("term", "flagged"), [("arsenic", True), ("cisplatin", False)], ids=["MeSH-only", "DrugBank"])
 def test_a_generated_drug_without_a_drugbank_id_needs_a_cue(term: str, flagged: bool) -> None:
-    entry = next(e for e in load_lexicon("drug").lookup(term) if e.type == "drug")
+    entry = next(e for e in load_lexicon("drug", load_ruleset()).lookup(term) if e.type == "drug")
     assert (NO_DRUGBANK_ID in entry.note.split(";")) is flagged
 
 
 def test_a_common_word_and_a_number_is_no_term() -> None:
-    assert not [e for e in load_lexicon("drug").lookup("at 10") if e.type == "drug"]
+    assert not [e for e in load_lexicon("drug", load_ruleset()).lookup("at 10") if e.type == "drug"]
 
 
 def test_a_new_lexicon_cache_replaces_the_older_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -213,12 +219,13 @@ def test_a_new_lexicon_cache_replaces_the_older_version(tmp_path: Path, monkeypa
 
     rules = tmp_path / "rules"
     rules.mkdir()
+    shutil.copy(default_rules_dir() / "lexicon_rules.jsonl", rules)
     (rules / "few.tsv").write_text("term\tnorm\tconcept_id\tsource\nPTEN\tPTEN\tHGNC:9588\ttest\n", encoding="utf-8")
     monkeypatch.setenv("MIRMINE_CACHE", str(tmp_path / "cache"))
-    normalize.load_lexicon_files((("few.tsv", "gene"),), rules)
+    normalize.load_lexicon_files((("few.tsv", "gene"),), load_ruleset(rules))
     first = sorted((tmp_path / "cache").glob("lexicon-*.pickle"))
     (rules / "few.tsv").write_text("term\tnorm\tconcept_id\tsource\nKRAS\tKRAS\tHGNC:6407\ttest\n", encoding="utf-8")
-    lexicon = normalize.load_lexicon_files((("few.tsv", "gene"),), rules)
+    lexicon = normalize.load_lexicon_files((("few.tsv", "gene"),), load_ruleset(rules))
     second = sorted((tmp_path / "cache").glob("lexicon-*.pickle"))
     assert len(first) == len(second) == 1 and first != second
     assert [entry.norm for entry in lexicon.lookup("KRAS")] == ["KRAS"]
@@ -230,7 +237,7 @@ def test_lexicon_entries_come_back_whole_from_the_cache_columns() -> None:
 
     from pipeline.normalize import EntryTable, read_lexicon
 
-    rows = read_lexicon("drugs_extra.tsv", "drug") + read_lexicon("cell_lines.tsv", "cell_line")
+    rows = read_lexicon("drugs_extra.tsv", "drug", load_ruleset()) + read_lexicon("cell_lines.tsv", "cell_line", load_ruleset())
     table = pickle.loads(pickle.dumps(EntryTable(rows)))
     assert len(table) == len(rows)
     assert list(table) == rows
@@ -242,6 +249,6 @@ def test_lexicon_entries_come_back_whole_from_the_cache_columns() -> None:
     ids=["in-names", "both-cases-and-micro", "none", "empty"],
 )
 def test_greek_letters_are_spelled_as_translate_spells_them(text: str) -> None:
-    from pipeline.normalize import _GREEK_TRANSLATION, _spell_greek
+    from pipeline.normalize.keys import _GREEK_TRANSLATION, _spell_greek
 
     assert _spell_greek(text) == text.translate(_GREEK_TRANSLATION)

@@ -54,6 +54,7 @@ def relation(doc_id: str, mirna: str, kind: str, partner: str, *, start: int = 0
         doc_id=doc_id, section="abstract", sentence_id=0, sent_start=start, sent_end=start + 10,
         mirna=mirna, relation=kind, partner=partner, partner_type=partner_type, partner_id="",
         cell_lines=("MCF-7",), negated=negated, hedged=False, rule="test", confidence=0.9,
+        mirna_start=start, mirna_end=start + len(mirna), partner_start=start + 20, partner_end=start + 20 + len(partner),
         sentence=f"{mirna} {kind} {partner}",
     )  # fmt: skip
 
@@ -90,10 +91,10 @@ def test_table_rows_follow_the_column_order() -> None:
 
 def test_run_tables_read_back_as_the_records_written(corpus_run) -> None:
     """export, report and curate read a run through one reader: it gives back what the run wrote."""
-    from pipeline.output import read_mention_rows, read_relation_rows
+    from pipeline.output import RunFolder
 
-    relations = list(read_relation_rows(corpus_run / "relations.tsv"))
-    mentions = list(read_mention_rows(corpus_run / "mentions.tsv"))
+    relations = list(RunFolder(corpus_run).relations())
+    mentions = list(RunFolder(corpus_run).mentions())
     assert len(relations) > 100 and len(mentions) > 500
     assert all(isinstance(row.negated, bool) and isinstance(row.sentence_id, int) for row in relations)
     assert all(m.text and m.end > m.start for m in mentions)
@@ -108,16 +109,16 @@ def test_run_tables_read_back_as_the_records_written(corpus_run) -> None:
     ],
 )
 def test_a_broken_run_table_names_the_file_and_line(tmp_path, content: str, message: str) -> None:
-    from pipeline.output import TableError, read_mention_rows
+    from pipeline.output import RunFolder, TableError
 
     path = tmp_path / "mentions.tsv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(TableError, match=message.replace("(", r"\(")):
-        list(read_mention_rows(path))
+        list(RunFolder(tmp_path).mentions())
 
 
 def test_the_table_of_a_streamed_run_equals_the_table_of_its_relations(corpus_run) -> None:
     """table.tsv is rolled up while relations.tsv streams past; reading relations.tsv back gives the same rows."""
-    from pipeline.output import read_relation_rows, read_table
+    from pipeline.output import RunFolder
 
-    assert aggregate_table(read_relation_rows(corpus_run / "relations.tsv")) == read_table(corpus_run / "table.tsv")
+    assert aggregate_table(RunFolder(corpus_run).relations()) == RunFolder(corpus_run).table()

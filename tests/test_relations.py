@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract import extract
 from pipeline.ingest import detect_sections
 from pipeline.schema import Document, Relation
 
 
-def relations_in(nlp, text: str) -> list[Relation]:
+def relations_in(extractor, text: str) -> list[Relation]:
     document = Document("t", text, detect_sections(text), source="test", format="txt")
-    return list(extract(document, nlp).relations)
+    return list(extractor(document).relations)
 
 
-def triples(nlp, text: str) -> set[tuple[str, str, str]]:
-    return {(r.mirna, r.relation, r.partner) for r in relations_in(nlp, text)}
+def triples(extractor, text: str) -> set[tuple[str, str, str]]:
+    return {(r.mirna, r.relation, r.partner) for r in relations_in(extractor, text)}
 
 
 FOUND = [
@@ -122,8 +121,8 @@ FOUND = [
 
 
 @pytest.mark.parametrize(("text", "expected"), FOUND)
-def test_relations_found(nlp, text: str, expected: set) -> None:
-    assert triples(nlp, text) == expected
+def test_relations_found(extractor, text: str, expected: set) -> None:
+    assert triples(extractor, text) == expected
 
 
 NOT_RELATIONS = [
@@ -141,12 +140,12 @@ NOT_RELATIONS = [
 
 
 @pytest.mark.parametrize("text", NOT_RELATIONS)
-def test_not_a_relation(nlp, text: str) -> None:
-    assert triples(nlp, text) == set()
+def test_not_a_relation(extractor, text: str) -> None:
+    assert triples(extractor, text) == set()
 
 
-def test_a_class_naming_a_drug_hides_the_genes_in_its_name(nlp) -> None:
-    found = triples(nlp, "Overexpression of miR-3613 enhances the sensitivity of cells to the CDK4/6 inhibitor palbociclib.")
+def test_a_class_naming_a_drug_hides_the_genes_in_its_name(extractor) -> None:
+    found = triples(extractor, "Overexpression of miR-3613 enhances the sensitivity of cells to the CDK4/6 inhibitor palbociclib.")
     assert {partner for _, _, partner in found} == {"palbociclib"}
 
 
@@ -159,8 +158,8 @@ def test_a_class_naming_a_drug_hides_the_genes_in_its_name(nlp) -> None:
     ],
     ids=["did-not", "failed-to", "affirmed"],
 )
-def test_negation(nlp, text: str, negated: bool) -> None:
-    (relation,) = relations_in(nlp, text)
+def test_negation(extractor, text: str, negated: bool) -> None:
+    (relation,) = relations_in(extractor, text)
     assert relation.negated is negated
 
 
@@ -169,21 +168,23 @@ def test_negation(nlp, text: str, negated: bool) -> None:
     [("miR-21 may confer resistance to gemcitabine.", True), ("miR-21 confers resistance to gemcitabine.", False)],
     ids=["may", "plain"],
 )
-def test_hedging(nlp, text: str, hedged: bool) -> None:
-    (relation,) = relations_in(nlp, text)
+def test_hedging(extractor, text: str, hedged: bool) -> None:
+    (relation,) = relations_in(extractor, text)
     assert relation.hedged is hedged
 
 
-def test_a_relation_carries_cell_lines_rule_and_confidence(nlp) -> None:
-    (relation,) = relations_in(nlp, "miR-21 confers gemcitabine resistance in PANC-1 and MIA PaCa-2 cells.")
+def test_a_relation_carries_cell_lines_rule_and_confidence(extractor) -> None:
+    (relation,) = relations_in(extractor, "miR-21 confers gemcitabine resistance in PANC-1 and MIA PaCa-2 cells.")
     assert relation.cell_lines == ("MIA PaCa-2", "PANC-1")
     assert relation.rule == "cue.direction.up" and 0 < relation.confidence <= 1
 
 
-def test_a_negated_relation_stays_out_of_the_table(nlp) -> None:
+def test_a_negated_relation_stays_out_of_the_table(extractor) -> None:
     from pipeline.output import aggregate_table
 
-    assert aggregate_table(relations_in(nlp, "miR-30a did not reverse cisplatin resistance.")) == []
+    relations = relations_in(extractor, "miR-30a did not reverse cisplatin resistance.")
+    assert [(r.mirna, r.relation, r.partner, r.negated) for r in relations] == [("miR-30a", "sensitizes", "cisplatin", True)]
+    assert aggregate_table(relations) == []
 
 
 TABLE = (
@@ -195,8 +196,8 @@ TABLE = (
 )
 
 
-def test_table_rows_give_one_relation_per_pair(nlp) -> None:
-    found = {(r.partner, r.mirna, r.relation, r.section) for r in relations_in(nlp, TABLE)}
+def test_table_rows_give_one_relation_per_pair(extractor) -> None:
+    found = {(r.partner, r.mirna, r.relation, r.section) for r in relations_in(extractor, TABLE)}
     assert found == {
         ("oxaliplatin", "miR-21", "associated", "table"),
         ("oxaliplatin", "miR-155", "associated", "table"),
@@ -207,12 +208,12 @@ def test_table_rows_give_one_relation_per_pair(nlp) -> None:
     }
 
 
-def test_a_table_caption_with_a_direction_sets_the_relation(nlp) -> None:
+def test_a_table_caption_with_a_direction_sets_the_relation(extractor) -> None:
     text = TABLE.replace("miRNAs and drug response in colon cancer", "miRNAs that confer resistance to chemotherapy")
-    assert {r.relation for r in relations_in(nlp, text)} == {"confers_resistance"}
+    assert {r.relation for r in relations_in(extractor, text)} == {"confers_resistance"}
 
 
-def test_a_long_name_before_a_gene_cue_is_classified_at_once(nlp) -> None:
+def test_a_long_name_before_a_gene_cue_is_classified_at_once(extractor) -> None:
     """Regression: a nested quantifier in a cue backtracked for minutes over a long masked mention."""
     import signal
 
@@ -226,7 +227,7 @@ def test_a_long_name_before_a_gene_cue_is_classified_at_once(nlp) -> None:
             "miR-128 suppresses nuclear factor erythroid 2-related factor 2 and insulin-like growth factor 1 receptor "
             "and epidermal growth factor receptor expression in colon cancer cells."
         )
-        assert ("miR-128", "targets", "EGFR") in triples(nlp, text)
+        assert ("miR-128", "targets", "EGFR") in triples(extractor, text)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -251,13 +252,13 @@ def test_necessary_substrings_of_a_cue_pattern(pattern: str, expected) -> None:
 
 def test_the_cue_prefilter_never_drops_a_cue() -> None:
     """Every cue rule finds the same matches with and without its substring prefilter, on sentences of every kind."""
-    from pipeline.relations import CUE_RULES, CueSet, load_cues
-    from pipeline.ruleset import load_jsonl_rules
+    from pipeline.relations import CueSet, relation_rules
+    from pipeline.ruleset import CueRule, load_ruleset
 
     from conftest import CORPUS
 
-    cues = load_cues()
-    unfiltered = CueSet(load_jsonl_rules(CUE_RULES, ("role", "pattern")), prefilter=False)
+    cues = relation_rules(load_ruleset()).cues
+    unfiltered = CueSet(load_ruleset().rules(CueRule), prefilter=False)
     sentences = [param.values[0].lower() for param in FOUND]
     for path in sorted(CORPUS.glob("*.txt")):
         sentences += path.read_text(encoding="utf-8").lower().split(". ")

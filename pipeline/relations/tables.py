@@ -9,19 +9,20 @@ each; the mentions come from the finders, so `Lapatinib ditosylate` is lapatinib
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from pipeline.relations import Finding, SentenceView, load_cues, to_relations
-from pipeline.schema import DRUG_TYPES, Document, Mention
-
-TABLE_RULE = "table.row"
+from pipeline.relations.agents import Finding
+from pipeline.relations.records import to_relations
+from pipeline.relations.rules import RelationRules
+from pipeline.relations.sentence import SentenceView
+from pipeline.schema import DRUG_TYPES, Document, Mention, Relation
 
 
 def table_relations(
-    document: Document, sentences: Sequence[tuple[int, int]], mentions: Sequence[Mention], rules_dir: Path | None = None
-) -> list:
+    document: Document, sentences: Sequence[tuple[int, int]], mentions: Sequence[Mention], rules: RelationRules
+) -> list[Relation]:
     """Relations of every row of every table section."""
     relations = []
+    row_rule = rules.table_row
     for section in document.sections:
         if section.label != "table":
             continue
@@ -31,16 +32,16 @@ def table_relations(
             continue
         caption = " ".join(document.text[start:end] for start, end in lines if (start, end) not in rows)
         header, body = rows[0], rows[1:]
-        relation = _table_relation(caption + " " + document.text[header[0] : header[1]], rules_dir)
+        relation = _table_relation(caption + " " + document.text[header[0] : header[1]], rules)
         for start, end in body:
             in_row = [m for m in mentions if start <= m.start and m.end <= end]
             findings = [
-                Finding(mirna, partner, relation, TABLE_RULE, 0.7)
+                Finding(mirna, partner, relation, row_rule.id, row_rule.confidence)
                 for partner in in_row if partner.type in DRUG_TYPES
                 for mirna in in_row if mirna.type == "mirna"
             ]  # fmt: skip
             sentence_id = _sentence_of(sentences, start)
-            relations.extend(to_relations(document, "table", sentence_id, start, end, in_row, findings, None))
+            relations.extend(to_relations(document, "table", sentence_id, (start, end), in_row, findings, rules, None))
     return relations
 
 
@@ -54,9 +55,9 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return lines
 
 
-def _table_relation(caption: str, rules_dir: Path | None) -> str:
+def _table_relation(caption: str, rules: RelationRules) -> str:
     """`associated` unless the caption states a direction: `confer resistance` or `sensitize`."""
-    view = SentenceView(caption, 0, [], load_cues(rules_dir))
+    view = SentenceView(caption, 0, [], rules)
     if view.of_role("sensitize"):
         return "sensitizes"
     frames = view.of_role("resistance", "sensitivity")

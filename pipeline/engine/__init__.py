@@ -1,0 +1,16 @@
+"""Engine: inputs -> ``extract.Extractor`` -> the run's tables, with local forked workers or on Dask, resumable.
+
+Documents are read lazily and sent in small chunks to worker processes (each with its extractor built once), which
+return plain records. Results are written as they come into sorted part files under ``out_dir/.mirmine/parts``;
+the final tables are a k-way merge of the parts, the same for any number of workers, and a run killed at any point
+finishes with ``resume=True``.
+"""
+
+from pipeline.engine.run import ENGINES, PART_DOCS, RunSummary, run_corpus, write_tables
+from pipeline.engine.state import MERGE_FAN_IN, STATE_DIR, DocIndex, RunState
+from pipeline.engine.workers import CHUNK_DOCS, REFRESH_DOCS, ChunkResult, DaskPool, LocalPool, extractor_for, process_chunk
+
+__all__ = [
+    "CHUNK_DOCS", "ENGINES", "MERGE_FAN_IN", "PART_DOCS", "REFRESH_DOCS", "STATE_DIR", "ChunkResult", "DaskPool",
+    "DocIndex", "LocalPool", "RunState", "RunSummary", "extractor_for", "process_chunk", "run_corpus", "write_tables",
+]  # fmt: skip

@@ -1,0 +1,25 @@
+"""Mentions: spaCy components that find miRNAs, genes, drugs and cell lines (``mirmine_*`` factories), and
+``mentions_from_doc``, which turns their hits into ``schema.Mention`` records. Where a mention is born: the miRNA
+grammar (``mirna_finder``) and the lexicon finders (``lexicon_finder``); its norm comes from ``pipeline.normalize``."""
+
+from pipeline.mentions.components import (
+    make_cell_line_finder,
+    make_drug_finder,
+    make_gene_finder,
+    make_mirna_finder,
+    make_model_entities,
+    make_span_writer,
+)
+from pipeline.mentions.hits import SPANS_KEY, TEXT_KEY, SpanWriter, add_hit, hits_of
+from pipeline.mentions.lexicon_finder import LexiconFinder
+from pipeline.mentions.lexicons import LEXICON_FILES, load_context, load_lexicon
+from pipeline.mentions.mirna_finder import MirnaFinder
+from pipeline.mentions.model import ModelEntities, ModelError
+from pipeline.mentions.records import TYPE_PRIORITY, mentions_from_doc
+
+__all__ = [
+    "LEXICON_FILES", "SPANS_KEY", "TEXT_KEY", "TYPE_PRIORITY", "LexiconFinder", "MirnaFinder", "ModelEntities",
+    "ModelError", "SpanWriter", "add_hit", "hits_of", "load_context", "load_lexicon", "make_cell_line_finder",
+    "make_drug_finder", "make_gene_finder", "make_mirna_finder", "make_model_entities", "make_span_writer",
+    "mentions_from_doc",
+]  # fmt: skip

@@ -1,0 +1,256 @@
+"""The lexicon finders (genes, drugs and drug classes, cell lines): one walk of the doc's key for all three, then the
+decisions a curator would make about each hit. See rules/README.md, "How a lexicon hit becomes a mention"."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from pipeline.mentions.hits import CONCEPTS_KEY, add_hit, concept_key, doc_text, keyed, lexicon_matches
+from pipeline.mentions.lexicons import (
+    LEXICON_FILES,
+    load_context,
+    load_definition_words,
+    load_lexicon,
+    load_note_rules,
+    load_walk_table,
+    stop_key,
+)
+from pipeline.mentions.text_checks import (
+    FINAL_NUMBER,
+    KIND_RANK,
+    MAY_HAVE_URL,
+    PROTEIN_MODIFIER,
+    URL,
+    all_caps_line,
+    case_variant_of_symbol,
+    crosses_a_boundary,
+    inside,
+    line_is,
+    longest_per_type,
+    looks_like_author,
+    starts_sentence,
+    title_case_line,
+    with_norm,
+)
+from pipeline.normalize import Entry, KeyedText, compact
+from pipeline.ruleset import EnumerationRule, RuleSet, SublineRule
+
+# Kinds that are weak evidence on their own: a document that defines the term as something else overrules them.
+WEAK_KINDS = frozenset({"alias", "previous", "synonym", "brand"})
+
+
+class LexiconFinder:
+    """Lexicon look-up (one walk of the doc's key for every finder), then the decisions a curator would make about each hit.
+
+    A hit is kept when its written form fits the entry's case rule, the term is not stop-listed, one norm is
+    best (by kind), and, for a short ambiguous term, the document supports it (context rules). A term that the
+    document defines as an abbreviation follows its long form: every occurrence of `ADR` after `adriamycin (ADR)`
+    is doxorubicin, and `BC` defined as breast cancer is no gene.
+    """
+
+    def __init__(self, finder: str, rules: RuleSet) -> None:
+        self.finder = finder
+        self.rules = rules
+        self.types = {type_ for _, type_ in LEXICON_FILES[finder]}
+        self.lexicon = load_lexicon(finder, rules)
+        # Every finder's lexicon in one table, loaded with the first finder: the doc is walked once for them all.
+        self.walk = load_walk_table(rules)
+        self.context, self.stop = load_context(rules)
+        self.note_rules = load_note_rules(rules)
+        self.definition_words = load_definition_words(rules)
+        self.abbreviation_rules = {type_: rules.lexicon_rule(type_, "abbreviation").id for type_ in self.types}
+        self.sublines = (
+            tuple((rule.id, rule.position, re.compile(rule.pattern)) for rule in rules.rules(SublineRule))
+            if finder == "cell_line" else ()
+        )  # fmt: skip
+        self.enumerations = (
+            tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(EnumerationRule)) if finder == "gene" else ()
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        text_key = keyed(doc, text)
+        definitions = self._definitions(doc)
+        found = self._lexicon_hits(doc, text, text_key, definitions)
+        for (short_start, short_end), (entry, rule) in self._defined_occurrences(doc, definitions).items():
+            found.append((short_start, short_end, entry, rule))
+        if self.sublines:
+            found.extend(self._sublines(text, found))
+        kept = longest_per_type(found)
+        if self.enumerations:
+            kept = longest_per_type(kept + self._enumerated(doc, text, kept, text_key))
+        self._write(doc, kept)
+        return doc
+
+    def _lexicon_hits(
+        self, doc: Doc, text: str, text_key: KeyedText, definitions: dict[str, tuple[str, int, int]]
+    ) -> list[tuple[int, int, Entry, str]]:
+        """(start, end, entry, rule id) of every lexicon hit this finder keeps, before definitions and derived forms."""
+        found: list[tuple[int, int, Entry, str]] = []
+        urls = [m.span() for m in URL.finditer(text)] if MAY_HAVE_URL.search(text) else []
+        in_protein_names: list[tuple[int, int]] = []
+        # The drug finder sees every hit: one it cannot keep may still mark a protein name (`PROTEIN_MODIFIER`).
+        matches = lexicon_matches(doc, self.walk)
+        for match in self.lexicon.find(text_key, None if "drug" in self.types else text, matches):
+            written = text[match.start : match.end]
+            if written in definitions and not self._name_like(definitions[written][0]):
+                continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
+            if looks_like_author(text, match.start, match.end) or inside(urls, match.start) or crosses_a_boundary(written):
+                continue
+            if "drug" in self.types and PROTEIN_MODIFIER.match(text, match.end):
+                in_protein_names.append((match.start, match.end))
+                continue
+            if not match.lower_ok and written.islower():
+                continue  # `of`, `was`, `impact`: every entry of the key is a symbol that only counts as written
+            # A term with a context rule of its own (`MRP`) is decided by that rule, not by generic note flags.
+            ruled = any((e.type, written) in self.context for e in match.entries)
+            mid_sentence = (
+                written.istitle()
+                and not starts_sentence(doc, text, match.start)
+                and not line_is(doc, title_case_line, text, match.start)
+            )
+            short_letters = len(written) <= 8 and written.replace("-", "").isalpha()
+            caps = short_letters and line_is(doc, all_caps_line, text, match.start)
+            notes_at = None if ruled else (text, match.start, match.end)
+            chosen = self._choose(match.entries, written, caps, mid_sentence, text_key, notes_at)
+            if chosen is not None:
+                found.append((match.start, match.end, chosen[0], chosen[1]))
+        if in_protein_names:
+            # `adenosine` in `adenosine monophosphate-activated protein kinase` goes with the longer name.
+            found = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e in in_protein_names)]
+        return found
+
+    def _name_like(self, long_form: str) -> bool:
+        """Whether a long form that no lexicon resolves still reads like a name of this finder's types."""
+        return any(regex.search(long_form) for type_, regex in self.definition_words if type_ in self.types)
+
+    def _stopped(self, entry: Entry) -> bool:
+        return (entry.type, stop_key(entry.term)) in self.stop or (entry.type, stop_key(entry.norm)) in self.stop
+
+    def _notes_allow(self, entry: Entry, text: str, start: int, end: int) -> bool:
+        """Whether the row's note flags let this occurrence count (see rules/note_rules.jsonl)."""
+        for note in filter(None, entry.note.split(";")):
+            found = self.note_rules.get((note, entry.type)) or self.note_rules.get((note, ""))
+            if found is None:
+                continue
+            rule, regex = found
+            if rule.action == "defined_only":
+                return False  # such a term only counts through the document's own definition
+            window = rule.window
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", end)
+            around = text[max(line_start, start - window) : start] + " " + text[end : min(end + window, line_end if line_end >= 0 else len(text))]
+            if not regex.search(around):
+                return False
+        return True
+
+    def _choose(
+        self,
+        entries: tuple[Entry, ...],
+        written: str,
+        all_caps_line: bool,
+        title_mid_sentence: bool,
+        text_key: KeyedText,
+        notes_at: tuple[str, int, int] | None = None,
+    ) -> tuple[Entry, str] | None:
+        """The entry (and rule id) this occurrence stands for, or None. ``notes_at``: (text, start, end) of the
+        occurrence when the entries' note rules apply to it (checked last: they read the text around it)."""
+        cased = compact(written)
+        fitting = [
+            e for e in entries
+            if (not e.exact_case or e.cased == cased or case_variant_of_symbol(e, cased, title_mid_sentence))
+            and not self._stopped(e)
+        ]  # fmt: skip
+        if notes_at is not None:
+            fitting = [e for e in fitting if self._notes_allow(e, *notes_at)]
+        if not fitting:
+            return None
+        if all_caps_line and len(cased) <= 6 and cased.isalpha():
+            # `IMPACT OF MIR-21 ...`: in a line of capitals, case says nothing, whatever the document's cues say.
+            return None
+        rule = self.context.get((fitting[0].type, written))
+        if rule is not None:
+            if not any(cue in text_key.key for cue in rule.cue_keys):
+                return None
+            supported = [e for e in fitting if e.norm == rule.norm] or [with_norm(fitting[0], rule.norm)]
+            return supported[0], rule.id
+        if fitting[0].type == "gene" and len(cased) <= 2 and cased.isalpha() and fitting[0].kind != "extra":
+            return None  # two capitals (`AC`, `TS`, `RB`) are too many things to be a gene without a context rule
+        best_rank = min(KIND_RANK.get(e.kind, len(KIND_RANK)) for e in fitting)
+        best = [e for e in fitting if KIND_RANK.get(e.kind, len(KIND_RANK)) == best_rank]
+        if len({(e.type, e.norm) for e in best}) > 1:
+            return None  # an ambiguous term: several genes share it
+        return best[0], best[0].rule
+
+    def _definitions(self, doc: Doc) -> dict[str, tuple[str, int, int]]:
+        """Short forms the document defines, by written short form: (long form, start, end) of the definition."""
+        definitions: dict[str, tuple[str, int, int]] = {}
+        for short, _, _, long, long_start, long_end in doc._.mirmine_abbreviations:
+            definitions.setdefault(short, (long, long_start, long_end))
+        return definitions
+
+    def _defined_occurrences(self, doc: Doc, definitions: dict) -> dict[tuple[int, int], tuple[Entry, str]]:
+        """Every occurrence of a short form whose long form normalizes in this lexicon."""
+        resolved: dict[str, Entry | None] = {}
+        for short, (long, _, _) in definitions.items():
+            # The document says what its abbreviation means: `adriamycin (ADR)` makes ADR doxorubicin, and
+            # `pancreatic cancer (PC)` makes PC no gene here, whatever a lexicon lists for PC.
+            candidates = [e for e in self.lexicon.lookup(long) if e.type in self.types and not self._stopped(e)]
+            candidates.sort(key=lambda e: KIND_RANK.get(e.kind, len(KIND_RANK)))
+            resolved[short] = candidates[0] if candidates else None
+        occurrences = {}
+        for short, start, end, *_ in doc._.mirmine_abbreviations:
+            entry = resolved.get(short)
+            if entry is not None:
+                occurrences[(start, end)] = (entry, self.abbreviation_rules[entry.type])
+        return occurrences
+
+    def _sublines(self, text: str, found: list[tuple[int, int, Entry, str]]) -> list[tuple[int, int, Entry, str]]:
+        """Derived sublines around each parent line: `SKBR3/TR` -> SK-BR-3/TR, `DOXR-MCF-7` -> MCF-7/DOXR."""
+        derived = []
+        for start, end, entry, _ in found:
+            for rule_id, position, pattern in self.sublines:
+                if position == "suffix":
+                    match = pattern.match(text, end)
+                    span = (start, match.end()) if match else None
+                else:
+                    match = pattern.search(text, max(0, start - 12), start)
+                    span = (match.start(), end) if match else None
+                if match is None or self.lexicon.lookup(match.group("tag")):
+                    continue  # `MCF-7/MDA-MB-231` names two lines, not a subline
+                norm = f"{entry.norm}/{match.group('tag')}"
+                derived.append((span[0], span[1], with_norm(entry, norm, concept_id=""), rule_id))
+        return derived
+
+    def _enumerated(
+        self, doc: Doc, text: str, found: list[tuple[int, int, Entry, str]], text_key: KeyedText
+    ) -> list[tuple[int, int, Entry, str]]:
+        """Genes a slash enumeration names after a symbol ending in a number: `CDK4/6` -> CDK6, `MMP-2/-9` -> MMP9."""
+        items = []
+        for start, end, entry, _ in found:
+            written = text[start:end]
+            number = FINAL_NUMBER.search(written)
+            if entry.type != "gene" or number is None:
+                continue
+            stem = written[: number.start()]
+            for rule_id, pattern in self.enumerations:
+                position = end
+                while (match := pattern.match(text, position)) is not None:
+                    form = stem + match.group("item")
+                    # An alias is too weak a reading for a built form (`PCSK1/3` is one enzyme, not PCSK1 and FURIN).
+                    entries = tuple(e for e in self.lexicon.lookup(form) if e.type == "gene" and e.kind not in WEAK_KINDS)
+                    caps = bool(entries) and line_is(doc, all_caps_line, text, start)
+                    chosen = self._choose(entries, form, caps, False, text_key) if entries else None
+                    if chosen is None:
+                        break  # `CDK4/99`: no such gene, and nothing after it continues the list
+                    items.append((match.start("item"), match.end("item"), chosen[0], rule_id))
+                    position = match.end()
+        return items
+
+    def _write(self, doc: Doc, found: list[tuple[int, int, Entry, str]]) -> None:
+        concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
+        for start, end, entry, rule in found:
+            add_hit(doc, start, end, entry.type, entry.norm, rule)
+            concepts.setdefault(concept_key(entry.type, entry.norm), entry.concept_id)

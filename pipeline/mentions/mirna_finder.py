@@ -1,0 +1,24 @@
+"""The miRNA finder: the grammar of rules/mirna.jsonl over the doc's text; an enumeration gives one hit per miRNA."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from pipeline.mentions.hits import CONCEPTS_KEY, add_hit, concept_key, doc_text
+from pipeline.normalize import mirna_concept_id, mirna_grammar
+from pipeline.ruleset import RuleSet
+
+
+class MirnaFinder:
+    """Runs the miRNA grammar over the doc text; enumerations give one hit per miRNA."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        self.grammar = mirna_grammar(rules)
+
+    def __call__(self, doc: Doc) -> Doc:
+        concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
+        for match in self.grammar.find(doc_text(doc)):
+            add_hit(doc, match.start, match.end, "mirna", match.norm, match.rule)
+            concepts[concept_key("mirna", match.norm)] = mirna_concept_id(match.norm, self.rules)
+        return doc

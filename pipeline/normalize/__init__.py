@@ -1,0 +1,27 @@
+"""Normalize: a written form -> its canonical name. The miRNA grammar (``mirna``), the match keys that make
+spelling variants meet (``keys``), and the lexicons found by them in a text (``lexicon``), read from their TSV files
+and cached on disk (``lexicon_files``). No spaCy here: the mention finders call these."""
+
+from pipeline.normalize.keys import KeyedText, compact, key_text, phrase_key, term_keys
+from pipeline.normalize.lexicon import (
+    KIND_PRIORITY,
+    LEXICON_COLUMNS,
+    Entry,
+    EntryTable,
+    Lexicon,
+    LexiconMatch,
+    WalkTable,
+    key_matches,
+    merged_walk_table,
+    needs_exact_case,
+    walk_table,
+)
+from pipeline.normalize.lexicon_files import NO_DRUGBANK_ID, WEAK_SHORT, load_lexicon_files, read_lexicon
+from pipeline.normalize.mirna import MirnaGrammar, MirnaMatch, mirna_concept_id, mirna_grammar, mirna_norm, normalize_mirna
+
+__all__ = [
+    "KIND_PRIORITY", "LEXICON_COLUMNS", "NO_DRUGBANK_ID", "WEAK_SHORT", "Entry", "EntryTable", "KeyedText", "Lexicon",
+    "LexiconMatch", "MirnaGrammar", "MirnaMatch", "WalkTable", "compact", "key_matches", "key_text",
+    "load_lexicon_files", "merged_walk_table", "mirna_concept_id", "mirna_grammar", "mirna_norm", "needs_exact_case",
+    "normalize_mirna", "phrase_key", "read_lexicon", "term_keys", "walk_table",
+]  # fmt: skip

@@ -1,0 +1,32 @@
+"""Output: the run's tables (columns, sort keys and types in ``columns``), the TSV and Parquet writers, atomic files,
+``table.tsv``'s roll-up, and ``RunFolder``, the one reader of a run folder. See output/README.md for the columns."""
+
+from pipeline.output.columns import (
+    ERROR_COLUMNS,
+    ERRORS,
+    ERRORS_FILE,
+    MENTION_COLUMNS,
+    MENTIONS,
+    MENTIONS_FILE,
+    RELATION_COLUMNS,
+    RELATIONS,
+    RELATIONS_FILE,
+    RUN_FILE,
+    TABLE,
+    TABLE_COLUMNS,
+    TABLE_FILE,
+    TableSpec,
+)
+from pipeline.output.files import atomic_open, atomic_path, file_sha256, write_json
+from pipeline.output.parquet import ParquetShards, write_parquet
+from pipeline.output.run_folder import RelationRow, RunFolder, relation_row
+from pipeline.output.table import TableBuilder, TableRow, aggregate_table, mirna_sort_key, table_rows, table_view
+from pipeline.output.tsv import LIST_SEPARATOR, TableError, TsvWriter, cell, read_rows, tsv_line, write_tsv
+
+__all__ = [
+    "ERRORS", "ERRORS_FILE", "ERROR_COLUMNS", "LIST_SEPARATOR", "MENTIONS", "MENTIONS_FILE", "MENTION_COLUMNS",
+    "ParquetShards", "RELATIONS", "RELATIONS_FILE", "RELATION_COLUMNS", "RUN_FILE", "RelationRow", "RunFolder",
+    "TABLE", "TABLE_COLUMNS", "TABLE_FILE", "TableBuilder", "TableError", "TableRow", "TableSpec", "TsvWriter",
+    "aggregate_table", "atomic_open", "atomic_path", "cell", "file_sha256", "mirna_sort_key", "read_rows",
+    "relation_row", "table_rows", "table_view", "tsv_line", "write_json", "write_parquet", "write_tsv",
+]  # fmt: skip

@@ -1,0 +1,28 @@
+"""Relations: which miRNA targets which gene, sensitizes to or confers resistance to which drug, read from sentences
+and from the rows of tables inside documents -> ``schema.Relation`` records.
+
+Rules, not a statistical model: the cues are data (rules/relation_cues.jsonl) and every relation names the cue that
+decided it in its ``rule`` column, its confidence set by rules/relation_rules.jsonl. Per sentence, with every mention
+masked so that words inside a name are never cues:
+- a drug (or drug class) gets a relation from its frame (`resistance`, `sensitivity`, `sensitizes ... to`) and the
+  direction word of that frame (`confers`, `reverses`, `increases`), or `associated` when the sentence links the
+  miRNA to the frame without a direction (`involved in`, `biomarkers for`, `downregulated in X-resistant cells`);
+- a gene gets `targets` from the nearest cue before it when that cue represses (`targeting`, `suppresses`,
+  `decreasing the expression of`) and nothing but filler stands between them; pathway, axis, activation and
+  phosphorylation wording blocks it (`regulating the AKT/mTOR pathway`, `via AKT activation`);
+- less of the miRNA flips the effect (`miR-X downregulation promotes resistance` sensitizes, `knockdown of miR-X
+  increased Y` targets);
+- the agent is the nearest miRNA (with the miRNAs coordinated with it) before the cue, or after it in the passive.
+"""
+
+from pipeline.relations.agents import Finding
+from pipeline.relations.classify import PARTNER_TYPES, classify_sentence
+from pipeline.relations.records import COREF_NORM, relations_from_sentences, to_relations
+from pipeline.relations.rules import Cue, CueSet, RelationRules, relation_rules
+from pipeline.relations.sentence import MASK, SentenceView
+from pipeline.relations.tables import table_relations
+
+__all__ = [
+    "COREF_NORM", "MASK", "PARTNER_TYPES", "Cue", "CueSet", "Finding", "RelationRules", "SentenceView",
+    "classify_sentence", "relation_rules", "relations_from_sentences", "table_relations", "to_relations",
+]  # fmt: skip

@@ -1,0 +1,92 @@
+"""Who acts, how much of it, and whether it is denied: the miRNAs behind a cue, less of a miRNA, negation, and the
+nearest cue to a mention. Offsets are local to the sentence (``SentenceView.local``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pipeline.relations.rules import Cue
+from pipeline.relations.sentence import MASK, SentenceView
+from pipeline.schema import Mention
+
+# A miRNA after the cue acts only in the passive: `reduced by ectopic expression of miR-X`, `mediated by miR-X`.
+_PASSIVE_AGENT = re.compile(
+    r"\b(?:by|upon|following|after)\s+(?:the\s+)?(?:(?:ectopic|forced|stable|transient|enforced)\s+)?"
+    r"(?:(?:over-?)?expression|overexpressing|transfection|restoration|up-?regulation|down-?regulation|knock-?down"
+    r"|inhibition|silencing|loss|introduction|delivery|addition|mimics?)?\s*(?:of|with)?\s*(?:the\s+)?(?:exosomal\s+)?$"
+)
+_COORDINATION = re.compile(r"^[\s,/]*(?:and|or|&)?[\s,/]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One decided pair in one sentence, before it becomes a Relation record."""
+
+    mirna: Mention
+    partner: Mention
+    relation: str
+    rule: str
+    confidence: float
+    negated: bool = False
+
+
+def agents(view: SentenceView, mirnas: Sequence[Mention], cue: Cue, before_only: bool = False) -> list[Mention]:
+    """The miRNAs acting through a cue: the nearest one before it with those coordinated with it, else the first after."""
+    before = [m for m in mirnas if view.local(m)[1] <= cue.start]
+    if before:
+        group = [before[-1]]
+        for mirna in reversed(before[:-1]):
+            gap = view.masked[view.local(mirna)[1] : view.local(group[0])[0]]
+            if not _COORDINATION.match(gap.replace(MASK, "")):
+                break
+            group.insert(0, mirna)
+        return group
+    after = [m for m in mirnas if view.local(m)[0] >= cue.end]
+    if not after or before_only or not _PASSIVE_AGENT.search(view.masked[cue.end : view.local(after[0])[0]]):
+        return []  # `LINC00473 promotes resistance by sponging miR-15a`: the miRNA after the cue is no agent
+    group = [after[0]]
+    for mirna in after[1:]:
+        gap = view.masked[view.local(group[-1])[1] : view.local(mirna)[0]]
+        if not _COORDINATION.match(gap.replace(MASK, "")):
+            break
+        group.append(mirna)
+    return group
+
+
+def lost(view: SentenceView, mirna: Mention) -> bool:
+    """Whether the sentence speaks of less of this miRNA (`downregulation of miR-X`, `miR-X knockdown`)."""
+    start, end = view.local(mirna)
+    cues = view.cue_set
+    if cues.before("gain_before", view.masked, start) or cues.after("gain_after", view.masked, end):
+        return False
+    return bool(cues.before("loss_before", view.masked, start) or cues.after("loss_after", view.masked, end))
+
+
+def negated(view: SentenceView, mirna: Mention, partner: Mention, cue: Cue | None) -> bool:
+    """A negation between the miRNA and the partner, or just before the cue (`did not reverse resistance`)."""
+    lo = min(view.local(mirna)[0], view.local(partner)[0])
+    hi = max(view.local(mirna)[1], view.local(partner)[1])
+    for negation in view.of_role("negation"):
+        if lo <= negation.start < hi:
+            return True
+        if cue is not None and 0 <= cue.start - negation.end <= 12:
+            return True
+    return False
+
+
+def nearest(cues: Iterable[Cue], start: int, end: int, window: int, before_only: bool = False) -> Cue | None:
+    best, best_distance = None, window + 1
+    for cue in cues:
+        if cue.end <= start:
+            distance = start - cue.end
+        elif not before_only and cue.start >= end:
+            distance = cue.start - end
+        elif cue.start <= start and cue.end >= end:
+            distance = 0  # the drug is inside the frame (`trastuzumab-resistant`)
+        else:
+            continue
+        if distance < best_distance:
+            best, best_distance = cue, distance
+    return best

@@ -1,0 +1,125 @@
+"""A document's sentences -> ``schema.Relation`` records: each sentence with a miRNA (or `these miRNAs`) and a
+partner is classified, and its findings become one relation per (miRNA, relation, partner).
+
+Offsets are character offsets into ``Document.text``; sentences are (start, end) spans, end exclusive.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from pipeline.relations.agents import Finding
+from pipeline.relations.classify import PARTNER_TYPES, classify_sentence
+from pipeline.relations.rules import RelationRules
+from pipeline.relations.sentence import SentenceView
+from pipeline.schema import Document, Mention, Relation
+
+# The norm of the placeholder mention at the words `these miRNAs` while their sentence is classified.
+COREF_NORM = "these miRNAs"
+
+
+def relations_from_sentences(
+    document: Document,
+    sentences: Sequence[tuple[int, int]],
+    mentions: Sequence[Mention],
+    rules: RelationRules,
+    skip_sections: Iterable[str] = ("table",),
+) -> list[Relation]:
+    """Relations of every sentence with a miRNA (or `these miRNAs`) and a partner; table rows are left to ``tables``."""
+    skip = set(skip_sections)
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for mention in mentions:
+        by_sentence[mention.sentence_id].append(mention)
+    relations: list[Relation] = []
+    previous_mirnas: list[Mention] = []
+    for sentence_id, (start, end) in enumerate(sentences):
+        in_sentence = by_sentence.get(sentence_id, [])
+        mirnas = [m for m in in_sentence if m.type == "mirna"]
+        earlier_mirnas, previous_mirnas = previous_mirnas, mirnas
+        # A relation needs a miRNA (or `these miRNAs` after a sentence with one) and a partner: skip the others early.
+        if not (mirnas or earlier_mirnas) or not any(m.type in PARTNER_TYPES for m in in_sentence):
+            continue
+        text = document.text[start:end]
+        section = document.section_at(start)
+        label = section.label if section else "other"
+        these = rules.these_mirnas.search(text) if not mirnas else None
+        if these:
+            # Classified at the words `these miRNAs`, then read as each miRNA of the previous sentence.
+            placeholder = Mention(
+                document.doc_id, label, sentence_id, start + these.start(), start + these.end(),
+                these.group(), "mirna", COREF_NORM, "", rules.coreference.id,
+            )  # fmt: skip
+            mirnas = [placeholder]
+        if label not in skip and mirnas:
+            view = SentenceView(text, start, [*in_sentence, *mirnas] if these else in_sentence, rules)
+            findings = classify_sentence(view, mirnas, coreferent=bool(these))
+            if these:
+                findings = _expand_coreference(findings, earlier_mirnas)
+            relations.extend(to_relations(document, label, sentence_id, (start, end), in_sentence, findings, rules, view))
+    return relations
+
+
+def _expand_coreference(findings: list[Finding], mirnas: list[Mention]) -> list[Finding]:
+    """`these miRNAs` stands for every distinct miRNA of the previous sentence."""
+    expanded: list[Finding] = []
+    distinct = list({m.norm: m for m in mirnas}.values())
+    for finding in findings:
+        for mirna in distinct:
+            expanded.append(Finding(mirna, finding.partner, finding.relation, finding.rule, finding.confidence, finding.negated))
+    return expanded
+
+
+def to_relations(
+    document: Document,
+    section: str,
+    sentence_id: int,
+    span: tuple[int, int],
+    mentions: Sequence[Mention],
+    findings: Iterable[Finding],
+    rules: RelationRules,
+    view: SentenceView | None,
+) -> list[Relation]:
+    """One Relation per (miRNA, relation, partner) of the sentence (or table row) ``span``, the most confident
+    finding of each, with the spans of the miRNA and partner mentions of that finding."""
+    start, end = span
+    hedge = rules.hedge
+    cell_lines = tuple(sorted({m.norm for m in mentions if m.type == "cell_line"}))
+    hedged = bool(view and view.of_role("hedge"))
+    best: dict[tuple[str, str, str], Finding] = {}
+    for finding in findings:
+        key = (finding.mirna.norm, finding.relation, finding.partner.norm)
+        if key not in best or finding.confidence > best[key].confidence:
+            best[key] = finding
+    # A pair decided with a direction needs no extra `associated` row from the same sentence.
+    directed = {(m, p) for (m, r, p) in best if r != "associated"}
+    relations = []
+    text = " ".join(document.text[start:end].split())
+    for (mirna, relation, partner), finding in sorted(best.items()):
+        if relation == "associated" and (mirna, partner) in directed:
+            continue
+        relations.append(
+            Relation(
+                doc_id=document.doc_id,
+                section=section,
+                sentence_id=sentence_id,
+                sent_start=start,
+                sent_end=end,
+                mirna=mirna,
+                relation=relation,
+                partner=partner,
+                partner_type=finding.partner.type,
+                partner_id=finding.partner.concept_id,
+                cell_lines=cell_lines,
+                negated=finding.negated,
+                hedged=hedged,
+                rule=finding.rule,
+                confidence=round(max(hedge.floor, finding.confidence - (hedge.penalty if hedged else 0.0)), 2),
+                mirna_start=finding.mirna.start,
+                mirna_end=finding.mirna.end,
+                partner_start=finding.partner.start,
+                partner_end=finding.partner.end,
+                sentence=text,
+            )
+        )
+    return relations

@@ -1,0 +1,274 @@
+"""The validated rule objects: one small frozen class per rule file, built from a JSONL line by ``Rule.from_json``.
+
+Each class names its file (``FILE``) and its keys (its fields: a field without a default is required). The loader
+checks every key's type, refuses unknown keys, and runs the class's own ``check``; every error names ``path:line``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import MISSING, dataclass, fields
+from typing import ClassVar, get_type_hints
+
+from pipeline.ruleset.files import RuleError
+from pipeline.schema import MENTION_TYPES
+
+MIRNA_KINDS = ("fragment", "name", "let7", "cluster", "slash_item", "ellipsis_item", "paren_list")
+# What a relation cue says (rules/relation_cues.jsonl explains each role).
+CUE_ROLES = (
+    "resistance", "sensitivity", "sensitize", "up", "down", "associate", "expression_change", "method",
+    "repress", "repress_weak", "raise", "target_of", "neutral", "gene_block_after", "gene_block_before",
+    "gene_passive", "loss_before", "loss_after", "gain_before", "gain_after", "negation", "hedge",
+)  # fmt: skip
+# Roles matched at a position (right before or after a mention), not searched in the whole sentence.
+ANCHORED_ROLES = (
+    "target_of", "gene_block_after", "gene_block_before", "gene_passive",
+    "loss_before", "loss_after", "gain_before", "gain_after",
+)  # fmt: skip
+# Roles whose cue decides a relation, each with its confidence in rules/relation_rules.jsonl.
+DECIDING_ROLES = ("sensitize", "up", "down", "associate", "expression_change", "target_of", "repress", "repress_weak", "raise")
+RELATION_RULE_KINDS = ("confidence", "table_row", "coreference", "loss", "hedge")
+_TYPES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false", tuple: "a list of strings"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """One rule: its ``id`` (what the ``rule`` column of the output names), where it is written, and a free note."""
+
+    FILE: ClassVar[str] = ""
+
+    id: str
+    where: str
+    note: str = ""
+
+    @classmethod
+    def from_json(cls, obj: dict, where: str) -> Rule:
+        """The rule of one JSONL object, its keys and values checked; ``where`` is ``path:line``."""
+        hints = get_type_hints(cls)
+        keys = [f for f in fields(cls) if f.name != "where"]
+        unknown = sorted(set(obj) - {f.name for f in keys})
+        if unknown:
+            raise RuleError(f"{where}: unknown key(s) {', '.join(unknown)}; a rule of {cls.FILE} has {', '.join(f.name for f in keys)}")
+        missing = [f.name for f in keys if f.default is MISSING and f.name not in obj]
+        if missing:
+            raise RuleError(f"{where}: missing key(s) {', '.join(missing)}")
+        values = {name: _checked(where, name, value, hints[name]) for name, value in obj.items()}
+        rule = cls(where=where, **values)
+        rule.check()
+        return rule
+
+    def check(self) -> None:
+        """Raise RuleError (via ``self.fail``) when the values do not fit together."""
+
+    def fail(self, message: str) -> RuleError:
+        return RuleError(f"{self.where}: rule {self.id!r}: {message}")
+
+    def compiled(self, pattern: str, flags: int = 0, groups: tuple[str, ...] = ()) -> re.Pattern:
+        """``pattern`` compiled, with the named ``groups`` it must have."""
+        try:
+            regex = re.compile(pattern, flags)
+        except re.error as err:
+            raise self.fail(f"not a valid regex ({err})") from err
+        missing = [group for group in groups if group not in regex.groupindex]
+        if missing:
+            raise self.fail(f"the pattern needs a group named {' and '.join(missing)}")
+        return regex
+
+
+def _checked(where: str, name: str, value: object, hint: object) -> object:
+    """The value of one key, as the field's type wants it (a JSON list becomes a tuple)."""
+    kinds = [kind for kind in (str, bool, int, float, tuple) if kind in _hint_types(hint)]
+    if value is None and type(None) in _hint_types(hint):
+        return None
+    for kind in kinds:
+        if kind is tuple and isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return tuple(value)
+        if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if kind in (str, bool) and isinstance(value, kind):
+            return value
+    wanted = " or ".join(_TYPES[kind] for kind in kinds)
+    raise RuleError(f"{where}: key {name!r} must be {wanted}, not {value!r}")
+
+
+def _hint_types(hint: object) -> set:
+    args = getattr(hint, "__args__", None)
+    if getattr(hint, "__origin__", None) is tuple:
+        return {tuple}
+    return {getattr(arg, "__origin__", arg) for arg in args} if args else {hint}
+
+
+@dataclass(frozen=True, kw_only=True)
+class MirnaRule(Rule):
+    """A piece of the miRNA grammar (a named ``fragment``, a whole name, a continuation, a bracketed list)."""
+
+    FILE: ClassVar[str] = "mirna.jsonl"
+    kind: str
+    pattern: str
+    name: str = ""
+
+    def check(self) -> None:
+        if self.kind not in MIRNA_KINDS:
+            raise self.fail(f"unknown kind {self.kind!r}; expected one of {', '.join(MIRNA_KINDS)}")
+        if self.kind == "fragment" and not self.name:
+            raise self.fail("a fragment needs a name (used as {NAME} in other patterns)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CueRule(Rule):
+    """A relation cue: a regex over the lower-cased sentence with every mention masked, and what it says (``role``).
+
+    ``raising`` (role ``gene_passive`` only): a regex over the passive verb that tells `was increased` (raises the
+    gene) from `was reduced` (represses it).
+    """
+
+    FILE: ClassVar[str] = "relation_cues.jsonl"
+    role: str
+    pattern: str
+    raising: str = ""
+
+    def check(self) -> None:
+        if self.role not in CUE_ROLES:
+            raise self.fail(f"unknown role {self.role!r}; expected one of {', '.join(CUE_ROLES)}")
+        self.compiled(self.pattern, groups=("verb",) if self.role == "gene_passive" else ())
+        if (self.role == "gene_passive") != bool(self.raising):
+            raise self.fail("a gene_passive cue, and only one, has a `raising` pattern")
+        if self.raising:
+            self.compiled(self.raising)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelationRule(Rule):
+    """How the relation stage turns cues into a relation's rule id and confidence (rules/relation_rules.jsonl).
+
+    kind ``confidence``: the confidence of a relation decided by a cue of ``roles``; ``table_row``: the rule and
+    confidence of a row of a ``Table N:`` block; ``coreference``: `these miRNAs` (``pattern``), read as the miRNAs of
+    the previous sentence, its relations at most ``cap``; ``loss``: less of the miRNA flipped the effect, ``penalty``
+    off; ``hedge``: a hedged sentence, ``penalty`` off but never below ``floor``.
+    """
+
+    FILE: ClassVar[str] = "relation_rules.jsonl"
+    kind: str
+    roles: tuple[str, ...] = ()
+    confidence: float | None = None
+    cap: float | None = None
+    penalty: float = 0.0
+    floor: float = 0.0
+    pattern: str = ""
+
+    def check(self) -> None:
+        if self.kind not in RELATION_RULE_KINDS:
+            raise self.fail(f"unknown kind {self.kind!r}; expected one of {', '.join(RELATION_RULE_KINDS)}")
+        needs = {
+            "confidence": ("roles", "confidence"), "table_row": ("confidence",), "coreference": ("pattern", "cap"),
+            "loss": ("penalty",), "hedge": ("penalty",),
+        }[self.kind]  # fmt: skip
+        absent = [name for name in needs if getattr(self, name) in (None, (), "", 0.0)]
+        if absent:
+            raise self.fail(f"a {self.kind} rule needs {', '.join(absent)}")
+        unknown = [role for role in self.roles if role not in DECIDING_ROLES]
+        if unknown:
+            raise self.fail(f"roles {', '.join(unknown)} decide no relation; expected among {', '.join(DECIDING_ROLES)}")
+        if self.pattern:
+            self.compiled(self.pattern, re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LexiconRule(Rule):
+    """The rule id of lexicon hits of one mention type and row kind (`gene.symbol`, `drug.brand`), and of the short
+    forms a document defines whose long form is such a mention (kind ``abbreviation``)."""
+
+    FILE: ClassVar[str] = "lexicon_rules.jsonl"
+    type: str
+    kind: str
+
+    def check(self) -> None:
+        if self.type not in MENTION_TYPES:
+            raise self.fail(f"unknown type {self.type!r}; expected one of {', '.join(MENTION_TYPES)}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContextRule(Rule):
+    """A short term that is a mention only with support in the document: one of ``cues``, or a definition."""
+
+    FILE: ClassVar[str] = "context.jsonl"
+    type: str
+    term: str
+    norm: str
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteRule(Rule):
+    """What a lexicon row's note ``flag`` means: ``defined_only``, or ``needs_cue`` (``pattern`` within ``window``)."""
+
+    FILE: ClassVar[str] = "note_rules.jsonl"
+    ACTIONS: ClassVar[tuple[str, ...]] = ("defined_only", "needs_cue")
+    flag: str
+    action: str
+    type: str = ""
+    window: int = 0
+    pattern: str = ""
+
+    def check(self) -> None:
+        if self.action not in self.ACTIONS:
+            raise self.fail(f"action must be defined_only or needs_cue, not {self.action!r}")
+        if self.action == "needs_cue":
+            if not self.pattern or self.window <= 0:
+                raise self.fail("a needs_cue rule needs a pattern and a window above 0")
+            self.compiled(self.pattern, re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SublineRule(Rule):
+    """A derived subline written around a parent cell line: ``suffix`` after it or ``prefix`` before it."""
+
+    FILE: ClassVar[str] = "cell_sublines.jsonl"
+    position: str
+    pattern: str
+
+    def check(self) -> None:
+        if self.position not in ("suffix", "prefix"):
+            raise self.fail(f"position must be suffix or prefix, not {self.position!r}")
+        self.compiled(self.pattern, groups=("tag",))
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnumerationRule(Rule):
+    """A slash enumeration after a gene symbol ending in a number (`CDK4/6`): ``pattern`` with a group ``item``."""
+
+    FILE: ClassVar[str] = "gene_enumerations.jsonl"
+    pattern: str
+
+    def check(self) -> None:
+        self.compiled(self.pattern, groups=("item",))
+
+
+@dataclass(frozen=True, kw_only=True)
+class DefinitionRule(Rule):
+    """Words that make an unknown long form read like a name of ``type`` (`... receptor (X)`)."""
+
+    FILE: ClassVar[str] = "definitions.jsonl"
+    type: str
+    pattern: str
+
+    def check(self) -> None:
+        self.compiled(self.pattern)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelLabel(Rule):
+    """`--model`: the entities of an NER ``label`` become candidates of a mention ``type``."""
+
+    FILE: ClassVar[str] = "model_labels.jsonl"
+    PREFIX: ClassVar[str] = "model."
+    label: str
+    type: str
+
+    def check(self) -> None:
+        if not self.id.startswith(self.PREFIX):
+            raise self.fail(f"the id of a model label starts with {self.PREFIX!r} (a rule's mention wins over a model's by it)")
+        if self.type not in MENTION_TYPES:
+            raise self.fail(f"unknown type {self.type!r}; expected one of {', '.join(MENTION_TYPES)}")
