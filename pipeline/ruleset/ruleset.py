@@ -108,6 +108,14 @@ class RuleSet:
             raise RuleError(f"rule id {rule_id!r}: {', '.join(map(repr, unknown))} is defined in no file of {self.folder}")
         return [self.by_id[part] for part in parts]
 
+    def locate(self, rule_id: str) -> str:
+        """Where the rule (each part of a composed id) is written: `relation_cues.jsonl:21 + relation_rules.jsonl:23`."""
+        try:
+            rules = self.resolve(rule_id)
+        except RuleError:
+            return f"not defined in {self.folder}"
+        return " + ".join(Path(rule.where.rsplit(":", 1)[0]).name + ":" + rule.where.rsplit(":", 1)[1] for rule in rules)
+
 
 class _RuleFiles(dict):
     """Rule files read on first use, by record class."""

@@ -1,0 +1,138 @@
+"""``mirmine evaluate`` (a run against a gold set) and ``mirmine table`` (a run's table in the review's shape)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from pipeline.cli.app import app, fail
+from pipeline.cli.run import DEFAULT_OUT
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder with the gold mentions.tsv, relations.tsv and table.tsv."),
+    pred: Path = typer.Option(DEFAULT_OUT, "--pred", help="Folder of a run (its mentions.tsv and relations.tsv)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores, misses and false hits as JSON."),
+    details: bool = typer.Option(True, "--details/--summary", help="List every miss and false hit, or only the scores."),
+    rules: Optional[Path] = typer.Option(
+        None, "--rules",
+        help="The rules folder in which each false hit's rule is looked up (file:line); default: the folder the run used (run.json), else the packaged rules.",
+    ),  # fmt: skip
+) -> None:
+    """Score a run against a gold set: mentions per type, relations strict and lenient per relation type and tier.
+
+    Lists every miss and false hit (relations with their sentence); each false hit names the rule that made it and where that rule is written. Only documents that the gold set covers are scored.
+
+    Example: mirmine evaluate --gold corpus/gold --pred output/
+    """
+    import json
+
+    from pipeline import evaluate as ev
+
+    try:
+        gold_mentions = ev.read_gold_mentions(gold)
+        pred_mentions, examples, mention_rules = ev.read_pred_mentions(pred)
+        gold_relations = ev.read_gold_relations(gold)
+        relations = ev.score_relations(gold_relations, ev.read_pred_relations(pred), ev.read_gold_table(gold))
+    except ev.GoldError as err:
+        raise fail(f"{err}; run `mirmine run` first or pass --gold/--pred") from err
+    mentions = ev.score_mentions(gold_mentions, pred_mentions, examples, mention_rules)
+    if as_json:
+        typer.echo(json.dumps({"mentions": mentions.as_dict(), "relations": relations.as_dict()}, indent=2, ensure_ascii=False))
+        return
+    _print_scores("mentions", [*mentions.by_type.items(), ("all", mentions.overall)])
+    typer.echo("")
+    _print_scores("relations", list(relations.strict.items()), lenient=relations.lenient)
+    for tier, scores in relations.by_tier.items():
+        typer.echo("")
+        _print_scores(f"{tier} tier", list(scores.items()))
+    score = relations.table_pairs
+    typer.echo(f"\ntable pairs  recall {score.recall:.3f} ({score.tp}/{score.tp + score.fn}), precision {score.precision:.3f}")
+    if details:
+        _print_errors(mentions, relations, _rules_of_run(pred, rules))
+
+
+def _rules_of_run(pred: Path, rules: Path | None):
+    """The rules to look false hits up in: ``--rules``, else the folder the run recorded (if it is still there)."""
+    from pipeline.output import RunFolder, TableError
+    from pipeline.ruleset import RuleError, load_ruleset
+
+    if rules is None:
+        try:
+            recorded = RunFolder(pred).info().get("rules_folder")
+        except TableError:
+            recorded = None
+        rules = Path(recorded) if recorded and Path(recorded).is_dir() else None
+    try:
+        return load_ruleset(rules)
+    except RuleError as err:
+        raise fail(str(err)) from err
+
+
+def _print_errors(mentions, relations, rules) -> None:
+    """Every miss and false hit; a false hit with its rule and where that rule is written."""
+    for title, rows in (("mention misses", mentions.misses), ("mention false hits", mentions.false_hits)):
+        if rows:
+            typer.echo(f"\n{title} ({len(rows)}):")
+        for key in rows:
+            doc_id, kind, norm = key
+            written = mentions.examples.get(key, "")
+            rule = mentions.rules.get(key, "")
+            where = f"\t[{rule} @ {rules.locate(rule)}]" if rule and title.endswith("false hits") else ""
+            typer.echo(f"  {doc_id}\t{kind}\t{norm}" + (f"\t({written})" if written and written != norm else "") + where)
+    if relations.misses:
+        typer.echo(f"\nrelation misses ({len(relations.misses)}):")
+    for doc_id, mirna, relation, partner, evidence in relations.misses:
+        typer.echo(f"  {doc_id}\t{mirna}\t{relation}\t{partner}\n      {evidence[:200]}")
+    if relations.false_hits:
+        typer.echo(f"\nrelation false hits ({len(relations.false_hits)}):")
+    for doc_id, mirna, relation, partner, sentence, rule in relations.false_hits:
+        where = f"\t[{rule} @ {rules.locate(rule)}]" if rule else ""
+        typer.echo(f"  {doc_id}\t{mirna}\t{relation}\t{partner}{where}\n      {sentence[:200]}")
+
+
+def _print_scores(title: str, rows: list, lenient: dict | None = None) -> None:
+    header = f"{title:<18} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"
+    typer.echo(header + (f" {'lenient P':>10} {'R':>6}" if lenient else ""))
+    for name, score in rows:
+        line = f"{name:<18} {score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f} {score.tp:>5} {score.fp:>5} {score.fn:>5}"
+        if lenient:
+            line += f" {lenient[name].precision:>10.3f} {lenient[name].recall:>6.3f}"
+        typer.echo(line)
+
+
+@app.command()
+def table(
+    run_dir: Path = typer.Argument(DEFAULT_OUT, help="Folder of a run (its table.tsv)."),
+    by: str = typer.Option("drug", "--by", help="Group by drug (the review's Table 1 shape) or by mirna."),
+) -> None:
+    """Print the curated table in the review's "Table 1" shape: drug, miRNAs with their effect, targets, cell lines, documents.
+
+    Example: mirmine table output/ --by drug
+    """
+    from pipeline.output import TABLE, RunFolder, TableError, table_view
+
+    if by not in ("drug", "mirna"):
+        raise typer.BadParameter("use --by drug or --by mirna", param_hint="--by")
+    folder = RunFolder(run_dir)
+    if not folder.has(TABLE):
+        raise fail(f"{folder.file(TABLE)}: file not found; run `mirmine run` first or pass the run folder")
+    try:
+        lines = table_view(folder.table(), by)
+    except TableError as err:
+        raise fail(str(err)) from err
+    headers = ("drug", "miRNA") if by == "drug" else ("miRNA", "drug")
+    header = (*headers, "effect", "targets", "cell lines", "documents")
+    widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)]
+    widths = [min(w, 40) for w in widths]
+    typer.echo("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+    previous = None
+    for line in lines:
+        shown = ("" if line[0] == previous else line[0], *line[1:])
+        previous = line[0]
+        typer.echo("  ".join(cell[:w].ljust(w) for cell, w in zip(shown, widths)).rstrip())
+
+
