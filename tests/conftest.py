@@ -13,8 +13,21 @@ from pipeline.extract import Extractor
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 # ../shared sits beside the clone on CI and on developers' machines; a user's clone has none, and the tests
-# that read it skip. MIRMINE_SHARED points elsewhere.
+# that read it skip. MIRMINE_SHARED points elsewhere; MIRMINE_REQUIRE_SHARED=1 (set by .ci/run when the folder is
+# there) turns a missing file into a failure, so CI runs those tests instead of skipping them.
 SHARED = Path(os.environ.get("MIRMINE_SHARED", REPO.parent / "shared"))
+REQUIRE_SHARED = os.environ.get("MIRMINE_REQUIRE_SHARED") == "1"
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of the shared data, or a skip (a failure under MIRMINE_REQUIRE_SHARED=1) when it is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.is_file():
+        reason = f"{path} is not here (real abstracts and samples live outside the repository)"
+        if REQUIRE_SHARED:
+            pytest.fail(f"{reason}; MIRMINE_REQUIRE_SHARED=1 says it must be", pytrace=False)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture(scope="session")

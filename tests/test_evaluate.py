@@ -30,6 +30,13 @@ def test_score_sets(gold: set, pred: set, expected: tuple[float, float]) -> None
     assert (score.precision, score.recall) == expected
 
 
+def test_f1_is_the_harmonic_mean_of_precision_and_recall() -> None:
+    from pipeline.evaluate import Score
+
+    score = Score(tp=1, fp=0, fn=3)  # P 1.0, R 0.25: their mean would be 0.625
+    assert (score.precision, score.recall, score.f1) == (1.0, 0.25, pytest.approx(0.4))
+
+
 def test_documents_outside_the_gold_set_are_not_scored() -> None:
     gold = {("d1", "mirna", "miR-21")}
     pred = {("d1", "mirna", "miR-21"), ("d2", "mirna", "miR-155")}
@@ -49,8 +56,8 @@ def test_a_gold_row_with_an_unknown_type_names_its_line(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def corpus_report(corpus_run: Path):
-    pred, examples = read_pred_mentions(corpus_run)
-    return score_mentions(read_gold_mentions(GOLD), pred, examples)
+    pred, examples, rules = read_pred_mentions(corpus_run)
+    return score_mentions(read_gold_mentions(GOLD), pred, examples, rules)
 
 
 # Pinned quality on the bundled corpus (measured 2026-11-21: miRNA 1.00/1.00, gene 0.975/0.987,
@@ -109,6 +116,35 @@ def test_pinned_core_relation_quality(relation_report, relation: str, metric: st
 
 def test_every_pair_of_the_review_table_is_found(relation_report) -> None:
     assert relation_report.table_pairs.recall == 1.0
+
+
+# The figures `mirmine evaluate` prints for the bundled corpus, measured 2026-12-03 and unchanged since 2026-11-21:
+# (P, R, F1, tp, fp, fn) of the "all" rows. A change of rules that moves them must update them here, on purpose.
+MEASURED = {
+    "mentions all": ((0.989, 0.989, 0.989), (187, 2, 2)),
+    "relations strict all": ((0.992, 0.984, 0.988), (125, 1, 2)),
+    "relations lenient all": ((1.000, 0.982, 0.991), (109, 0, 2)),
+    "core tier all": ((0.992, 1.000, 0.996), (118, 1, 0)),
+    "hard tier all": ((0.875, 0.778, 0.824), (7, 1, 2)),
+}
+
+
+def _all_row(name: str, corpus_report, relation_report):
+    return {
+        "mentions all": lambda: corpus_report.overall,
+        "relations strict all": lambda: relation_report.strict["all"],
+        "relations lenient all": lambda: relation_report.lenient["all"],
+        "core tier all": lambda: relation_report.by_tier["core"]["all"],
+        "hard tier all": lambda: relation_report.by_tier["hard"]["all"],
+    }[name]()
+
+
+@pytest.mark.parametrize("name", MEASURED)
+def test_pinned_overall_scores_on_the_gold_set(name: str, corpus_report, relation_report) -> None:
+    score = _all_row(name, corpus_report, relation_report)
+    (precision, recall, f1), counts = MEASURED[name]
+    assert (score.tp, score.fp, score.fn) == counts
+    assert (score.precision, score.recall, score.f1) == pytest.approx((precision, recall, f1), abs=5e-4)
 
 
 def test_relation_scores_distinguish_strict_from_lenient() -> None:

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SHARED
+from conftest import CORPUS, shared_file
 from pdf_fixture import HEADER, TITLE, write_blank_pdf, write_two_column_pdf
 
 from pipeline.ingest import (
@@ -33,8 +33,8 @@ from pipeline.schema import Document, InputError
 HERE = Path(__file__).parent
 DATA = HERE / "data" / "ingest"
 # Real samples live outside the repo and are not committed; tests that use them skip when they are absent.
-MEDLINE_SAMPLE = SHARED / "samples" / "pubmed_medline_sample.txt"
-BENCH_JSONL = SHARED / "bench" / "mirna_abstracts.jsonl"
+MEDLINE_SAMPLE = ("samples", "pubmed_medline_sample.txt")
+BENCH_JSONL = ("bench", "mirna_abstracts.jsonl")
 
 SEED_000 = "000_489cf45e75e804de.txt"
 SEED_001 = "001_32c76e4c60258c72.txt"
@@ -533,9 +533,8 @@ def test_read_medline_streams_records_before_the_end(tmp_path: Path) -> None:
     assert [doc.doc_id for doc in itertools.islice(read_medline(path), 1)] == ["PMID:123"]
 
 
-@pytest.mark.skipif(not MEDLINE_SAMPLE.exists(), reason="real MEDLINE sample not available")
 def test_read_medline_real_sample() -> None:
-    docs = list(read_inputs([MEDLINE_SAMPLE]))
+    docs = list(read_inputs([shared_file(*MEDLINE_SAMPLE)]))
     assert (len(only_documents(docs)), only_errors(docs)) == (20, [])
 
 
@@ -641,9 +640,8 @@ def test_read_jsonl_text_field_gets_detected_sections() -> None:
     assert [s.label for s in doc.sections] == ["abstract"]
 
 
-@pytest.mark.skipif(not BENCH_JSONL.exists(), reason="benchmark abstracts not available")
 def test_read_jsonl_real_abstracts() -> None:
-    docs = list(read_inputs([BENCH_JSONL]))
+    docs = list(read_inputs([shared_file(*BENCH_JSONL)]))
     assert (len(only_documents(docs)), only_errors(docs)) == (772, [])
 
 

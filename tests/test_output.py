@@ -122,3 +122,12 @@ def test_the_table_of_a_streamed_run_equals_the_table_of_its_relations(corpus_ru
     from pipeline.output import RunFolder
 
     assert aggregate_table(RunFolder(corpus_run).relations()) == RunFolder(corpus_run).table()
+
+
+@pytest.mark.parametrize("table", ["MENTIONS", "RELATIONS", "TABLE", "ERRORS"])
+def test_the_output_readme_lists_each_tables_columns_in_order(table: str) -> None:
+    import pipeline.output as output
+
+    spec = getattr(output, table)
+    readme = (Path(__file__).resolve().parent.parent / "output" / "README.md").read_text(encoding="utf-8")
+    assert f"- `{spec.file}`: {', '.join(spec.columns)}\n" in readme

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import spacy
-from conftest import SHARED
+from conftest import shared_file
 from spacy.language import Language
 
 from pipeline.preprocess import abbreviations_from_doc, build_nlp, get_nlp, normalize_chars
@@ -401,10 +401,6 @@ def test_pipe_with_two_processes_finds_the_same_abbreviations(nlp: Language) -> 
     assert [abbreviations_from_doc(doc) for doc in nlp.pipe(texts, n_process=2)] == expected
 
 
-BENCH_JSONL = SHARED / "bench" / "mirna_abstracts.jsonl"
-
-
-@pytest.mark.skipif(not BENCH_JSONL.is_file(), reason="../shared/bench is not here")
 def test_abbreviations_keep_what_scispacy_finds_on_real_abstracts() -> None:
     """Our Schwartz-Hearst reimplementation is a superset of scispaCy's detector but for its rare errors."""
     from scispacy.abbreviation import AbbreviationDetector  # noqa: F401  (registers abbreviation_detector)
@@ -413,7 +409,8 @@ def test_abbreviations_keep_what_scispacy_finds_on_real_abstracts() -> None:
     theirs = build_nlp()
     theirs.remove_pipe("mirmine_abbreviations")
     theirs.add_pipe("abbreviation_detector", config={"make_serializable": True})
-    records = [json.loads(line) for line in BENCH_JSONL.read_text(encoding="utf-8").splitlines()]
+    lines = shared_file("bench", "mirna_abstracts.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
     texts = [normalize_chars(f"{r['title']}\n\n{r['abstract']}") for r in records]
     found = missed = 0
     for ours_doc, theirs_doc in zip(ours.pipe(texts), theirs.pipe(texts)):
