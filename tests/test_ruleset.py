@@ -13,7 +13,16 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.output import RunFolder
-from pipeline.ruleset import CueRule, LexiconRule, ModelLabel, NoteRule, RelationRule, RuleError, default_rules_dir, load_ruleset
+from pipeline.ruleset import (
+    CueRule,
+    LexiconRule,
+    ModelLabel,
+    NoteRule,
+    RelationRule,
+    RuleError,
+    default_rules_dir,
+    load_ruleset,
+)
 
 HERE = Path(__file__).parent
 

@@ -4,6 +4,7 @@
 """
 
 from pipeline.cli import curate, evaluate, export, run  # noqa: F401  (each module registers its commands on app)
-from pipeline.cli.app import app, fail, main
+
+from .app import app, fail, main
 
 __all__ = ["app", "fail", "main"]

@@ -9,10 +9,10 @@ from typing import Optional
 
 import typer
 
-from pipeline.cli.app import app, fail, print_columns
-
 # The store needs only the standard library and pipeline.output: importing it here is cheap and gives the defaults.
 from pipeline.curate import DECISIONS, DEFAULT_EXPORT_STATUSES, DEFAULT_WAIT_S, EXPORT_FORMATS, EXPORT_STATUSES
+
+from .app import app, fail, print_columns
 
 curate_app = typer.Typer(
     name="curate",

@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from pipeline.cli.app import app, fail
-from pipeline.cli.run import DEFAULT_OUT
+from .app import app, fail
+from .run import DEFAULT_OUT
 
 
 @app.command()

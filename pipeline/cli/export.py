@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from pipeline.cli.app import app, fail
+from .app import app, fail
 
 
 @app.command("export")

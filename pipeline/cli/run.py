@@ -11,8 +11,9 @@ from typing import Optional
 
 import typer
 
-from pipeline.cli.app import app, fail
 from pipeline.schema import InputError
+
+from .app import app, fail
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUT = Path("output")

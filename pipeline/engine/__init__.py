@@ -6,9 +6,9 @@ the final tables are a k-way merge of the parts, the same for any number of work
 finishes with ``resume=True``.
 """
 
-from pipeline.engine.run import ENGINES, PART_DOCS, RunSummary, run_corpus, write_tables
-from pipeline.engine.state import MERGE_FAN_IN, STATE_DIR, DocIndex, RunState
-from pipeline.engine.workers import CHUNK_DOCS, REFRESH_DOCS, ChunkResult, DaskPool, LocalPool, extractor_for, process_chunk
+from .run import ENGINES, PART_DOCS, RunSummary, run_corpus, write_tables
+from .state import MERGE_FAN_IN, STATE_DIR, DocIndex, RunState
+from .workers import CHUNK_DOCS, REFRESH_DOCS, ChunkResult, DaskPool, LocalPool, extractor_for, process_chunk
 
 __all__ = [
     "CHUNK_DOCS", "ENGINES", "MERGE_FAN_IN", "PART_DOCS", "REFRESH_DOCS", "STATE_DIR", "ChunkResult", "DaskPool",

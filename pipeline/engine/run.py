@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import IO
 
 from pipeline import __version__
-from pipeline.engine.state import RunState
-from pipeline.engine.workers import CHUNK_DOCS, ChunkResult, DaskPool, LocalPool
 from pipeline.ingest import count_documents, read_inputs
 from pipeline.output import (
     ERRORS,
@@ -40,6 +38,9 @@ from pipeline.output import (
 )
 from pipeline.ruleset import RuleSet, load_ruleset
 from pipeline.schema import Document, InputError
+
+from .state import RunState
+from .workers import CHUNK_DOCS, ChunkResult, DaskPool, LocalPool
 
 PART_DOCS = int(os.environ.get("MIRMINE_PART_DOCS", "2000"))
 ENGINES = ("local", "dask")

@@ -19,9 +19,10 @@ from operator import itemgetter
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.engine.workers import ChunkResult
 from pipeline.output import MENTIONS, RELATIONS, TableSpec, atomic_open, tsv_line, write_json
 from pipeline.schema import Document
+
+from .workers import ChunkResult
 
 STATE_DIR = ".mirmine"
 MERGE_FAN_IN = 64  # part files open at once in the final merge

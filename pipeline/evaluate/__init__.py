@@ -2,7 +2,7 @@
 ``output.RunFolder``) and pure scoring functions (``score``): mentions per type, relations strict and lenient per
 relation type and tier, the review table's pairs, and every miss and false hit with the rule that made it."""
 
-from pipeline.evaluate.gold import (
+from .gold import (
     GoldError,
     read_gold_mentions,
     read_gold_relations,
@@ -10,7 +10,7 @@ from pipeline.evaluate.gold import (
     read_pred_mentions,
     read_pred_relations,
 )
-from pipeline.evaluate.score import TIERS, MentionReport, RelationReport, Score, score_mentions, score_relations, score_sets
+from .score import TIERS, MentionReport, RelationReport, Score, score_mentions, score_relations, score_sets
 
 __all__ = [
     "TIERS", "GoldError", "MentionReport", "RelationReport", "Score", "read_gold_mentions", "read_gold_relations",

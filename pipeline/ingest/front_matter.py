@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..schema import Section
+from pipeline.schema import Section
 
 # A DOI as printed or linked ("DOI - 10.1111/jcmm.15396", "<https://doi.org/10.1515/x-2024-0066>").
 DOI = re.compile(r"\b10\.\d{4,9}/[^\s<>\"'\]]+")

@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..schema import Document, InputError
+from pipeline.schema import Document, InputError
+
 from .detect import HEAD_BYTES, detect_format
 from .errors import STAGE, IngestError
 from .jsonl import read_jsonl

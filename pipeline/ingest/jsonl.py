@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..schema import Document, InputError, Section
+from pipeline.schema import Document, InputError, Section
+
 from .errors import STAGE
 from .front_matter import read_front_matter
 from .records import record_document

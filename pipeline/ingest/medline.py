@@ -9,7 +9,8 @@ from pathlib import Path
 
 from Bio import Medline
 
-from ..schema import Document, InputError
+from pipeline.schema import Document, InputError
+
 from .errors import STAGE, IngestError
 from .front_matter import parse_year
 from .records import record_document

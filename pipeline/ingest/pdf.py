@@ -16,7 +16,8 @@ from pdfminer.layout import LAParams, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psexceptions import PSException
 
-from ..schema import Document
+from pipeline.schema import Document
+
 from .errors import IngestError, one_line
 from .text import text_document
 from .units import SENTENCE_END

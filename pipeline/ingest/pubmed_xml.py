@@ -7,7 +7,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..schema import Document, InputError
+from pipeline.schema import Document, InputError
+
 from .errors import STAGE, IngestError, one_line
 from .front_matter import parse_year
 from .records import record_document

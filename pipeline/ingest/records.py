@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..schema import Document, Section
+from pipeline.schema import Document, Section
 
 
 def record_document(

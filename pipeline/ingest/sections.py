@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..schema import Section
+from pipeline.schema import Section
+
 from .units import (
     ABSTRACT_LABEL,
     BACK_MATTER,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from ..schema import Document
+from pipeline.schema import Document
+
 from .detect import BOMS
 from .errors import EMPTY_FILE, IngestError
 from .front_matter import read_front_matter

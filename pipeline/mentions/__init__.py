@@ -2,7 +2,7 @@
 ``mentions_from_doc``, which turns their hits into ``schema.Mention`` records. Where a mention is born: the miRNA
 grammar (``mirna_finder``) and the lexicon finders (``lexicon_finder``); its norm comes from ``pipeline.normalize``."""
 
-from pipeline.mentions.components import (
+from .components import (
     make_cell_line_finder,
     make_drug_finder,
     make_gene_finder,
@@ -10,12 +10,12 @@ from pipeline.mentions.components import (
     make_model_entities,
     make_span_writer,
 )
-from pipeline.mentions.hits import SPANS_KEY, TEXT_KEY, SpanWriter, add_hit, hits_of
-from pipeline.mentions.lexicon_finder import LexiconFinder
-from pipeline.mentions.lexicons import LEXICON_FILES, load_context, load_lexicon
-from pipeline.mentions.mirna_finder import MirnaFinder
-from pipeline.mentions.model import ModelEntities, ModelError
-from pipeline.mentions.records import TYPE_PRIORITY, mentions_from_doc
+from .hits import SPANS_KEY, TEXT_KEY, SpanWriter, add_hit, hits_of
+from .lexicon_finder import LexiconFinder
+from .lexicons import LEXICON_FILES, load_context, load_lexicon
+from .mirna_finder import MirnaFinder
+from .model import ModelEntities, ModelError
+from .records import TYPE_PRIORITY, mentions_from_doc
 
 __all__ = [
     "LEXICON_FILES", "SPANS_KEY", "TEXT_KEY", "TYPE_PRIORITY", "LexiconFinder", "MirnaFinder", "ModelEntities",

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from pipeline.mentions.hits import SpanWriter
-from pipeline.mentions.lexicon_finder import LexiconFinder
-from pipeline.mentions.mirna_finder import MirnaFinder
-from pipeline.mentions.model import ModelEntities
 from pipeline.ruleset import RuleSet
 from pipeline.ruleset.spacy_config import DEFAULT_RULES_CONFIG
+
+from .hits import SpanWriter
+from .lexicon_finder import LexiconFinder
+from .mirna_finder import MirnaFinder
+from .model import ModelEntities
 
 
 @Language.factory("mirmine_mirna", default_config={"rules": dict(DEFAULT_RULES_CONFIG)})

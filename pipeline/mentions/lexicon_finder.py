@@ -7,8 +7,11 @@ import re
 
 from spacy.tokens import Doc
 
-from pipeline.mentions.hits import CONCEPTS_KEY, add_hit, concept_key, doc_text, keyed, lexicon_matches
-from pipeline.mentions.lexicons import (
+from pipeline.normalize import Entry, KeyedText, compact
+from pipeline.ruleset import EnumerationRule, RuleSet, SublineRule
+
+from .hits import CONCEPTS_KEY, add_hit, concept_key, doc_text, keyed, lexicon_matches
+from .lexicons import (
     LEXICON_FILES,
     load_context,
     load_definition_words,
@@ -17,7 +20,7 @@ from pipeline.mentions.lexicons import (
     load_walk_table,
     stop_key,
 )
-from pipeline.mentions.text_checks import (
+from .text_checks import (
     FINAL_NUMBER,
     KIND_RANK,
     MAY_HAVE_URL,
@@ -34,8 +37,6 @@ from pipeline.mentions.text_checks import (
     title_case_line,
     with_norm,
 )
-from pipeline.normalize import Entry, KeyedText, compact
-from pipeline.ruleset import EnumerationRule, RuleSet, SublineRule
 
 # Kinds that are weak evidence on their own: a document that defines the term as something else overrules them.
 WEAK_KINDS = frozenset({"alias", "previous", "synonym", "brand"})

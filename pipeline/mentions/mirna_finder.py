@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from pipeline.mentions.hits import CONCEPTS_KEY, add_hit, concept_key, doc_text
 from pipeline.normalize import mirna_concept_id, mirna_grammar
 from pipeline.ruleset import RuleSet
+
+from .hits import CONCEPTS_KEY, add_hit, concept_key, doc_text
 
 
 class MirnaFinder:

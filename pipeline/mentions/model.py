@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from pipeline.mentions.hits import CONCEPTS_KEY, add_hit, concept_key, doc_text
-from pipeline.mentions.lexicons import load_context, load_lexicon, stop_key
-from pipeline.mentions.text_checks import KIND_RANK
 from pipeline.normalize import mirna_concept_id, mirna_grammar
 from pipeline.ruleset import ModelLabel, RuleSet
+
+from .hits import CONCEPTS_KEY, add_hit, concept_key, doc_text
+from .lexicons import load_context, load_lexicon, stop_key
+from .text_checks import KIND_RANK
 
 
 class ModelError(RuntimeError):

@@ -6,9 +6,10 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc
 
-from pipeline.mentions.hits import CONCEPTS_KEY, concept_key, hits_of
 from pipeline.ruleset import ModelLabel
 from pipeline.schema import Document, Mention
+
+from .hits import CONCEPTS_KEY, concept_key, hits_of
 
 # Which type keeps a span that several finders claim, first wins (`insulin`, `epidermal growth factor` are genes
 # before drugs); a mention inside a cell line is part of its name.

@@ -9,8 +9,9 @@ from typing import Callable
 
 from spacy.tokens import Doc
 
-from pipeline.mentions.hits import LINES_KEY
 from pipeline.normalize import KIND_PRIORITY, Entry
+
+from .hits import LINES_KEY
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_PRIORITY)}
 FINAL_NUMBER = re.compile(r"[0-9]+$")

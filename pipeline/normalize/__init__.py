@@ -2,8 +2,8 @@
 spelling variants meet (``keys``), and the lexicons found by them in a text (``lexicon``), read from their TSV files
 and cached on disk (``lexicon_files``). No spaCy here: the mention finders call these."""
 
-from pipeline.normalize.keys import KeyedText, compact, key_text, phrase_key, term_keys
-from pipeline.normalize.lexicon import (
+from .keys import KeyedText, compact, key_text, phrase_key, term_keys
+from .lexicon import (
     KIND_PRIORITY,
     LEXICON_COLUMNS,
     Entry,
@@ -16,8 +16,8 @@ from pipeline.normalize.lexicon import (
     needs_exact_case,
     walk_table,
 )
-from pipeline.normalize.lexicon_files import NO_DRUGBANK_ID, WEAK_SHORT, load_lexicon_files, read_lexicon
-from pipeline.normalize.mirna import MirnaGrammar, MirnaMatch, mirna_concept_id, mirna_grammar, mirna_norm, normalize_mirna
+from .lexicon_files import NO_DRUGBANK_ID, WEAK_SHORT, load_lexicon_files, read_lexicon
+from .mirna import MirnaGrammar, MirnaMatch, mirna_concept_id, mirna_grammar, mirna_norm, normalize_mirna
 
 __all__ = [
     "KIND_PRIORITY", "LEXICON_COLUMNS", "NO_DRUGBANK_ID", "WEAK_SHORT", "Entry", "EntryTable", "KeyedText", "Lexicon",

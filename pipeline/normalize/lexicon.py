@@ -12,7 +12,7 @@ from itertools import compress
 from sys import intern
 from typing import NamedTuple
 
-from pipeline.normalize.keys import KeyedText, compact, phrase_key, term_keys
+from .keys import KeyedText, compact, phrase_key, term_keys
 
 LEXICON_COLUMNS = ("term", "norm", "concept_id", "source")
 # When one key has entries of several kinds, the first kind in this order wins; a tie between norms is ambiguous.

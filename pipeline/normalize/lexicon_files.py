@@ -11,11 +11,10 @@ from pathlib import Path
 from sys import intern
 
 from pipeline.normalize import keys, lexicon
-from pipeline.normalize.keys import compact
-from pipeline.normalize.lexicon import LEXICON_COLUMNS, Entry, Lexicon, needs_exact_case
 from pipeline.ruleset import LexiconRule, RuleSet
 
-
+from .keys import compact
+from .lexicon import LEXICON_COLUMNS, Entry, Lexicon, needs_exact_case
 
 # Weak short terms: an alias or previous symbol of three characters or fewer written without punctuation, all
 # letters (`CDF` for LIF, `TNM`) or with a digit (`T4` for CD4, `R2`, `M1`, `E1A`, `19A`: tumour stages, statistics,

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.normalize.lexicon import LEXICON_COLUMNS
 from pipeline.ruleset import HeadScan, MirnaRule, RuleError, RuleSet, load_ruleset
+
+from .lexicon import LEXICON_COLUMNS
 
 _FRAGMENT_REF = re.compile(r"\{([A-Z]+)\}")
 _PAREN_ITEM = re.compile(r"(?P<let>let-)?(?P<num>[1-9][0-9]*)(?P<letter>[a-k]|[a-z])?(?:-(?P<arm>[35]p))?")

@@ -1,7 +1,7 @@
 """Output: the run's tables (columns, sort keys and types in ``columns``), the TSV and Parquet writers, atomic files,
 ``table.tsv``'s roll-up, and ``RunFolder``, the one reader of a run folder. See output/README.md for the columns."""
 
-from pipeline.output.columns import (
+from .columns import (
     ERROR_COLUMNS,
     ERRORS,
     ERRORS_FILE,
@@ -17,11 +17,11 @@ from pipeline.output.columns import (
     TABLE_FILE,
     TableSpec,
 )
-from pipeline.output.files import atomic_open, atomic_path, file_sha256, write_json
-from pipeline.output.parquet import ParquetShards, write_parquet
-from pipeline.output.run_folder import RelationRow, RunFolder, relation_row
-from pipeline.output.table import TableBuilder, TableRow, aggregate_table, mirna_sort_key, table_rows, table_view
-from pipeline.output.tsv import LIST_SEPARATOR, TableError, TsvWriter, cell, read_rows, tsv_line, write_tsv
+from .files import atomic_open, atomic_path, file_sha256, write_json
+from .parquet import ParquetShards, write_parquet
+from .run_folder import RelationRow, RunFolder, relation_row
+from .table import TableBuilder, TableRow, aggregate_table, mirna_sort_key, table_rows, table_view
+from .tsv import LIST_SEPARATOR, TableError, TsvWriter, cell, read_rows, tsv_line, write_tsv
 
 __all__ = [
     "ERRORS", "ERRORS_FILE", "ERROR_COLUMNS", "LIST_SEPARATOR", "MENTIONS", "MENTIONS_FILE", "MENTION_COLUMNS",

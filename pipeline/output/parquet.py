@@ -10,8 +10,8 @@ import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from pipeline.output.columns import TableSpec
-from pipeline.output.files import atomic_path
+from .columns import TableSpec
+from .files import atomic_path
 
 
 def write_parquet(

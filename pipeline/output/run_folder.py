@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.output.columns import ERRORS, MENTIONS, RELATIONS, RUN_FILE, TABLE, TableSpec
-from pipeline.output.files import file_sha256
-from pipeline.output.table import TableRow
-from pipeline.output.tsv import LIST_SEPARATOR, TableError, read_rows
 from pipeline.schema import InputError, Mention
+
+from .columns import ERRORS, MENTIONS, RELATIONS, RUN_FILE, TABLE, TableSpec
+from .files import file_sha256
+from .table import TableRow
+from .tsv import LIST_SEPARATOR, TableError, read_rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.output.columns import TABLE
-from pipeline.output.tsv import LIST_SEPARATOR
 from pipeline.schema import DRUG_TYPES, Relation
+
+from .columns import TABLE
+from .tsv import LIST_SEPARATOR
 
 
 @dataclass(frozen=True, slots=True)

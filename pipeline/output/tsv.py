@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
-from pipeline.output.files import atomic_open
+from .files import atomic_open
 
 LIST_SEPARATOR = ";"
 

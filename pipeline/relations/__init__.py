@@ -15,12 +15,12 @@ masked so that words inside a name are never cues:
 - the agent is the nearest miRNA (with the miRNAs coordinated with it) before the cue, or after it in the passive.
 """
 
-from pipeline.relations.agents import Finding
-from pipeline.relations.classify import PARTNER_TYPES, classify_sentence
-from pipeline.relations.records import COREF_NORM, relations_from_sentences, to_relations
-from pipeline.relations.rules import Cue, CueSet, RelationRules, relation_rules
-from pipeline.relations.sentence import MASK, SentenceView
-from pipeline.relations.tables import table_relations
+from .agents import Finding
+from .classify import PARTNER_TYPES, classify_sentence
+from .records import COREF_NORM, relations_from_sentences, to_relations
+from .rules import Cue, CueSet, RelationRules, relation_rules
+from .sentence import MASK, SentenceView
+from .tables import table_relations
 
 __all__ = [
     "COREF_NORM", "MASK", "PARTNER_TYPES", "Cue", "CueSet", "Finding", "RelationRules", "SentenceView",

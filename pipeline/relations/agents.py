@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.relations.rules import Cue
-from pipeline.relations.sentence import MASK, SentenceView
 from pipeline.schema import Mention
+
+from .rules import Cue
+from .sentence import MASK, SentenceView
 
 # A miRNA after the cue acts only in the passive: `reduced by ectopic expression of miR-X`, `mediated by miR-X`.
 _PASSIVE_AGENT = re.compile(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.relations.agents import Finding
-from pipeline.relations.drugs import drug_findings
-from pipeline.relations.genes import gene_findings
-from pipeline.relations.sentence import SentenceView
 from pipeline.schema import Mention
+
+from .agents import Finding
+from .drugs import drug_findings
+from .genes import gene_findings
+from .sentence import SentenceView
 
 PARTNER_TYPES = ("gene", "drug", "drug_class")
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.relations.agents import Finding, agents, lost, nearest, negated
-from pipeline.relations.rules import Cue
-from pipeline.relations.sentence import SentenceView
 from pipeline.schema import Mention
+
+from .agents import Finding, agents, lost, nearest, negated
+from .rules import Cue
+from .sentence import SentenceView
 
 # How far (characters of the masked sentence) a frame, a direction and a passive direction may be from what they
 # belong to.

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.relations.agents import Finding, agents, lost, negated
-from pipeline.relations.rules import Cue
-from pipeline.relations.sentence import SentenceView
 from pipeline.schema import Mention
+
+from .agents import Finding, agents, lost, negated
+from .rules import Cue
+from .sentence import SentenceView
 
 # What may stand between a gene cue and the gene: other genes, coordination and the words of `the expression of`.
 _FILLER = re.compile(

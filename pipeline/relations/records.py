@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from pipeline.relations.agents import Finding
-from pipeline.relations.classify import PARTNER_TYPES, classify_sentence
-from pipeline.relations.rules import RelationRules
-from pipeline.relations.sentence import SentenceView
 from pipeline.schema import Document, Mention, Relation
+
+from .agents import Finding
+from .classify import PARTNER_TYPES, classify_sentence
+from .rules import RelationRules
+from .sentence import SentenceView
 
 # The norm of the placeholder mention at the words `these miRNAs` while their sentence is classified.
 COREF_NORM = "these miRNAs"

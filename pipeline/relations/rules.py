@@ -10,8 +10,16 @@ from functools import cache
 
 import ahocorasick
 
-from pipeline.ruleset import DECIDING_ROLES, ID_JOINER, CueRule, RelationRule, RuleError, RuleSet, necessary_substrings
-from pipeline.ruleset.records import ANCHORED_ROLES
+from pipeline.ruleset import (
+    ANCHORED_ROLES,
+    DECIDING_ROLES,
+    ID_JOINER,
+    CueRule,
+    RelationRule,
+    RuleError,
+    RuleSet,
+    necessary_substrings,
+)
 
 _ESCAPE = re.compile(r"\\.")
 _UPPER_LETTER = re.compile(r"[A-Z]")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pipeline.preprocess import normalize_chars
-from pipeline.relations.rules import Cue, RelationRules
 from pipeline.schema import Mention
+
+from .rules import Cue, RelationRules
 
 MASK = "§"  # every character of a mention becomes this, so words inside a name are never cues
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.relations.agents import Finding
-from pipeline.relations.records import to_relations
-from pipeline.relations.rules import RelationRules
-from pipeline.relations.sentence import SentenceView
 from pipeline.schema import DRUG_TYPES, Document, Mention, Relation
+
+from .agents import Finding
+from .records import to_relations
+from .rules import RelationRules
+from .sentence import SentenceView
 
 
 def table_relations(

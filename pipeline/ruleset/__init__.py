@@ -5,9 +5,9 @@ frozen records; a rule's ``id`` is what the ``rule`` column of the output names,
 rule (or the parts of a composed id) behind any such value. ``patterns`` reads what a rule's regex needs.
 """
 
-from pipeline.ruleset.files import RuleError, default_rules_dir
-from pipeline.ruleset.patterns import HeadScan, necessary_substrings
-from pipeline.ruleset.records import (
+from .files import RuleError, default_rules_dir
+from .patterns import HeadScan, necessary_substrings
+from .records import (
     ANCHORED_ROLES,
     CUE_ROLES,
     DECIDING_ROLES,
@@ -23,7 +23,7 @@ from pipeline.ruleset.records import (
     Rule,
     SublineRule,
 )
-from pipeline.ruleset.ruleset import ID_JOINER, RuleSet, load_ruleset
+from .ruleset import ID_JOINER, RuleSet, load_ruleset
 
 __all__ = [
     "ANCHORED_ROLES", "CUE_ROLES", "DECIDING_ROLES", "ID_JOINER", "ContextRule", "CueRule", "DefinitionRule",

@@ -10,8 +10,9 @@ import re
 from dataclasses import MISSING, dataclass, fields
 from typing import ClassVar, get_type_hints
 
-from pipeline.ruleset.files import RuleError
 from pipeline.schema import MENTION_TYPES
+
+from .files import RuleError
 
 MIRNA_KINDS = ("fragment", "name", "let7", "cluster", "slash_item", "ellipsis_item", "paren_list")
 # What a relation cue says (rules/relation_cues.jsonl explains each role).

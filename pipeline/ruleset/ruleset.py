@@ -12,8 +12,8 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from pipeline.ruleset.files import RuleError, checksums, default_rules_dir, read_jsonl, read_tsv, rule_file
-from pipeline.ruleset.records import (
+from .files import RuleError, checksums, default_rules_dir, read_jsonl, read_tsv, rule_file
+from .records import (
     ContextRule,
     CueRule,
     DefinitionRule,

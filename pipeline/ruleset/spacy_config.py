@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.util import registry
 
-from pipeline.ruleset.ruleset import RuleSet, load_ruleset
+from .ruleset import RuleSet, load_ruleset
 
 RULES_FACTORY = "mirmine.rules.v1"
 DEFAULT_RULES_CONFIG = {"@misc": RULES_FACTORY, "folder": None}
