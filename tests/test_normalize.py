@@ -10,8 +10,8 @@ import pytest
 
 from pipeline.mentions import load_lexicon
 from pipeline.normalize import NO_DRUGBANK_ID, WEAK_SHORT, MirnaGrammar, key_text, mirna_grammar, normalize_mirna
-from pipeline.ruleset import MirnaRule, RuleError, default_rules_dir, load_ruleset
-from pipeline.ruleset.ruleset import RULE_CLASSES
+from pipeline.ruleset import RULE_CLASSES, MirnaRule, RuleError, default_rules_dir, load_ruleset
+
 
 FOUND = [
     ("miR-21 is up", [("miR-21", "miR-21")]),

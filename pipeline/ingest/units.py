@@ -251,26 +251,27 @@ def _is_wrapped_paragraph(run: list[tuple[int, str]]) -> bool:
     return 40 <= longest <= 100 and min(lengths[:-1]) >= 0.6 * longest
 
 
+# Units a label or heading says what they are, in the order they are tried (most specific first): the pattern, whether
+# it counts only on a unit of a heading's length, and the kind.
+_LABELLED_KINDS = (
+    (TABLE_CAPTION, False, Kind.TABLE_CAPTION),
+    (FIGURE_CAPTION, False, Kind.FIGURE_CAPTION),
+    (REFERENCES_HEADING, True, Kind.REFERENCES_HEADING),
+    (ABSTRACT_LABEL, False, Kind.ABSTRACT_LABEL),
+    (KEYWORDS_LABEL, False, Kind.KEYWORDS),
+    (BACK_MATTER, False, Kind.BACK_MATTER),
+    (SECTION_HEADING, True, Kind.SECTION_HEADING),
+    (STRUCTURED_LABEL, False, Kind.STRUCTURED),
+)
+
+
 def _classify(text: str) -> Kind:
     """The kind of a unit from its own text; the order of the checks matters (most specific first)."""
     words = len(text.split())
     short = words <= HEADING_MAX_WORDS
-    if TABLE_CAPTION.match(text):
-        return Kind.TABLE_CAPTION
-    if FIGURE_CAPTION.match(text):
-        return Kind.FIGURE_CAPTION
-    if short and REFERENCES_HEADING.match(text):
-        return Kind.REFERENCES_HEADING
-    if ABSTRACT_LABEL.match(text):
-        return Kind.ABSTRACT_LABEL
-    if KEYWORDS_LABEL.match(text):
-        return Kind.KEYWORDS
-    if BACK_MATTER.match(text):
-        return Kind.BACK_MATTER
-    if short and SECTION_HEADING.match(text):
-        return Kind.SECTION_HEADING
-    if STRUCTURED_LABEL.match(text):
-        return Kind.STRUCTURED
+    for pattern, only_short, kind in _LABELLED_KINDS:
+        if (short or not only_short) and pattern.match(text):
+            return kind
     if FOOTNOTE.match(text) or (EMAIL.search(text) and words < 80):
         return Kind.FOOTNOTE
     if _is_banner(text, words):

@@ -2,14 +2,8 @@
 ``mentions_from_doc``, which turns their hits into ``schema.Mention`` records. Where a mention is born: the miRNA
 grammar (``mirna_finder``) and the lexicon finders (``lexicon_finder``); its norm comes from ``pipeline.normalize``."""
 
-from .components import (
-    make_cell_line_finder,
-    make_drug_finder,
-    make_gene_finder,
-    make_mirna_finder,
-    make_model_entities,
-    make_span_writer,
-)
+from .components import make_cell_line_finder, make_drug_finder, make_gene_finder, make_mirna_finder
+from .components import make_model_entities, make_span_writer
 from .hits import SPANS_KEY, TEXT_KEY, SpanWriter, add_hit, hits_of
 from .lexicon_finder import LexiconFinder
 from .lexicons import LEXICON_FILES, load_context, load_lexicon

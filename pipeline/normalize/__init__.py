@@ -3,19 +3,8 @@ spelling variants meet (``keys``), and the lexicons found by them in a text (``l
 and cached on disk (``lexicon_files``). No spaCy here: the mention finders call these."""
 
 from .keys import KeyedText, compact, key_text, phrase_key, term_keys
-from .lexicon import (
-    KIND_PRIORITY,
-    LEXICON_COLUMNS,
-    Entry,
-    EntryTable,
-    Lexicon,
-    LexiconMatch,
-    WalkTable,
-    key_matches,
-    merged_walk_table,
-    needs_exact_case,
-    walk_table,
-)
+from .lexicon import KIND_PRIORITY, LEXICON_COLUMNS, Entry, EntryTable, Lexicon, LexiconMatch, WalkTable, key_matches
+from .lexicon import merged_walk_table, needs_exact_case, walk_table
 from .lexicon_files import NO_DRUGBANK_ID, WEAK_SHORT, load_lexicon_files, read_lexicon
 from .mirna import MirnaGrammar, MirnaMatch, mirna_concept_id, mirna_grammar, mirna_norm, normalize_mirna
 

@@ -1,22 +1,8 @@
 """Output: the run's tables (columns, sort keys and types in ``columns``), the TSV and Parquet writers, atomic files,
 ``table.tsv``'s roll-up, and ``RunFolder``, the one reader of a run folder. See output/README.md for the columns."""
 
-from .columns import (
-    ERROR_COLUMNS,
-    ERRORS,
-    ERRORS_FILE,
-    MENTION_COLUMNS,
-    MENTIONS,
-    MENTIONS_FILE,
-    RELATION_COLUMNS,
-    RELATIONS,
-    RELATIONS_FILE,
-    RUN_FILE,
-    TABLE,
-    TABLE_COLUMNS,
-    TABLE_FILE,
-    TableSpec,
-)
+from .columns import ERROR_COLUMNS, ERRORS, ERRORS_FILE, MENTION_COLUMNS, MENTIONS, MENTIONS_FILE, RELATION_COLUMNS
+from .columns import RELATIONS, RELATIONS_FILE, RUN_FILE, TABLE, TABLE_COLUMNS, TABLE_FILE, TableSpec
 from .files import atomic_open, atomic_path, file_sha256, write_json
 from .parquet import ParquetShards, write_parquet
 from .run_folder import RelationRow, RunFolder, relation_row

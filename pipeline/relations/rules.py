@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -25,8 +25,7 @@ _ESCAPE = re.compile(r"\\.")
 _UPPER_LETTER = re.compile(r"[A-Z]")
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     """A cue found in a sentence: its span in the masked sentence, its role and its rule id."""
 
     start: int

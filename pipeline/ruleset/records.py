@@ -36,11 +36,18 @@ _TYPES = {str: "a string", int: "a whole number", float: "a number", bool: "true
 class Rule:
     """One rule: its ``id`` (what the ``rule`` column of the output names), where it is written, and a free note."""
 
-    FILE: ClassVar[str] = ""
+    # Set by each kind of rule in its class line: `class CueRule(Rule, file=..., choices={"role": CUE_ROLES})`.
+    FILE: ClassVar[str] = ""  # the rule file
+    GROUPS: ClassVar[tuple[str, ...]] = ()  # the named groups its ``pattern`` must have (the code reads them)
+    CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {}  # the values a key may take
 
     id: str
     where: str
     note: str = ""
+
+    def __init_subclass__(cls, file: str = "", groups: tuple[str, ...] = (), choices: dict | None = None, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.FILE, cls.GROUPS, cls.CHOICES = file, groups, choices or {}
 
     @classmethod
     def from_json(cls, obj: dict, where: str) -> Rule:
@@ -55,11 +62,17 @@ class Rule:
             raise RuleError(f"{where}: missing key(s) {', '.join(missing)}")
         values = {name: _checked(where, name, value, hints[name]) for name, value in obj.items()}
         rule = cls(where=where, **values)
+        for name, allowed in cls.CHOICES.items():
+            if getattr(rule, name) not in allowed:
+                raise rule.fail(f"unknown {name} {getattr(rule, name)!r}; expected one of {', '.join(allowed)}")
         rule.check()
         return rule
 
     def check(self) -> None:
-        """Raise RuleError (via ``self.fail``) when the values do not fit together."""
+        """Raise RuleError (via ``self.fail``) when the values do not fit together; a ``pattern`` must compile."""
+        pattern = getattr(self, "pattern", None)
+        if pattern is not None and self.GROUPS:
+            self.compiled(pattern, groups=self.GROUPS)
 
     def fail(self, message: str) -> RuleError:
         return RuleError(f"{self.where}: rule {self.id!r}: {message}")
@@ -102,37 +115,31 @@ def _hint_types(hint: object) -> set:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MirnaRule(Rule):
+class MirnaRule(Rule, file="mirna.jsonl", choices={"kind": MIRNA_KINDS}):
     """A piece of the miRNA grammar (a named ``fragment``, a whole name, a continuation, a bracketed list)."""
 
-    FILE: ClassVar[str] = "mirna.jsonl"
     kind: str
     pattern: str
     name: str = ""
 
     def check(self) -> None:
-        if self.kind not in MIRNA_KINDS:
-            raise self.fail(f"unknown kind {self.kind!r}; expected one of {', '.join(MIRNA_KINDS)}")
         if self.kind == "fragment" and not self.name:
             raise self.fail("a fragment needs a name (used as {NAME} in other patterns)")
 
 
 @dataclass(frozen=True, kw_only=True)
-class CueRule(Rule):
+class CueRule(Rule, file="relation_cues.jsonl", choices={"role": CUE_ROLES}):
     """A relation cue: a regex over the lower-cased sentence with every mention masked, and what it says (``role``).
 
     ``raising`` (role ``gene_passive`` only): a regex over the passive verb that tells `was increased` (raises the
     gene) from `was reduced` (represses it).
     """
 
-    FILE: ClassVar[str] = "relation_cues.jsonl"
     role: str
     pattern: str
     raising: str = ""
 
     def check(self) -> None:
-        if self.role not in CUE_ROLES:
-            raise self.fail(f"unknown role {self.role!r}; expected one of {', '.join(CUE_ROLES)}")
         self.compiled(self.pattern, groups=("verb",) if self.role == "gene_passive" else ())
         if (self.role == "gene_passive") != bool(self.raising):
             raise self.fail("a gene_passive cue, and only one, has a `raising` pattern")
@@ -141,7 +148,7 @@ class CueRule(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RelationRule(Rule):
+class RelationRule(Rule, file="relation_rules.jsonl", choices={"kind": RELATION_RULE_KINDS}):
     """How the relation stage turns cues into a relation's rule id and confidence (rules/relation_rules.jsonl).
 
     kind ``confidence``: the confidence of a relation decided by a cue of ``roles``; ``table_row``: the rule and
@@ -150,7 +157,6 @@ class RelationRule(Rule):
     off; ``hedge``: a hedged sentence, ``penalty`` off but never below ``floor``.
     """
 
-    FILE: ClassVar[str] = "relation_rules.jsonl"
     kind: str
     roles: tuple[str, ...] = ()
     confidence: float | None = None
@@ -160,8 +166,6 @@ class RelationRule(Rule):
     pattern: str = ""
 
     def check(self) -> None:
-        if self.kind not in RELATION_RULE_KINDS:
-            raise self.fail(f"unknown kind {self.kind!r}; expected one of {', '.join(RELATION_RULE_KINDS)}")
         needs = {
             "confidence": ("roles", "confidence"), "table_row": ("confidence",), "coreference": ("pattern", "cap"),
             "loss": ("penalty",), "hedge": ("penalty",),
@@ -177,24 +181,18 @@ class RelationRule(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LexiconRule(Rule):
+class LexiconRule(Rule, file="lexicon_rules.jsonl", choices={"type": MENTION_TYPES}):
     """The rule id of lexicon hits of one mention type and row kind (`gene.symbol`, `drug.brand`), and of the short
     forms a document defines whose long form is such a mention (kind ``abbreviation``)."""
 
-    FILE: ClassVar[str] = "lexicon_rules.jsonl"
     type: str
     kind: str
 
-    def check(self) -> None:
-        if self.type not in MENTION_TYPES:
-            raise self.fail(f"unknown type {self.type!r}; expected one of {', '.join(MENTION_TYPES)}")
-
 
 @dataclass(frozen=True, kw_only=True)
-class ContextRule(Rule):
+class ContextRule(Rule, file="context.jsonl", choices={"type": MENTION_TYPES}):
     """A short term that is a mention only with support in the document: one of ``cues``, or a definition."""
 
-    FILE: ClassVar[str] = "context.jsonl"
     type: str
     term: str
     norm: str
@@ -202,11 +200,9 @@ class ContextRule(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NoteRule(Rule):
+class NoteRule(Rule, file="note_rules.jsonl", choices={"action": ("defined_only", "needs_cue")}):
     """What a lexicon row's note ``flag`` means: ``defined_only``, or ``needs_cue`` (``pattern`` within ``window``)."""
 
-    FILE: ClassVar[str] = "note_rules.jsonl"
-    ACTIONS: ClassVar[tuple[str, ...]] = ("defined_only", "needs_cue")
     flag: str
     action: str
     type: str = ""
@@ -214,8 +210,6 @@ class NoteRule(Rule):
     pattern: str = ""
 
     def check(self) -> None:
-        if self.action not in self.ACTIONS:
-            raise self.fail(f"action must be defined_only or needs_cue, not {self.action!r}")
         if self.action == "needs_cue":
             if not self.pattern or self.window <= 0:
                 raise self.fail("a needs_cue rule needs a pattern and a window above 0")
@@ -223,35 +217,25 @@ class NoteRule(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SublineRule(Rule):
-    """A derived subline written around a parent cell line: ``suffix`` after it or ``prefix`` before it."""
+class SublineRule(Rule, file="cell_sublines.jsonl", groups=("tag",), choices={"position": ("suffix", "prefix")}):
+    """A derived subline written around a parent cell line: ``suffix`` after it or ``prefix`` before it; the group
+    ``tag`` of the pattern becomes the suffix of the norm."""
 
-    FILE: ClassVar[str] = "cell_sublines.jsonl"
     position: str
     pattern: str
 
-    def check(self) -> None:
-        if self.position not in ("suffix", "prefix"):
-            raise self.fail(f"position must be suffix or prefix, not {self.position!r}")
-        self.compiled(self.pattern, groups=("tag",))
-
 
 @dataclass(frozen=True, kw_only=True)
-class EnumerationRule(Rule):
+class EnumerationRule(Rule, file="gene_enumerations.jsonl", groups=("item",)):
     """A slash enumeration after a gene symbol ending in a number (`CDK4/6`): ``pattern`` with a group ``item``."""
 
-    FILE: ClassVar[str] = "gene_enumerations.jsonl"
     pattern: str
-
-    def check(self) -> None:
-        self.compiled(self.pattern, groups=("item",))
 
 
 @dataclass(frozen=True, kw_only=True)
-class DefinitionRule(Rule):
+class DefinitionRule(Rule, file="definitions.jsonl", choices={"type": MENTION_TYPES}):
     """Words that make an unknown long form read like a name of ``type`` (`... receptor (X)`)."""
 
-    FILE: ClassVar[str] = "definitions.jsonl"
     type: str
     pattern: str
 
@@ -260,10 +244,9 @@ class DefinitionRule(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ModelLabel(Rule):
+class ModelLabel(Rule, file="model_labels.jsonl", choices={"type": MENTION_TYPES}):
     """`--model`: the entities of an NER ``label`` become candidates of a mention ``type``."""
 
-    FILE: ClassVar[str] = "model_labels.jsonl"
     PREFIX: ClassVar[str] = "model."
     label: str
     type: str
@@ -271,5 +254,10 @@ class ModelLabel(Rule):
     def check(self) -> None:
         if not self.id.startswith(self.PREFIX):
             raise self.fail(f"the id of a model label starts with {self.PREFIX!r} (a rule's mention wins over a model's by it)")
-        if self.type not in MENTION_TYPES:
-            raise self.fail(f"unknown type {self.type!r}; expected one of {', '.join(MENTION_TYPES)}")
+
+
+# Every rule file and the record class its lines load into.
+RULE_CLASSES = (
+    MirnaRule, CueRule, RelationRule, LexiconRule, ContextRule, NoteRule, SublineRule, EnumerationRule,
+    DefinitionRule, ModelLabel,
+)  # fmt: skip

@@ -13,25 +13,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from .files import RuleError, checksums, default_rules_dir, read_jsonl, read_tsv, rule_file
-from .records import (
-    ContextRule,
-    CueRule,
-    DefinitionRule,
-    EnumerationRule,
-    LexiconRule,
-    MirnaRule,
-    ModelLabel,
-    NoteRule,
-    RelationRule,
-    Rule,
-    SublineRule,
-)
+from .records import RULE_CLASSES, LexiconRule, Rule
 
 R = TypeVar("R", bound=Rule)
-RULE_CLASSES = (
-    MirnaRule, CueRule, RelationRule, LexiconRule, ContextRule, NoteRule, SublineRule, EnumerationRule,
-    DefinitionRule, ModelLabel,
-)  # fmt: skip
 # A composed rule id joins the ids of its parts with "+": `coref.these_mirnas+cue.direction.up+loss`.
 ID_JOINER = "+"
 
