@@ -526,12 +526,7 @@ REAL_GENE_FALSE_HITS = [
                  id="M1-macrophage"),
     # PMID:26312830: a bare miRNA number in a list (19a) -> SLAMF7
     pytest.param("Plasma levels of miR-92a, 19a, 29a and 135b were measured.", "19a",
-                 id="19a-bare-miRNA-number",
-                 marks=xfail("a bare miRNA number in a list (`miR-92a, 19a`) is the HGNC alias 19A of SLAMF7. As a "
-                             "short alias with a digit it is now weak-short, but `levels` before the list is a gene "
-                             "cue. The fix belongs to the miRNA grammar (rules/mirna.jsonl: bare numbers after a name"
-                             " and a comma), outside this change; matching short digit aliases only in their own case"
-                             " would break `p57` (HGNC writes P57 for CDKN1C, p57 for CORO1A)")),
+                 id="19a-bare-miRNA-number"),
     # PMID:25151966: the SCF(SKP2) ubiquitin ligase -> KITLG
     pytest.param("p27 is degraded by the SCF(SKP2) ubiquitin ligase.", "SCF",
                  id="SCF-ubiquitin-ligase"),

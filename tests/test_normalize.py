@@ -77,11 +77,99 @@ def test_grammar_ignores_what_is_not_a_mirna(text: str) -> None:
         ("miR-17-92 cluster", "mirna.cluster"),
         ("miR-221/222", "mirna.slash_item"),
         ("miR-21, -155", "mirna.ellipsis_item"),
+        ("miR-21, 155", "mirna.bare_item"),
+        ("let-7a, 7b", "mirna.let7_item"),
         ("miRNAs (21, 26a)", "mirna.paren_list"),
     ],
 )
 def test_every_match_names_its_rule(text: str, rule: str) -> None:
     assert mirna_grammar(load_ruleset()).find(text)[-1].rule == rule
+
+
+# Bare items in a list after a name (rules/mirna.jsonl `mirna.bare_item`, `mirna.let7_item`): each item's mention is
+# what is written, its norm the full name. Every sentence is written here for the test.
+BARE_ITEMS = [
+    pytest.param("Serum miR-92a, 19a, 29a and 135b rose after surgery.",
+                 [("miR-92a", "miR-92a"), ("19a", "miR-19a"), ("29a", "miR-29a"), ("135b", "miR-135b")], id="letters"),
+    pytest.param("Members of the family (miR-17, 20a, 106b) were measured.",
+                 [("miR-17", "miR-17"), ("20a", "miR-20a"), ("106b", "miR-106b")], id="letters-in-brackets"),
+    pytest.param("Levels of miR-192, 194, 215 and 375 fell in the tumours.",
+                 [("miR-192", "miR-192"), ("194", "miR-194"), ("215", "miR-215"), ("375", "miR-375")],
+                 id="multi-digit-numbers"),
+    pytest.param("Both miR-186 and 326 predicted relapse.", [("miR-186", "miR-186"), ("326", "miR-326")],
+                 id="one-number-then-verb"),
+    pytest.param("miR-21 and 155 target PTEN.", [("miR-21", "miR-21"), ("155", "miR-155")], id="then-verb-target"),
+    pytest.param("miR-21 and 155 control growth.", [("miR-21", "miR-21"), ("155", "miR-155")], id="then-verb-control"),
+    pytest.param("miR-21-5p, 19a-5p and 155-3p were sequenced.",
+                 [("miR-21-5p", "miR-21-5p"), ("19a-5p", "miR-19a-5p"), ("155-3p", "miR-155-3p")], id="arms-kept"),
+    pytest.param("We measured miR-15a, 16-1 and 195 in sera.",
+                 [("miR-15a", "miR-15a"), ("16-1", "miR-16-1"), ("195", "miR-195")], id="copy-number-kept"),
+    pytest.param("The mimics of miR-21, 9-3p and 7-5p were pooled.",
+                 [("miR-21", "miR-21"), ("9-3p", "miR-9-3p"), ("7-5p", "miR-7-5p")], id="one-digit-with-arm"),
+    pytest.param("Seed matches for miR-1283, 1303 and 1246 were found.",
+                 [("miR-1283", "miR-1283"), ("1303", "miR-1303"), ("1246", "miR-1246")], id="four-digits-not-a-year"),
+    pytest.param("Loss of miR-34a, 34b/c was frequent.",
+                 [("miR-34a", "miR-34a"), ("34b", "miR-34b"), ("c", "miR-34c")], id="slash-after-a-bare-item"),
+    pytest.param("Panels of miR-10b, -18a, 21, -22 and -29c were compared.",
+                 [("miR-10b", "miR-10b"), ("-18a", "miR-18a"), ("21", "miR-21"), ("-22", "miR-22"), ("-29c", "miR-29c")],
+                 id="mixed-with-elliptic-items"),
+    pytest.param("We found miR-143, 145, and 155.",
+                 [("miR-143", "miR-143"), ("145", "miR-145"), ("155", "miR-155")], id="serial-comma-and"),
+    pytest.param("Either miR-200a or 141 was enough.", [("miR-200a", "miR-200a"), ("141", "miR-141")], id="or"),
+    pytest.param("A panel of miR-30c, 30d and 125b.",
+                 [("miR-30c", "miR-30c"), ("30d", "miR-30d"), ("125b", "miR-125b")], id="letter-d-is-a-miRNA-letter"),
+    pytest.param("A panel of miR-30c,30d,125b.",
+                 [("miR-30c", "miR-30c"), ("30d", "miR-30d"), ("125b", "miR-125b")], id="comma-without-space-letters"),
+    pytest.param("Repression of let-7a, 7b and 7c was seen.",
+                 [("let-7a", "let-7a"), ("7b", "let-7b"), ("7c", "let-7c")], id="let-7-bare-letters"),
+    pytest.param("Repression of let-7a, -7d and -7g-5p was seen.",
+                 [("let-7a", "let-7a"), ("-7d", "let-7d"), ("-7g-5p", "let-7g-5p")], id="let-7-elliptic"),
+]
+
+# Near misses: what follows a name in these sentences is a quantity, a reference, a year, a count or another word.
+BARE_NEAR_MISSES = [
+    pytest.param("Cells received miR-21, 2 h later the drug.", ["miR-21"], id="hours-one-digit"),
+    pytest.param("Cells received miR-21, 24 h later the drug.", ["miR-21"], id="hours-two-digits"),
+    pytest.param("Cells received miR-21, 24, 48 and 72 h before lysis.", ["miR-21"], id="run-of-times"),
+    pytest.param("Cells got miR-21, 10 μM cisplatin or both.", ["miR-21"], id="concentration"),
+    pytest.param("Cells got miR-21, 10 to 20 nM of each.", ["miR-21"], id="concentration-range-to"),
+    pytest.param("Cells got miR-21, 10–20 nM of each.", ["miR-21"], id="concentration-range-dash"),
+    pytest.param("Levels of miR-21 (Fig. 2a, 3b) rose.", ["miR-21"], id="figure-panels"),
+    pytest.param("We tested miR-21, 5 patients had it.", ["miR-21"], id="patients-one-digit"),
+    pytest.param("We tested miR-21, 25 patients had it.", ["miR-21"], id="patients-two-digits"),
+    pytest.param("We tested miR-21 in 2018 and miR-155, 2019.", ["miR-21", "miR-155"], id="year"),
+    pytest.param("High miR-21, 95% CI 1.2-3.4, meant worse survival.", ["miR-21"], id="percent"),
+    pytest.param("High miR-21, 95 % of cases, meant worse survival.", ["miR-21"], id="percent-spaced"),
+    pytest.param("High miR-21, 19 of 20 tumours, meant relapse.", ["miR-21"], id="count-of"),
+    pytest.param("High miR-21, 19/20 tumours, meant relapse.", ["miR-21"], id="fraction-of-tumours"),
+    pytest.param("Besides miR-21, 28 miRNAs changed.", ["miR-21"], id="count-of-miRNAs"),
+    pytest.param("Besides miR-21 and 30 other miRNAs, none changed.", ["miR-21"], id="count-other"),
+    pytest.param("High miR-196a, 12.5 months median survival.", ["miR-196a"], id="decimal"),
+    pytest.param("High miR-31, 8-fold over normal.", ["miR-31"], id="fold-one-digit"),
+    pytest.param("High miR-31, 12-fold over normal.", ["miR-31"], id="fold-two-digits"),
+    pytest.param("A site between miR-337 and 3'UTR ends.", ["miR-337"], id="three-prime-UTR"),
+    pytest.param("Cells got miR-21 and 17-AAG together.", ["miR-21"], id="drug-code-with-dash"),
+    pytest.param("Cells got miR-21 and 17β-estradiol together.", ["miR-21"], id="greek-letter-after-number"),
+    pytest.param("As shown for miR-21,12 the levels rose.", ["miR-21"], id="glued-reference"),
+    pytest.param("PTEN, 19a and AKT were studied.", [], id="after-a-gene"),
+    pytest.param("Cisplatin, 19a and 21 were studied.", [], id="after-a-drug"),
+    pytest.param("Cells got miR-21, 48h later the drug.", ["miR-21"], id="glued-hours"),
+    pytest.param("Cells got miR-21 and 2a was not tested.", ["miR-21"], id="one-digit-with-letter"),
+    pytest.param("Cells got miR-21 and 9 days of drug.", ["miR-21"], id="one-digit"),
+    pytest.param("In 1,200 cases miR-21, 1,200 times.", ["miR-21"], id="thousands"),
+    pytest.param("Levels of let-7a, 7 days later, fell.", ["let-7a"], id="let-7-then-days"),
+    pytest.param("Levels of let-7a, 21 and 155 fell.", ["let-7a"], id="let-7-list-reads-only-let-7-items"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BARE_ITEMS)
+def test_a_list_reads_bare_items_after_a_name(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(text[m.start : m.end], m.norm) for m in mirna_grammar(load_ruleset()).find(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), BARE_NEAR_MISSES)
+def test_a_number_after_a_name_that_is_no_list_item_is_no_mirna(text: str, expected: list[str]) -> None:
+    assert [text[m.start : m.end] for m in mirna_grammar(load_ruleset()).find(text)] == expected
 
 
 def test_normalize_mirna_expands_an_enumeration() -> None:
@@ -98,6 +186,9 @@ HEAD_SCAN_TEXTS = [
     "miR-221/222, miRNA-17~92, mir-106b-25 and the miR-17-92   cluster",
     "miRNAs (21, 155 and let-7c) and miRs (17, 92a)",
     "the miR-21, -155 and -222 trio",
+    "miR-92a, 19a, 29a and 135b; miR-192, 194 and 375-3p; miR-15b, -16, 21, -22 and 34b/c",
+    "let-7a, 7b and -7c; hsa-let-7d, 7e-5p or 7f",
+    "miR-21, 24, 48 and 72 h; miR-21, 95% CI; miR-155, 2019; miR-21,12",
     "miR-9",
     "hsa-miR-1",
     "(hsa-mir-1)/xmiR-2/hsa-hsa-miR-3/-miR-4/ssc-miR-5a-3p",

@@ -18,6 +18,7 @@ from .lexicon import LEXICON_COLUMNS
 _FRAGMENT_REF = re.compile(r"\{([A-Z]+)\}")
 _PAREN_ITEM = re.compile(r"(?P<let>let-)?(?P<num>[1-9][0-9]*)(?P<letter>[a-k]|[a-z])?(?:-(?P<arm>[35]p))?")
 _WHOLE_KINDS = ("cluster", "name", "let7")
+_ITEM_KINDS = ("slash_item", "ellipsis_item", "bare_item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +54,14 @@ class MirnaGrammar:
                 continue
             pattern = _FRAGMENT_REF.sub(lambda m, rule=rule: _fragment(fragments, m.group(1), rule), rule.pattern)
             by_kind[rule.kind] = (rule.id, rule.compiled(pattern))
-        missing = [kind for kind in (*_WHOLE_KINDS, "slash_item", "ellipsis_item", "paren_list") if kind not in by_kind]
+        missing = [kind for kind in (*_WHOLE_KINDS, *_ITEM_KINDS, "let7_item", "paren_list") if kind not in by_kind]
         if missing:
             where = rules[0].where.rsplit(":", 1)[0] if rules else MirnaRule.FILE
             raise RuleError(f"{where}: no rule of kind(s) {', '.join(missing)}")
         self._whole = [(by_kind[kind][0], HeadScan(by_kind[kind][1]), kind) for kind in _WHOLE_KINDS]
-        self._slash_id, self._slash = by_kind["slash_item"]
-        self._ellipsis_id, self._ellipsis = by_kind["ellipsis_item"]
+        # The items that may continue a miR name, tried in this order at each place of a list; a let-7 name has its own.
+        self._items = [(by_kind[kind][1], by_kind[kind][0], kind) for kind in _ITEM_KINDS]
+        self._let7_items = [(by_kind["let7_item"][1], by_kind["let7_item"][0], "let7_item")]
         self._paren_id, paren = by_kind["paren_list"]
         self._paren = HeadScan(paren)
 
@@ -111,24 +113,36 @@ class MirnaGrammar:
         ]
 
     def _with_continuations(self, text: str, names: list[MirnaMatch]) -> list[MirnaMatch]:
-        """Add the items that continue a name: ``/222`` and ``/c`` after it, then ``, -155 and -222``."""
+        """Add the items that continue a name: ``/222`` and ``/c``, ``, -155 and -222``, ``, 19a and 135b``.
+
+        Each item continues the list the one before it left off (``miR-15b, -16, 21, -22``, ``miR-34a, 34b/c``); a slash
+        item reuses the stem of the item right before it. A let-7 name takes only let-7 items (``let-7a, 7b and -7c``).
+        """
         found: list[MirnaMatch] = []
         for index, name in enumerate(names):
             found.append(name)
-            if name.norm.startswith("let-") or "~" in name.norm:
+            if "~" in name.norm:
                 continue
+            kinds = self._let7_items if name.norm.startswith("let-") else self._items
             limit = names[index + 1].start if index + 1 < len(names) else len(text)
-            base = _BASE.match(name.norm)
-            position = name.end
-            for regex, rule_id, elliptic in ((self._slash, self._slash_id, False), (self._ellipsis, self._ellipsis_id, True)):
-                while (item := regex.match(text, position, limit)) is not None:
-                    found.append(self._continuation(item, base, rule_id, elliptic))
-                    position = item.end()
+            last, position = name, name.end
+            while (step := self._next_item(text, position, limit, kinds)) is not None:
+                item, rule_id, kind = step
+                last = self._continuation(item, _BASE.match(last.norm), rule_id, kind)
+                found.append(last)
+                position = item.end()
         return found
 
+    @staticmethod
+    def _next_item(text: str, position: int, limit: int, kinds: list[tuple[re.Pattern, str, str]]):
+        """The first item kind that matches at ``position`` (before ``limit``): (match, rule id, kind), else None."""
+        for regex, rule_id, kind in kinds:
+            if (item := regex.match(text, position, limit)) is not None:
+                return item, rule_id, kind
+        return None
 
     @staticmethod
-    def _continuation(item: re.Match, base: re.Match, rule_id: str, elliptic: bool) -> MirnaMatch:
+    def _continuation(item: re.Match, base: re.Match | None, rule_id: str, kind: str) -> MirnaMatch:
         parts = item.groupdict()
         if parts.get("arm_only"):
             norm = mirna_norm(base.group("num"), base.group("letter") or "", base.group("copy") or "", parts["arm_only"])
@@ -136,9 +150,14 @@ class MirnaGrammar:
         if parts.get("only_letter"):
             norm = mirna_norm(base.group("num"), parts["only_letter"], arm=parts["arm"] or "", star=bool(parts["star"]))
             return MirnaMatch(item.start("only_letter"), item.end(), norm, rule_id)
-        norm = mirna_norm(parts["num"], parts["letter"] or "", arm=parts["arm"] or "", star=bool(parts["star"]))
-        # An elliptic item is written with its hyphen ("-155"); keep it in the span.
-        start = item.start("num") - (1 if elliptic else 0)
+        norm = mirna_norm(
+            parts["num"], parts["letter"] or "", parts.get("copy") or "", parts["arm"] or "", bool(parts["star"]),
+            let=kind == "let7_item",
+        )
+        start = item.start("num")
+        # An elliptic item is written with its hyphen ("-155", "-7d"); keep it in the span.
+        if kind in ("ellipsis_item", "let7_item") and item.string[start - 1] == "-":
+            start -= 1
         return MirnaMatch(start, item.end(), norm, rule_id)
 
 

@@ -14,7 +14,7 @@ from pipeline.schema import MENTION_TYPES
 
 from .files import RuleError
 
-MIRNA_KINDS = ("fragment", "name", "let7", "cluster", "slash_item", "ellipsis_item", "paren_list")
+MIRNA_KINDS = ("fragment", "name", "let7", "cluster", "slash_item", "ellipsis_item", "bare_item", "let7_item", "paren_list")
 # What a relation cue says (rules/relation_cues.jsonl explains each role).
 CUE_ROLES = (
     "resistance", "sensitivity", "sensitize", "up", "down", "associate", "expression_change", "method",
