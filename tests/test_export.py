@@ -402,7 +402,8 @@ def test_a_failed_export_keeps_the_previous_file(two_doc_run: Path, tmp_path: Pa
             raise KeyboardInterrupt  # an export interrupted half-way
         return ["1|t|", "1|a|"]
 
-    monkeypatch.setattr(export, "pubtator_lines", broken)
+    # Patched where the PubTator writer looks it up.
+    monkeypatch.setattr(export.pubtator, "pubtator_lines", broken)
     with pytest.raises(KeyboardInterrupt):
         export_run(two_doc_run, "pubtator", out)
     assert (out / PUBTATOR_FILE).read_bytes() == before
