@@ -7,7 +7,9 @@ import hashlib
 import json
 import shutil
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from bioc import biocxml
@@ -18,7 +20,6 @@ from bioc.brat import validator as brat_validator
 from typer.testing import CliRunner
 
 from pipeline import export
-from pipeline.output import RelationRow
 from pipeline.cli import app
 from pipeline.export import (
     BIOC_FILE,
@@ -31,7 +32,7 @@ from pipeline.export import (
     read_brat,
     read_pubtator,
 )
-from pipeline.output import MENTION_COLUMNS, RELATION_COLUMNS, cell, write_json, write_tsv
+from pipeline.output import MENTIONS, RELATIONS, RelationRow, cell, write_json, write_tsv
 from pipeline.schema import Mention
 
 runner = CliRunner()
@@ -101,28 +102,11 @@ def test_pubtator_relations_are_the_runs_per_document(corpus_run: Path, corpus_e
     assert set(relations) == set(run_relations(corpus_run))
 
 
-def test_brat_relations_are_the_runs_but_the_unlinked(corpus_run: Path, corpus_exports) -> None:
-    result, out = corpus_exports["brat"]
+def test_brat_relations_read_back_equal_the_runs(corpus_run: Path, corpus_exports) -> None:
+    _, out = corpus_exports["brat"]
     _, relations = read_brat(out)
-    unlinked = Counter((u.doc_id, u.relation, u.mirna, u.partner) for u in result.unlinked)
-    assert Counter(r[:4] for r in relations) + unlinked == Counter(r[:4] for r in run_relations(corpus_run))
-    assert Counter(r[4:] for r in relations) == Counter(r[4:] for r in run_relations(corpus_run) if r[:4] not in unlinked)
-
-
-def test_unlinked_relations_are_noted_on_their_other_argument_in_brat(corpus_exports) -> None:
-    result, out = corpus_exports["brat"]
-    notes = "".join(path.read_text(encoding="utf-8") for path in out.glob("*.ann"))
-    noted = {u.relation_id for u in result.unlinked if len(u.missing) == 1}
-    assert all(f"relation {relation_id}," in notes for relation_id in noted)
-
-
-def test_bioc_relations_without_a_mention_name_the_missing_node(corpus_exports) -> None:
-    result, out = corpus_exports["bioc"]
-    with (out / BIOC_FILE).open("rb") as handle:
-        collection = biocxml.load(handle)
-    marked = {r.infons["relation_id"]: r for d in collection.documents for r in d.relations if "unlinked" in r.infons}
-    assert set(marked) == {u.relation_id for u in result.unlinked}
-    assert all(len(r.nodes) == 2 - len(r.infons["unlinked"].split(",")) for r in marked.values())
+    assert len(relations) > 100
+    assert Counter(relations) == Counter(run_relations(corpus_run))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -162,17 +146,29 @@ def test_brat_configuration_declares_every_type(corpus_exports) -> None:
 # --- small runs made by hand ----------------------------------------------------------------------------------
 
 
+class Link(NamedTuple):
+    """A relation of a hand-made run: its type and the positions, in the run's mention list, of its two mentions."""
+
+    relation: str
+    mirna: int
+    partner: int
+    rule: str = "test"
+
+
 def make_run(
     folder: Path,
     files: dict[str, str],
     mentions: list[tuple[str, int, str, str, str]],
-    relations: list[tuple[str, int, str, str, str, str]] = (),
+    relations: Sequence[Link] = (),
     occurrences: dict[int, int] | None = None,
+    unmentioned: frozenset[int] = frozenset(),
 ) -> Path:
     """A run folder over input files written into ``folder/inputs``, its tables as ``mirmine run`` writes them.
 
     mentions: (doc_id, sentence_id, surface, type, norm), found in the document text (the n-th time: ``occurrences``
-    by position in the list). relations: (doc_id, sentence_id, mirna, relation, partner, partner_type).
+    by position in the list). relations: each gets the spans, names and types of the mentions its Link points to, and
+    the doc and sentence of its partner. ``unmentioned``: positions of mentions that give a relation its span but are
+    left out of mentions.tsv, as in a hand-edited run.
     """
     from pipeline.ingest import read_inputs
 
@@ -181,20 +177,24 @@ def make_run(
     for name, content in files.items():
         (inputs / name).write_text(content, encoding="utf-8")
     texts = {doc.doc_id: doc.text for doc in read_inputs([inputs])}
-    mention_rows = []
+    found: list[Mention] = []
     for i, (doc_id, sentence_id, surface, kind, norm) in enumerate(mentions):
         start = -1
         for _ in range((occurrences or {}).get(i, 0) + 1):
             start = texts[doc_id].index(surface, start + 1)
         concept = "DB00072" if norm == "trastuzumab" else ""
-        mention_rows.append((doc_id, "abstract", sentence_id, start, start + len(surface), surface, kind, norm, concept, "test"))
-    relation_rows = [
-        (f"r{i}", doc_id, "abstract", sentence_id, mirna, relation, partner, partner_type, "", "", False, i % 2 == 1, "test", 0.9, "s")
-        for i, (doc_id, sentence_id, mirna, relation, partner, partner_type) in enumerate(relations)
-    ]
+        found.append(Mention(doc_id, "abstract", sentence_id, start, start + len(surface), surface, kind, norm, concept, "test"))
+    relation_rows = []
+    for i, link in enumerate(relations):
+        mirna, partner = found[link.mirna], found[link.partner]
+        relation_rows.append((
+            f"r{i}", partner.doc_id, "abstract", partner.sentence_id, mirna.norm, link.relation, partner.norm, partner.type,
+            "", "", False, i % 2 == 1, link.rule, 0.9, mirna.start, mirna.end, partner.start, partner.end, "s",
+        ))  # fmt: skip
     run_dir = folder / "run"
-    write_tsv(run_dir / "mentions.tsv", MENTION_COLUMNS, mention_rows)
-    write_tsv(run_dir / "relations.tsv", RELATION_COLUMNS, relation_rows)
+    written = [MENTIONS.row_of(mention) for i, mention in enumerate(found) if i not in unmentioned]
+    write_tsv(run_dir / "mentions.tsv", MENTIONS.columns, written)
+    write_tsv(run_dir / "relations.tsv", RELATIONS.columns, relation_rows)
     write_tsv(run_dir / "errors.tsv", ("source", "doc_id", "stage", "error"), [])
     recorded = [{"path": str(inputs / name), "sha256": hashlib.sha256((inputs / name).read_bytes()).hexdigest()} for name in sorted(files)]
     write_json(run_dir / "run.json", {"mirmine_version": "test", "inputs": recorded, "counts": {"documents": len(texts)}})
@@ -211,7 +211,7 @@ def broken_run(tmp_path: Path) -> Path:
         tmp_path,
         {"broken.txt": BROKEN},
         [("broken", 1, "microRNA-\n21", "mirna", "miR-21"), ("broken", 1, "trastuzumab", "drug", "trastuzumab")],
-        [("broken", 1, "miR-21", "sensitizes", "trastuzumab", "drug")],
+        [Link("sensitizes", 0, 1)],
     )
 
 
@@ -245,7 +245,7 @@ def pmid_run(tmp_path: Path) -> Path:
             ("PMID:123", 2, "miR-21", "mirna", "miR-21"),
             ("PMID:123", 2, "trastuzumab", "drug", "trastuzumab"),
         ],
-        [("PMID:123", 2, "miR-21", "confers_resistance", "trastuzumab", "drug")],
+        [Link("confers_resistance", 2, 3)],
         occurrences={2: 1, 3: 1},
     )
 
@@ -402,7 +402,8 @@ def test_a_failed_export_keeps_the_previous_file(two_doc_run: Path, tmp_path: Pa
             raise KeyboardInterrupt  # an export interrupted half-way
         return ["1|t|", "1|a|"]
 
-    monkeypatch.setattr(export, "pubtator_lines", broken)
+    # Patched where the PubTator writer looks it up.
+    monkeypatch.setattr(export.pubtator, "pubtator_lines", broken)
     with pytest.raises(KeyboardInterrupt):
         export_run(two_doc_run, "pubtator", out)
     assert (out / PUBTATOR_FILE).read_bytes() == before
@@ -428,32 +429,157 @@ def mention(start: int, kind: str, norm: str, sentence_id: int = 1) -> Mention:
     return Mention("d", "abstract", sentence_id, start, start + len(norm), norm, kind, norm, "", "test")
 
 
-def relation(mirna: str, partner: str, partner_type: str = "drug") -> RelationRow:
-    return RelationRow("r", "d", "abstract", 1, mirna, "sensitizes", partner, partner_type, "", "", False, False, "test", "0.9", "s")
+def relation(mirna_span: tuple[int, int], partner_span: tuple[int, int], partner_type: str = "drug") -> RelationRow:
+    return RelationRow(
+        "r", "d", "abstract", 1, "miR-21", "sensitizes", "DOX", partner_type, "", "", False, False, "test", "0.9",
+        *mirna_span, *partner_span, "s",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("mentions", "expected"),
+    ("mentions", "spans", "expected"),
     [
-        ([mention(0, "mirna", "miR-21"), mention(20, "drug", "DOX"), mention(60, "drug", "DOX")], (0, 1)),
-        ([mention(0, "drug", "DOX"), mention(40, "mirna", "miR-21"), mention(50, "drug", "DOX")], (1, 2)),
-        ([mention(0, "drug", "DOX"), mention(40, "mirna", "miR-21", sentence_id=2)], (None, 0)),
-        ([mention(0, "mirna", "miR-21"), mention(20, "gene", "DOX")], (0, None)),
+        ([mention(0, "mirna", "miR-21"), mention(20, "drug", "DOX"), mention(60, "drug", "DOX")], ((0, 6), (60, 63)), (0, 2)),
+        ([mention(0, "mirna", "miR-21"), mention(20, "drug", "DOX"), mention(30, "mirna", "miR-21")], ((0, 6), (20, 23)), (0, 1)),
+        ([mention(0, "mirna", "miR-21", sentence_id=0), mention(40, "drug", "DOX")], ((0, 6), (40, 43)), (0, 1)),
+        ([mention(0, "mirna", "miR-21"), mention(20, "gene", "DOX")], ((0, 6), (20, 23)), (0, None)),
+        ([mention(0, "mirna", "miR-21"), mention(20, "drug", "DOX")], ((0, 6), (21, 24)), (0, None)),
+        ([mention(0, "mirna", "miR-21"), mention(20, "drug", "DOX")], ((0, 5), (20, 23)), (None, 1)),
     ],
-    ids=["closest-partner", "closest-partner-after", "mirna-in-another-sentence", "partner-of-another-type"],
-)
-def test_a_relation_links_to_the_closest_mentions_of_its_names(mentions: list[Mention], expected: tuple) -> None:
-    (linked,) = link_relations(mentions, [relation("miR-21", "DOX")])
+    ids=[
+        "repeated-partner-not-the-closest", "repeated-mirna-not-the-closest", "mirna-in-the-sentence-before",
+        "partner-span-holds-another-type", "no-partner-mention-at-its-span", "no-mirna-mention-at-its-span",
+    ],
+)  # fmt: skip
+def test_a_relation_links_to_the_mentions_at_its_spans(mentions: list[Mention], spans: tuple, expected: tuple) -> None:
+    (linked,) = link_relations(mentions, [relation(*spans)])
     assert (linked.mirna_at, linked.partner_at) == expected
 
 
-def test_a_these_mirnas_relation_links_to_the_mirna_of_the_sentence_before() -> None:
+def linked_spans(fmt: str, out: Path) -> Counter:
+    """(miRNA span, partner span) of each relation an export links (BioC nodes, brat R lines), as its mentions' spans."""
+    pairs = []
+    if fmt == "bioc":
+        with (out / BIOC_FILE).open("rb") as handle:
+            collection = biocxml.load(handle)
+        for document in collection.documents:
+            annotations = [*document.annotations, *(a for passage in document.passages for a in passage.annotations)]
+            spans = {a.id: (a.total_span.offset, a.total_span.end) for a in annotations}
+            for r in document.relations:
+                pairs.append(tuple(spans[r.get_node(role=role).refid] for role in ("mirna", "partner")))
+        return Counter(pairs)
+    for ann in out.glob("*.ann"):
+        spans, arcs = {}, []
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            fields = line.split("\t")
+            if line.startswith("T"):
+                locations = fields[1].partition(" ")[2].replace(";", " ").split(" ")
+                spans[fields[0]] = (int(locations[0]), int(locations[-1]))
+            elif line.startswith("R"):
+                arcs.append([arg.partition(":")[2] for arg in fields[1].split(" ")[1:]])
+        pairs += [(spans[arg1], spans[arg2]) for arg1, arg2 in arcs]
+    return Counter(pairs)
+
+
+# The same miRNA and the same drug twice in one sentence: each relation names which occurrence it means.
+REPEATED = "Cisplatin raised miR-21, and miR-21 in turn conferred resistance to cisplatin.\n"
+REPEATED_MENTIONS = [
+    ("repeated", 1, "Cisplatin", "drug", "cisplatin"),  # 0..9
+    ("repeated", 1, "miR-21", "mirna", "miR-21"),  # 17..23
+    ("repeated", 1, "miR-21", "mirna", "miR-21"),  # 29..35
+    ("repeated", 1, "cisplatin", "drug", "cisplatin"),  # 68..77
+]
+
+
+@pytest.mark.parametrize("fmt", ["bioc", "brat"])
+def test_a_relation_links_to_the_occurrences_at_its_spans_not_the_closest(tmp_path: Path, fmt: str) -> None:
+    # The closest cisplatin to the second miR-21 is the first word; the run says the relation is about the last one.
+    links = [Link("regulated_by", 1, 0), Link("confers_resistance", 2, 3)]
+    run_dir = make_run(tmp_path, {"repeated.txt": REPEATED}, REPEATED_MENTIONS, links, occurrences={2: 1})
+    export_run(run_dir, fmt, tmp_path / "out")
+    assert linked_spans(fmt, tmp_path / "out") == Counter({((17, 23), (0, 9)): 1, ((29, 35), (68, 77)): 1})
+
+
+COREF = "miR-221 and miR-222 were raised in tamoxifen-resistant cells. These miRNAs conferred tamoxifen resistance.\n"
+COREF_MENTIONS = [
+    ("coref", 0, "miR-221", "mirna", "miR-221"),  # 0..7
+    ("coref", 0, "miR-222", "mirna", "miR-222"),  # 12..19
+    ("coref", 0, "tamoxifen", "drug", "tamoxifen"),  # 35..44
+    ("coref", 1, "tamoxifen", "drug", "tamoxifen"),  # 85..94
+]
+
+
+@pytest.mark.parametrize("fmt", ["bioc", "brat"])
+def test_a_these_mirnas_relation_links_to_the_mirna_of_the_sentence_before(tmp_path: Path, fmt: str) -> None:
     """`these miRNAs` (rule coref.*) names the miRNAs of the previous sentence: the arc goes there, not nowhere."""
-    mentions = [mention(0, "mirna", "miR-21", sentence_id=0), mention(40, "drug", "DOX", sentence_id=1)]
-    coref = RelationRow("r", "d", "abstract", 1, "miR-21", "sensitizes", "DOX", "drug", "", "", False, False, "coref.these_mirnas+cue", "0.6", "s")
-    ((linked,), (plain,)) = link_relations(mentions, [coref]), link_relations(mentions, [relation("miR-21", "DOX")])
-    assert (linked.mirna_at, linked.partner_at, plain.mirna_at) == (0, 1, None)
+    links = [Link("confers_resistance", at, 3, "coref.these_mirnas+cue") for at in (0, 1)]
+    run_dir = make_run(tmp_path, {"coref.txt": COREF}, COREF_MENTIONS, links, occurrences={3: 1})
+    result = export_run(run_dir, fmt, tmp_path / "out")
+    assert result.unlinked == []
+    assert linked_spans(fmt, tmp_path / "out") == Counter({((0, 7), (85, 94)): 1, ((12, 19), (85, 94)): 1})
 
 
 def test_every_relation_of_the_corpus_run_is_linked(corpus_exports) -> None:
     assert not corpus_exports["brat"][0].unlinked
+
+
+# --- a relation whose partner has no mention at its span (a hand-edited run) ---------------------------------------
+
+UNLINKED = "miR-21 conferred cisplatin resistance in A549 cells, while miR-200c restored sensitivity to paclitaxel.\n"
+
+
+@pytest.fixture
+def unlinked_run(tmp_path: Path) -> Path:
+    """Two relations; the partner of the second (r1, miR-200c sensitizes paclitaxel) is not in mentions.tsv."""
+    return make_run(
+        tmp_path,
+        {"unlinked.txt": UNLINKED},
+        [
+            ("unlinked", 1, "miR-21", "mirna", "miR-21"),
+            ("unlinked", 1, "cisplatin", "drug", "cisplatin"),
+            ("unlinked", 1, "miR-200c", "mirna", "miR-200c"),
+            ("unlinked", 1, "paclitaxel", "drug", "paclitaxel"),
+        ],
+        [Link("confers_resistance", 0, 1), Link("sensitizes", 2, 3)],
+        unmentioned=frozenset({3}),
+    )
+
+
+def export_with_cli(run_dir: Path, fmt: str, out: Path):
+    """``mirmine export`` as a user runs it (stderr apart); a relation without a mention is no error."""
+    result = runner.invoke(app, ["export", str(run_dir), "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def test_bioc_relation_without_its_partner_mention_keeps_the_mirna_node_and_names_the_missing_one(
+    unlinked_run: Path, tmp_path: Path
+) -> None:
+    export_with_cli(unlinked_run, "bioc", tmp_path / "out")
+    with (tmp_path / "out" / BIOC_FILE).open("rb") as handle:
+        (document,) = biocxml.load(handle).documents
+    ids = {a.text: a.id for passage in document.passages for a in passage.annotations}
+    (unlinked,) = (r for r in document.relations if r.infons["relation_id"] == "r1")
+    assert ([(node.role, node.refid) for node in unlinked.nodes], unlinked.infons.get("unlinked")) == (
+        [("mirna", ids["miR-200c"])], "partner",
+    )  # fmt: skip
+
+
+def test_brat_relation_without_its_partner_mention_is_a_note_on_its_mirna_not_an_arc(
+    unlinked_run: Path, tmp_path: Path
+) -> None:
+    export_with_cli(unlinked_run, "brat", tmp_path / "out")
+    ann = [line.split("\t") for line in (tmp_path / "out" / "unlinked.ann").read_text(encoding="utf-8").splitlines()]
+    ids = {fields[2]: fields[0] for fields in ann if fields[0].startswith("T")}
+    arcs = [fields[1] for fields in ann if fields[0].startswith("R")]
+    notes = {fields[1].split(" ")[1]: fields[2] for fields in ann if fields[0].startswith("#")}
+    assert arcs == [f"confers_resistance Arg1:{ids['miR-21']} Arg2:{ids['cisplatin']}"]
+    assert "unlinked=sensitizes miR-200c -> paclitaxel (relation r1," in notes[ids["miR-200c"]]
+
+
+@pytest.mark.parametrize("fmt", ["bioc", "brat"])
+def test_export_warns_of_a_relation_without_its_partner_mention(unlinked_run: Path, tmp_path: Path, fmt: str) -> None:
+    result = export_with_cli(unlinked_run, fmt, tmp_path / "out")
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1
+    assert "miR-200c sensitizes paclitaxel (relation r1)" in warnings[0] and "partner paclitaxel" in warnings[0]

@@ -86,23 +86,34 @@ def write_run(folder: Path, relations: list[dict[str, str]], mentions: list[dict
     return folder
 
 
+HOSTILE_SENTENCE = f"{HOSTILE} miR-21 confers {HOSTILE} tamoxifen resistance {HOSTILE}"
+HOSTILE_START = 100  # where the hostile sentence starts in its document
+
+
+def hostile_span(text: str) -> tuple[int, int]:
+    """The document span of a name in the hostile sentence."""
+    start = HOSTILE_START + HOSTILE_SENTENCE.index(text)
+    return start, start + len(text)
+
+
 def hostile_relation(**changes: str) -> dict[str, str]:
-    sentence = f"{HOSTILE} miR-21 confers {HOSTILE} tamoxifen resistance {HOSTILE}"
+    (mirna_start, mirna_end), (partner_start, partner_end) = hostile_span("miR-21"), hostile_span("tamoxifen")
     row = {
         "relation_id": "r1", "doc_id": "doc", "section": "abstract", "sentence_id": "3", "mirna": "miR-21",
         "relation": "confers_resistance", "partner": "tamoxifen", "partner_type": "drug", "partner_id": "DB00675",
-        "negated": "false", "hedged": "false", "rule": "cue.direction.up", "confidence": "0.80", "sentence": sentence,
+        "negated": "false", "hedged": "false", "rule": "cue.direction.up", "confidence": "0.80",
+        "mirna_start": str(mirna_start), "mirna_end": str(mirna_end), "partner_start": str(partner_start),
+        "partner_end": str(partner_end), "sentence": HOSTILE_SENTENCE,
     }  # fmt: skip
     return {**row, **changes}
 
 
-def hostile_mentions(sentence_start: int = 100) -> list[dict[str, str]]:
-    sentence = hostile_relation()["sentence"]
+def hostile_mentions() -> list[dict[str, str]]:
     found = []
     for text, kind in (("miR-21", "mirna"), ("tamoxifen", "drug")):
-        start = sentence_start + sentence.index(text)
+        start, end = hostile_span(text)
         found.append({
-            "doc_id": "doc", "section": "abstract", "sentence_id": "3", "start": str(start), "end": str(start + len(text)),
+            "doc_id": "doc", "section": "abstract", "sentence_id": "3", "start": str(start), "end": str(end),
             "text": text, "type": kind, "norm": text, "concept_id": f'"{HOSTILE}', "rule": "test",
         })  # fmt: skip
     return found
@@ -255,6 +266,82 @@ def test_every_corpus_row_marks_its_mirna_unless_named_in_the_previous_sentence(
             marks_per_row[count] += 1
     unmarked = [row["rule"] for row, n in zip(relations, marks_per_row) if n == 0]
     assert len(html_rows) == len(relations) and all(rule.startswith("coref.") for rule in unmarked)
+
+
+class SentenceMarks(HTMLParser):
+    """Per row id, the marks of its sentence cell: (offset in the sentence text, text, is it the row's pair)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: dict[str, list[tuple[int, str, bool]]] = {}
+        self._row = ""
+        self._depth = 0  # open elements inside the sentence cell; 0 when outside it
+        self._text: list[str] = []
+        self._mark: tuple[int, bool] | None = None
+        self._label = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "tr" and "rel" in classes:
+            self._row = dict(attrs)["id"] or ""
+            self.rows[self._row] = []
+        elif tag == "td" and "sentence" in classes:
+            self._depth, self._text = 1, []
+        elif self._depth:
+            self._depth += 1
+            if tag == "mark":
+                self._mark = (len("".join(self._text)), "pair" in classes)
+            self._label = tag == "span" and "ent-label" in classes
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self._depth:
+            return
+        self._depth -= 1
+        if tag == "mark" and self._mark is not None:
+            start, pair = self._mark
+            self.rows[self._row].append((start, "".join(self._text)[start:], pair))
+            self._mark = None
+        self._label = False
+
+    def handle_data(self, data: str) -> None:
+        if self._depth and not self._label:
+            self._text.append(data)
+
+
+# One sentence names miR-21 twice and tamoxifen twice (once capitalised); each row is about other occurrences.
+TWICE = "Tamoxifen raised miR-21 in MCF-7 cells, and miR-21 in turn conferred tamoxifen resistance."
+TWICE_START = 200  # where the sentence starts in its document
+TWICE_MENTIONS = [
+    ("Tamoxifen", 0, "drug"), ("miR-21", 17, "mirna"), ("MCF-7", 27, "cell_line"), ("miR-21", 44, "mirna"), ("tamoxifen", 69, "drug"),
+]  # (text, offset in the sentence, type)
+
+
+def twice_relation(relation_id: str, relation: str, mirna_at: int, partner_at: int) -> dict[str, str]:
+    """A row of the TWICE sentence; mirna_at and partner_at are sentence offsets of its two mentions."""
+    mirna_start, partner_start = TWICE_START + mirna_at, TWICE_START + partner_at
+    spans = [mirna_start, mirna_start + len("miR-21"), partner_start, partner_start + len("tamoxifen")]
+    return {
+        "relation_id": relation_id, "doc_id": "twice", "section": "abstract", "sentence_id": "2", "mirna": "miR-21",
+        "relation": relation, "partner": "tamoxifen", "partner_type": "drug", "negated": "false", "hedged": "false",
+        "rule": "test", "confidence": "0.80", "sentence": TWICE,
+        **dict(zip(("mirna_start", "mirna_end", "partner_start", "partner_end"), map(str, spans))),
+    }  # fmt: skip
+
+
+def test_a_row_outlines_only_its_own_pair_when_the_sentence_names_them_twice(tmp_path: Path) -> None:
+    mentions = [
+        {"doc_id": "twice", "section": "abstract", "sentence_id": "2", "start": str(TWICE_START + at),
+         "end": str(TWICE_START + at + len(text)), "text": text, "type": kind,
+         "norm": text.lower() if kind == "drug" else text, "rule": "test"}
+        for text, at, kind in TWICE_MENTIONS
+    ]  # fmt: skip
+    rows = [twice_relation("first", "regulated_by", 17, 0), twice_relation("second", "confers_resistance", 44, 69)]
+    marks = SentenceMarks(write_report(write_run(tmp_path, rows, mentions)).path.read_text(encoding="utf-8")).rows
+    pairs = {row: [(at, text) for at, text, pair in found if pair] for row, found in marks.items()}
+    assert pairs == {"r-first": [(0, "Tamoxifen"), (17, "miR-21")], "r-second": [(44, "miR-21"), (69, "tamoxifen")]}
+    assert [len(found) for found in marks.values()] == [5, 5]
 
 
 # --- the command ---------------------------------------------------------------------------------------------

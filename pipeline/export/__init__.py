@@ -1,0 +1,47 @@
+"""Export: a run's documents with their mentions and relations as BioC XML, PubTator and brat standoff, for annotation
+tools, with a reader of each format for round trips.
+
+A run keeps no document texts: each document is read again from the run's inputs and checked against the sha256
+that ``run.json`` records (``documents``). ``run`` drives the export; ``bioc``, ``pubtator`` and ``brat`` each hold
+a format's writer and reader; ``writer`` what the writers share (the guard over the output folder).
+"""
+
+from .bioc import BIOC_FILE, BIOC_KEY, BIOC_KEY_FILE, bioc_document, read_bioc
+from .brat import (
+    BRAT_ANNOTATION_CONF,
+    BRAT_COLORS,
+    BRAT_VISUAL_CONF,
+    RELATION_PARTNERS,
+    brat_ann,
+    brat_fragments,
+    read_brat,
+)
+from .documents import (
+    STAGE,
+    AnnotatedDocument,
+    ExportError,
+    LinkedRelation,
+    MentionRecord,
+    RelationRecord,
+    RunTables,
+    UnlinkedRelation,
+    annotated_documents,
+    check_mentions,
+    index_inputs,
+    link_relations,
+    locate_input,
+    read_run,
+    unlinked_relation,
+)
+from .pubtator import PUBTATOR_FILE, PubTatorLayout, pubtator_id, pubtator_layout, pubtator_lines, read_pubtator
+from .run import FORMATS, WRITERS, ExportResult, export_run
+from .writer import LINE_BREAKS, MANIFEST_FILE
+
+__all__ = [
+    "AnnotatedDocument", "BIOC_FILE", "BIOC_KEY", "BIOC_KEY_FILE", "BRAT_ANNOTATION_CONF", "BRAT_COLORS",
+    "BRAT_VISUAL_CONF", "ExportError", "ExportResult", "FORMATS", "LINE_BREAKS", "LinkedRelation", "MANIFEST_FILE",
+    "MentionRecord", "PUBTATOR_FILE", "PubTatorLayout", "RELATION_PARTNERS", "RelationRecord", "RunTables", "STAGE",
+    "UnlinkedRelation", "WRITERS", "annotated_documents", "bioc_document", "brat_ann", "brat_fragments",
+    "check_mentions", "export_run", "index_inputs", "link_relations", "locate_input", "pubtator_id", "pubtator_layout",
+    "pubtator_lines", "read_bioc", "read_brat", "read_pubtator", "read_run", "unlinked_relation",
+]  # fmt: skip
