@@ -43,8 +43,8 @@ def brat_ann(item: AnnotatedDocument) -> str:
     """The .ann file of a document: T (mentions), R (relations), A (Negated, Hedged) and # (notes) lines.
 
     The note of a mention holds its norm, concept id and rule; the note of a relation its relation_id, rule,
-    confidence and sentence. A relation with an argument missing from its sentence cannot be an R line: it becomes
-    an ``unlinked=`` part of the note of the argument that was found.
+    confidence and sentence. A relation with an argument that has no mention at its span cannot be an R line: it
+    becomes an ``unlinked=`` part of the note of the argument that was found.
     """
     text = item.document.text
     lines = []
@@ -63,7 +63,7 @@ def brat_ann(item: AnnotatedDocument) -> str:
             if found is not None:
                 lacking = "miRNA" if linked.mirna_at is None else "partner"
                 notes[f"T{found + 1}"].append(
-                    f"unlinked={r.relation} {r.mirna} -> {r.partner} (relation {r.relation_id}, no {lacking} mention in the sentence)"
+                    f"unlinked={r.relation} {r.mirna} -> {r.partner} (relation {r.relation_id}, no {lacking} mention at its span)"
                 )
             continue
         number += 1
