@@ -10,7 +10,7 @@ seen (each costs it about 26 us), as it does on real text: about 20,000 distinct
 close to the real corpus in ``../shared/bench``. Same seed, same abstracts; the stream is lazy, so any number of them
 costs no memory.
 
-Example: .venv/bin/python -m benchmarks.corpus 1000 /tmp/abstracts.jsonl
+Example: .venv/bin/python -m pipeline.benchmarks.corpus 1000 /tmp/abstracts.jsonl
 """
 
 from __future__ import annotations
@@ -448,5 +448,5 @@ def write_jsonl(path: str | Path, n: int, seed: int = 0) -> Path:
 
 if __name__ == "__main__":
     if len(sys.argv) not in (3, 4):
-        sys.exit("usage: python -m benchmarks.corpus N OUT.jsonl [SEED]")
+        sys.exit("usage: python -m pipeline.benchmarks.corpus N OUT.jsonl [SEED]")
     write_jsonl(sys.argv[2], int(sys.argv[1]), int(sys.argv[3]) if len(sys.argv) == 4 else 0)

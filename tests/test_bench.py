@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-# pysbd (a scispaCy dependency) installs a top-level `benchmarks` package: the checkout's must come first.
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from benchmarks.bench import BenchError, corpus_records  # noqa: E402
-from benchmarks.corpus import generate_abstracts, write_jsonl  # noqa: E402
+from pipeline.benchmarks.bench import BenchError, run_bench
+from pipeline.benchmarks.bench_documents import corpus_records
+from pipeline.benchmarks.corpus import generate_abstracts, write_jsonl
+from pipeline.ruleset import RuleError, default_rules_dir
 
 MIRNA = re.compile(r"\b(?:hsa-)?(?:miR|microRNA|miRNA)-\d+|\blet-7[a-z]")
 SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-Z])")
@@ -140,3 +138,27 @@ def test_bench_workers_find_what_one_process_finds(report: dict) -> None:
 
 def test_bench_reports_its_environment(report: dict) -> None:
     assert {"python", "spacy", "scispacy", "cpu_count"} <= report["environment"].keys()
+
+
+# --- a rules folder flows through every measuring process ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rules_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the packaged rules in a folder of its own, as a curator would make to edit them."""
+    folder = tmp_path_factory.mktemp("bench-rules") / "rules"
+    shutil.copytree(default_rules_dir(), folder, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return folder
+
+
+def test_run_bench_records_the_rules_folder_it_was_given(rules_copy: Path) -> None:
+    # In this process, not through `mirmine`: the benchmark's own face (about 60 s: it builds every pipeline).
+    result = run_bench(3, None, 1, 1, rules=rules_copy)
+    assert result["rules"] == str(rules_copy.resolve())
+
+
+def test_run_bench_with_a_folder_without_rule_files_is_an_error_naming_it(tmp_path: Path) -> None:
+    empty = tmp_path / "no-rules"
+    empty.mkdir()
+    with pytest.raises((BenchError, RuleError), match=re.escape(str(empty.resolve()))):
+        run_bench(1, None, 1, 1, rules=empty)
