@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,21 @@ def test_table_prints_the_review_shape(corpus_run: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.split()[:6] == ["drug", "miRNA", "effect", "targets", "cell", "lines"]
     assert any(line.startswith("trastuzumab") for line in result.stdout.splitlines())
+
+
+def test_a_false_hit_names_its_rule_and_where_it_is_written(corpus_run: Path) -> None:
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(GOLD), "--pred", str(corpus_run)])
+    false_hits = result.stdout.split("relation false hits", 1)[1]
+    assert re.search(r"\tmiR-124-3p\tsensitizes\tdoxorubicin\t\[cue\.direction\.up @ relation_cues\.jsonl:\d+\]", false_hits)
+
+
+def test_evaluate_looks_rules_up_in_the_folder_the_run_used(corpus_run: Path, tmp_path: Path) -> None:
+    """A run made with another rules folder has its false hits looked up there (here: a folder that lacks the cue)."""
+    import shutil
+
+    folder = tmp_path / "rules"
+    shutil.copytree(CORPUS.parent / "rules", folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    cues = folder / "relation_cues.jsonl"
+    cues.write_text("".join(line for line in cues.read_text(encoding="utf-8").splitlines(True) if "cue.direction.up" not in line), encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "--gold", str(GOLD), "--pred", str(corpus_run), "--rules", str(folder)])
+    assert f"[cue.direction.up @ not defined in {folder.resolve()}]" in result.stdout

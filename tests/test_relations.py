@@ -173,6 +173,36 @@ def test_hedging(extractor, text: str, hedged: bool) -> None:
     assert relation.hedged is hedged
 
 
+# The confidence a curator sorts by comes from rules/relation_rules.jsonl: the role of the deciding cue, less for a
+# loss-flipped effect, `these miRNAs` and a hedge; a table row has its own.
+CONFIDENCES = [
+    ("miR-21 confers resistance to gemcitabine in PANC-1 cells.", "cue.direction.up", 0.85),
+    ("miR-21 may confer resistance to gemcitabine in PANC-1 cells.", "cue.direction.up", 0.75),
+    ("Knockdown of miR-21 reduced resistance to gemcitabine.", "cue.direction.down+loss", 0.80),
+    ("miR-200c sensitizes cells to erlotinib.", "cue.sensitize", 0.90),
+    ("miR-21 is involved in gemcitabine resistance.", "cue.associate", 0.65),
+    ("miR-145 directly targets MUC1.", "cue.gene.repress", 0.90),
+    ("miR-145 inhibits the expression of MUC1.", "cue.gene.repress_weak", 0.80),
+    ("MUC1 is a direct target of miR-145.", "cue.gene.target_of", 0.85),
+    ("Both miR-21 and miR-155 were measured. These miRNAs conferred resistance to gemcitabine.",
+     "coref.these_mirnas+cue.direction.up", 0.60),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "rule", "confidence"), CONFIDENCES, ids=[rule for _, rule, _ in CONFIDENCES])
+def test_a_relation_gets_the_confidence_of_its_rule(extractor, text: str, rule: str, confidence: float) -> None:
+    found = {(r.rule, r.confidence) for r in relations_in(extractor, text)}
+    assert found == {(rule, confidence)}
+
+
+def test_a_relation_carries_the_spans_of_its_own_mentions(extractor) -> None:
+    """Two mentions of the same miRNA: the relation names the one that acts, the partner the one it acts on."""
+    text = "miR-21 was measured in PANC-1 cells, and miR-21 confers resistance to gemcitabine."
+    (relation,) = relations_in(extractor, text)
+    assert text[relation.mirna_start : relation.mirna_end] == "miR-21" and relation.mirna_start == text.rindex("miR-21")
+    assert text[relation.partner_start : relation.partner_end] == "gemcitabine"
+
+
 def test_a_relation_carries_cell_lines_rule_and_confidence(extractor) -> None:
     (relation,) = relations_in(extractor, "miR-21 confers gemcitabine resistance in PANC-1 and MIA PaCa-2 cells.")
     assert relation.cell_lines == ("MIA PaCa-2", "PANC-1")

@@ -45,7 +45,7 @@ _processed = Counter()
 
 
 @cache
-def extractor_for(rules: RuleSet, model: str | None = None) -> Extractor:
+def extractor_for(rules: RuleSet, model: str | None) -> Extractor:
     """The extractor of this process, built once (forked workers inherit the parent's) and again every REFRESH_DOCS."""
     return Extractor(rules, model)
 
