@@ -178,12 +178,13 @@ def test_a_rules_folder_changes_a_relation_cue_and_a_lexicon_row(tmp_path: Path,
     assert info["rules"] == load_ruleset(folder).checksums() != load_ruleset().checksums()
 
 
-def test_a_pipeline_config_carries_the_rules_folder_and_reloads_it(tmp_path: Path) -> None:
+def test_a_pipeline_config_carries_the_rules_folder_and_reloads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``nlp.to_disk`` keeps the rules folder in the config; ``spacy.load`` gives the finders the same rules."""
     import spacy
 
     from pipeline.extract import build_pipeline
 
+    monkeypatch.setenv("MIRMINE_CACHE", str(tmp_path / "cache"))  # the copy's lexicons are cached apart
     folder = rules_copy(tmp_path)
     nlp = build_pipeline(load_ruleset(folder))
     assert nlp.config["components"]["mirmine_genes"]["rules"]["folder"] == str(folder.resolve())
