@@ -9,40 +9,13 @@ precision (sample, Wilson interval).
 """
 
 from .decide import decide, merge_changes
-from .export import (
-    DEFAULT_EXPORT_STATUSES,
-    EXPORT_COLUMNS,
-    EXPORT_FORMATS,
-    EXPORT_STATUSES,
-    STATUS_COLUMNS,
-    VIEW_COLUMNS,
-    export_findings,
-    neutralize,
-)
+from .export import DEFAULT_EXPORT_STATUSES, EXPORT_COLUMNS, EXPORT_FORMATS, EXPORT_STATUSES, STATUS_COLUMNS
+from .export import VIEW_COLUMNS, export_findings, neutralize
 from .merge import EVIDENCE_COLUMNS, merge_run
-from .precision import (
-    PrecisionRow,
-    SampledFinding,
-    SampleDraw,
-    allocate,
-    checked_for_margin,
-    estimate_precision,
-    sample_findings,
-    wilson_half_width,
-    wilson_interval,
-)
-from .store import (
-    CHANGE_KINDS,
-    DECISIONS,
-    DEFAULT_WAIT_S,
-    SCHEMA_VERSION,
-    Change,
-    CurateError,
-    Decision,
-    Merge,
-    finding_id,
-    open_store,
-)
+from .precision import PrecisionRow, SampledFinding, SampleDraw, allocate, checked_for_margin, estimate_precision
+from .precision import sample_findings, wilson_half_width, wilson_interval
+from .store import CHANGE_KINDS, DECISIONS, DEFAULT_WAIT_S, SCHEMA_VERSION, Change, CurateError, Decision, Merge
+from .store import finding_id, open_store
 
 __all__ = [
     "CHANGE_KINDS", "DECISIONS", "DEFAULT_EXPORT_STATUSES", "DEFAULT_WAIT_S", "EVIDENCE_COLUMNS", "EXPORT_COLUMNS",

@@ -10,14 +10,14 @@ one whose evidence comes back is live again. Nothing is ever deleted, and a merg
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
+from collections import Counter, namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NamedTuple
 
-from pipeline.output import LIST_SEPARATOR, MENTIONS, RELATIONS, RUN_FILE, RunFolder, TableBuilder, TableError, TableRow
+from pipeline.output import LIST_SEPARATOR, MENTIONS, RELATIONS, ROLLUP_COLUMNS, RUN_FILE, RunFolder, TableBuilder, TableError
+from pipeline.output import TableRow
 
 from .store import DEFAULT_WAIT_S, LISTS, CurateError, Merge, finding_id, merge_row, open_store, utc_now, writing
 
@@ -178,19 +178,8 @@ def _roll_up(conn: sqlite3.Connection, mirna: str) -> Iterator[tuple[str, TableR
         yield finding_id(row.mirna, row.relation, row.partner), row
 
 
-class _EvidenceRow(NamedTuple):
-    """What the table roll-up reads of an evidence row (the columns ``TableBuilder.add`` uses)."""
-
-    doc_id: str
-    sentence_id: int
-    mirna: str
-    relation: str
-    partner: str
-    partner_type: str
-    partner_id: str
-    cell_lines: str
-    negated: int
-    sentence: str
+# What the table roll-up reads of an evidence row.
+_EvidenceRow = namedtuple("_EvidenceRow", ROLLUP_COLUMNS)
 
 
 def _finding_values(row: TableRow) -> tuple:

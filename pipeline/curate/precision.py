@@ -17,6 +17,8 @@ TARGET_MARGIN = 0.05
 
 @dataclass(frozen=True, slots=True)
 class SampledFinding:
+    """A finding drawn for a check, with what a curator needs to judge it: its triple and example sentence."""
+
     finding_id: str
     relation: str
     mirna: str

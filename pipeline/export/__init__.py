@@ -7,32 +7,11 @@ a format's writer and reader; ``writer`` what the writers share (the guard over 
 """
 
 from .bioc import BIOC_FILE, BIOC_KEY, BIOC_KEY_FILE, bioc_document, read_bioc
-from .brat import (
-    BRAT_ANNOTATION_CONF,
-    BRAT_COLORS,
-    BRAT_VISUAL_CONF,
-    RELATION_PARTNERS,
-    brat_ann,
-    brat_fragments,
-    read_brat,
-)
-from .documents import (
-    STAGE,
-    AnnotatedDocument,
-    ExportError,
-    LinkedRelation,
-    MentionRecord,
-    RelationRecord,
-    RunTables,
-    UnlinkedRelation,
-    annotated_documents,
-    check_mentions,
-    index_inputs,
-    link_relations,
-    locate_input,
-    read_run,
-    unlinked_relation,
-)
+from .brat import BRAT_ANNOTATION_CONF, BRAT_COLORS, BRAT_VISUAL_CONF, RELATION_PARTNERS, brat_ann, brat_fragments
+from .brat import read_brat
+from .documents import STAGE, AnnotatedDocument, ExportError, LinkedRelation, MentionRecord, RelationRecord, RunTables
+from .documents import UnlinkedRelation, annotated_documents, check_mentions, index_inputs, link_relations
+from .documents import locate_input, read_run, unlinked_relation
 from .pubtator import PUBTATOR_FILE, PubTatorLayout, pubtator_id, pubtator_layout, pubtator_lines, read_pubtator
 from .run import FORMATS, WRITERS, ExportResult, export_run
 from .writer import LINE_BREAKS, MANIFEST_FILE

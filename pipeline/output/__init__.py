@@ -6,12 +6,12 @@ from .columns import RELATIONS, RELATIONS_FILE, RUN_FILE, TABLE, TABLE_COLUMNS, 
 from .files import atomic_open, atomic_path, file_sha256, write_json
 from .parquet import ParquetShards, write_parquet
 from .run_folder import RelationRow, RunFolder, relation_row
-from .table import TableBuilder, TableRow, aggregate_table, mirna_sort_key, table_rows, table_view
+from .table import ROLLUP_COLUMNS, TableBuilder, TableRow, aggregate_table, mirna_sort_key, table_rows, table_view
 from .tsv import LIST_SEPARATOR, TableError, TsvWriter, cell, read_rows, tsv_line, write_tsv
 
 __all__ = [
     "ERRORS", "ERRORS_FILE", "ERROR_COLUMNS", "LIST_SEPARATOR", "MENTIONS", "MENTIONS_FILE", "MENTION_COLUMNS",
-    "ParquetShards", "RELATIONS", "RELATIONS_FILE", "RELATION_COLUMNS", "RUN_FILE", "RelationRow", "RunFolder",
+    "ParquetShards", "RELATIONS", "ROLLUP_COLUMNS", "RELATIONS_FILE", "RELATION_COLUMNS", "RUN_FILE", "RelationRow", "RunFolder",
     "TABLE", "TABLE_COLUMNS", "TABLE_FILE", "TableBuilder", "TableError", "TableRow", "TableSpec", "TsvWriter",
     "aggregate_table", "atomic_open", "atomic_path", "cell", "file_sha256", "mirna_sort_key", "read_rows",
     "relation_row", "table_rows", "table_view", "tsv_line", "write_json", "write_parquet", "write_tsv",

@@ -55,6 +55,13 @@ class _Finding:
     last_sentence: tuple[str, int]
 
 
+# The columns of relations.tsv the roll-up reads: a row read back from a store needs these and no more.
+ROLLUP_COLUMNS = (
+    "doc_id", "sentence_id", "mirna", "relation", "partner", "partner_type", "partner_id", "cell_lines", "negated",
+    "sentence",
+)  # fmt: skip
+
+
 class TableBuilder:
     """table.tsv rolled up from relations that arrive sorted by (doc_id, sentence_id), one at a time.
 
