@@ -145,8 +145,12 @@ def test_parquet_shards_hold_the_same_typed_rows(corpus: Path, tmp_path: Path) -
 
     run_corpus([corpus], tmp_path, formats=("tsv", "parquet"))
     relations = pq.read_table(tmp_path / "relations.parquet")
+    mentions = pq.read_table(tmp_path / "mentions.parquet")
     tsv_rows = (tmp_path / "relations.tsv").read_text(encoding="utf-8").count("\n") - 1
-    assert (relations.num_rows, str(relations.schema.field("confidence").type)) == (tsv_rows, "double")
+    assert relations.num_rows == tsv_rows
+    types = {name: str(relations.schema.field(name).type) for name in ("confidence", "negated", "sentence_id", "mirna_start", "rule")}
+    assert types == {"confidence": "double", "negated": "bool", "sentence_id": "int64", "mirna_start": "int64", "rule": "string"}
+    assert [str(mentions.schema.field(name).type) for name in ("start", "end", "text")] == ["int64", "int64", "string"]
 
 
 def test_a_pipeline_rebuilt_every_few_documents_gives_the_same_tables(

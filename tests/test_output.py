@@ -131,3 +131,16 @@ def test_the_output_readme_lists_each_tables_columns_in_order(table: str) -> Non
     spec = getattr(output, table)
     readme = (Path(__file__).resolve().parent.parent / "output" / "README.md").read_text(encoding="utf-8")
     assert f"- `{spec.file}`: {', '.join(spec.columns)}\n" in readme
+
+
+@pytest.mark.parametrize("table", ["MENTIONS", "RELATIONS"])
+def test_a_runs_rows_are_in_their_tables_order_numbers_as_numbers(corpus_run, table: str) -> None:
+    """mentions.tsv by offset (`start` 20 before 100), relations.tsv by sentence number, in each document."""
+    import pipeline.output as output
+
+    spec = getattr(output, table)
+    lines = (corpus_run / spec.file).read_text(encoding="utf-8").splitlines()[1:]
+    keys = [spec.key_of_fields(line.split("\t")) for line in lines]
+    assert keys == sorted(keys) and isinstance(keys[0][1], int)
+    first_doc = [key[1] for key in keys if key[0] == keys[0][0]]
+    assert len(set(first_doc)) > 3 and first_doc == sorted(first_doc)

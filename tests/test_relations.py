@@ -238,6 +238,30 @@ def test_table_rows_give_one_relation_per_pair(extractor) -> None:
     }
 
 
+def test_a_table_row_takes_its_rule_and_confidence_from_the_table_rule(extractor, tmp_path) -> None:
+    """A copy of the rules with another confidence for `table.row`: the table's relations carry it."""
+    import json
+    import shutil
+
+    from pipeline.extract import annotate
+    from pipeline.relations import relation_rules, table_relations
+    from pipeline.ruleset import RelationRule, default_rules_dir, load_ruleset
+
+    folder = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), folder, ignore=shutil.ignore_patterns("*.py", "*.tsv", "__pycache__"))
+    path = folder / RelationRule.FILE
+    lines = [
+        json.dumps({"id": "table.row", "kind": "table_row", "confidence": 0.55}) if '"table.row"' in line else line
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    document = Document("t", TABLE, detect_sections(TABLE), source="test", format="txt")
+    doc = annotate(document, extractor.nlp)
+    sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
+    found = table_relations(document, sentences, extractor(document).mentions, relation_rules(load_ruleset(folder)))
+    assert found and {(r.rule, r.confidence) for r in found} == {("table.row", 0.55)}
+
+
 def test_a_table_caption_with_a_direction_sets_the_relation(extractor) -> None:
     text = TABLE.replace("miRNAs and drug response in colon cancer", "miRNAs that confer resistance to chemotherapy")
     assert {r.relation for r in relations_in(extractor, text)} == {"confers_resistance"}
