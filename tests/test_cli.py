@@ -17,14 +17,14 @@ from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.output import ERROR_COLUMNS, MENTION_COLUMNS, RELATION_COLUMNS, TABLE_COLUMNS
+from pipeline.output import ERRORS, MENTIONS, RELATIONS, TABLE
 
 runner = CliRunner()
 TABLES = {
-    "mentions.tsv": MENTION_COLUMNS,
-    "relations.tsv": RELATION_COLUMNS,
-    "table.tsv": TABLE_COLUMNS,
-    "errors.tsv": ERROR_COLUMNS,
+    "mentions.tsv": MENTIONS.columns,
+    "relations.tsv": RELATIONS.columns,
+    "table.tsv": TABLE.columns,
+    "errors.tsv": ERRORS.columns,
 }
 
 

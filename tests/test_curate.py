@@ -34,7 +34,7 @@ from pipeline.curate import (
     wilson_half_width,
     wilson_interval,
 )
-from pipeline.output import RELATIONS, RELATION_COLUMNS, TABLE_COLUMNS, RunFolder, table_view, write_tsv
+from pipeline.output import RELATIONS, TABLE, RunFolder, table_view, write_tsv
 from pipeline.schema import Relation
 
 runner = CliRunner()
@@ -69,8 +69,8 @@ def edit_run(
 ) -> Path:
     """A copy of the run folder ``source`` whose relations.tsv drops the rows ``keep`` refuses and gains ``add``."""
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns(".mirmine"))
-    kept = [row for row in read_relations(source) if keep(dict(zip(RELATION_COLUMNS, row)))]
-    write_tsv(dest / "relations.tsv", RELATION_COLUMNS, [*kept, *RELATIONS.sorted_rows(add)])
+    kept = [row for row in read_relations(source) if keep(dict(zip(RELATIONS.columns, row)))]
+    write_tsv(dest / "relations.tsv", RELATIONS.columns, [*kept, *RELATIONS.sorted_rows(add)])
     return dest
 
 
@@ -78,7 +78,7 @@ def write_synthetic_run(folder: Path, rows: int, *, per_doc: int = 20) -> Path:
     """A run folder of ``rows`` generated relations (500 miRNAs, 20 a document, one in 50 negated)."""
     folder.mkdir(parents=True)
     with (folder / "relations.tsv").open("w", encoding="utf-8") as handle:
-        handle.write("\t".join(RELATION_COLUMNS) + "\n")
+        handle.write("\t".join(RELATIONS.columns) + "\n")
         for i in range(rows):
             doc_id, mirna, kind = f"SYN:{i // per_doc}", f"miR-{i % 500}", RELATION_TYPES[i % 4]
             partner, partner_type = (f"GENE{i % 97}", "gene") if kind == "targets" else (f"drug{i % 61}", "drug")
@@ -89,7 +89,7 @@ def write_synthetic_run(folder: Path, rows: int, *, per_doc: int = 20) -> Path:
                 f"Sentence {i}: {mirna} {kind} {partner} in breast cancer cells, long enough to look like one.",
             )) + "\n")  # fmt: skip
     (folder / "run.json").write_text(json.dumps({"synthetic": rows}) + "\n", encoding="utf-8")
-    (folder / "table.tsv").write_text("\t".join(TABLE_COLUMNS) + "\n", encoding="utf-8")
+    (folder / "table.tsv").write_text("\t".join(TABLE.columns) + "\n", encoding="utf-8")
     return folder
 
 
@@ -164,7 +164,7 @@ def synthetic_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_merge_rolls_up_findings_exactly_like_table_tsv(db: Path, corpus_run: Path, tmp_path: Path) -> None:
     export_findings(db, tmp_path / "all.tsv", statuses=curate.EXPORT_STATUSES)
-    exported = [line.split("\t")[: len(TABLE_COLUMNS)] for line in (tmp_path / "all.tsv").read_text(encoding="utf-8").splitlines()]
+    exported = [line.split("\t")[: len(TABLE.columns)] for line in (tmp_path / "all.tsv").read_text(encoding="utf-8").splitlines()]
     assert exported == [line.split("\t") for line in (corpus_run / "table.tsv").read_text(encoding="utf-8").splitlines()]
 
 
@@ -250,8 +250,8 @@ def break_line(run: Path) -> None:
 
 def break_flag(run: Path) -> None:
     rows = read_relations(run)
-    rows[-1][RELATION_COLUMNS.index("negated")] = "maybe"
-    write_tsv(run / "relations.tsv", RELATION_COLUMNS, rows)
+    rows[-1][RELATIONS.columns.index("negated")] = "maybe"
+    write_tsv(run / "relations.tsv", RELATIONS.columns, rows)
 
 
 BAD_RUNS = {
@@ -303,7 +303,7 @@ def test_decisions_cannot_be_rewritten(db: Path, single) -> None:
 
 
 def test_decide_by_a_relation_id_decides_its_finding(db: Path, corpus_run: Path) -> None:
-    row = dict(zip(RELATION_COLUMNS, read_relations(corpus_run)[0]))
+    row = dict(zip(RELATIONS.columns, read_relations(corpus_run)[0]))
     result = cli("decide", "--db", db, row["relation_id"], "rejected")
     assert result.exit_code == 0 and row["relation_id"] in result.stdout
     assert finding(db, row["mirna"], row["relation"], row["partner"])["status"] == "rejected"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.output import MENTION_COLUMNS, TABLE_COLUMNS, aggregate_table, atomic_open, cell, table_rows, write_tsv
+from pipeline.output import MENTIONS, TABLE, aggregate_table, atomic_open, cell, table_rows, write_tsv
 from pipeline.schema import Relation
 
 
@@ -86,7 +86,7 @@ def test_relation_id_is_stable_and_depends_on_the_finding() -> None:
 
 def test_table_rows_follow_the_column_order() -> None:
     (row,) = table_rows(aggregate_table([relation("d1", "miR-21", "sensitizes", "cisplatin")]))
-    assert dict(zip(TABLE_COLUMNS, row))["partner"] == "cisplatin"
+    assert dict(zip(TABLE.columns, row))["partner"] == "cisplatin"
 
 
 def test_run_tables_read_back_as_the_records_written(corpus_run) -> None:
@@ -104,8 +104,8 @@ def test_run_tables_read_back_as_the_records_written(corpus_run) -> None:
     ("content", "message"),
     [
         pytest.param("doc_id\tsection\n", "no column sentence_id", id="header"),
-        pytest.param("\t".join(MENTION_COLUMNS) + "\nd\tabstract\tone\t0\t3\tabc\tgene\tX\t\tr\n", "'one' is not a whole number", id="number"),
-        pytest.param("\t".join(MENTION_COLUMNS) + "\nd\tabstract\n", ":2: expected 10 tab-separated cells", id="cells"),
+        pytest.param("\t".join(MENTIONS.columns) + "\nd\tabstract\tone\t0\t3\tabc\tgene\tX\t\tr\n", "'one' is not a whole number", id="number"),
+        pytest.param("\t".join(MENTIONS.columns) + "\nd\tabstract\n", ":2: expected 10 tab-separated cells", id="cells"),
     ],
 )
 def test_a_broken_run_table_names_the_file_and_line(tmp_path, content: str, message: str) -> None:

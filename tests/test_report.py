@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.output import MENTION_COLUMNS, RELATION_COLUMNS, write_tsv
+from pipeline.output import MENTIONS, RELATIONS, write_tsv
 from pipeline.report import DRUG_TYPES, REPORT_FILE, place_mentions, write_report
 from pipeline.schema import RELATION_TYPES, Mention
 
@@ -81,8 +81,8 @@ class Page(HTMLParser):
 
 def write_run(folder: Path, relations: list[dict[str, str]], mentions: list[dict[str, str]]) -> Path:
     """A run folder with the given relations.tsv and mentions.tsv rows (missing cells empty)."""
-    write_tsv(folder / "relations.tsv", RELATION_COLUMNS, [[row.get(c, "") for c in RELATION_COLUMNS] for row in relations])
-    write_tsv(folder / "mentions.tsv", MENTION_COLUMNS, [[row.get(c, "") for c in MENTION_COLUMNS] for row in mentions])
+    write_tsv(folder / "relations.tsv", RELATIONS.columns, [[row.get(c, "") for c in RELATIONS.columns] for row in relations])
+    write_tsv(folder / "mentions.tsv", MENTIONS.columns, [[row.get(c, "") for c in MENTIONS.columns] for row in mentions])
     return folder
 
 

@@ -11,17 +11,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pipeline.output import (
-    LIST_SEPARATOR,
-    TABLE_COLUMNS,
-    TableRow,
-    atomic_open,
-    atomic_path,
-    cell,
-    table_view,
-    write_parquet,
-    write_tsv,
-)
+from pipeline.output import LIST_SEPARATOR, TABLE, TableRow, atomic_open, atomic_path, cell, table_view, write_parquet
+from pipeline.output import write_tsv
 
 from .store import DECISIONS, LISTS, CurateError, open_store, reading
 
@@ -29,7 +20,7 @@ EXPORT_STATUSES = ("accepted", "pending", "rejected", "stale")
 DEFAULT_EXPORT_STATUSES = ("accepted", "pending")
 EXPORT_FORMATS = {".tsv": "tsv", ".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 STATUS_COLUMNS = ("finding_id", "status", "stale", "curator", "decided_at", "note")
-EXPORT_COLUMNS = TABLE_COLUMNS + STATUS_COLUMNS
+EXPORT_COLUMNS = TABLE.columns + STATUS_COLUMNS
 VIEW_COLUMNS = {
     "drug": ("drug", "mirna", "effect", "targets", "cell_lines", "doc_ids"),
     "mirna": ("mirna", "drug", "effect", "targets", "cell_lines", "doc_ids"),
@@ -79,7 +70,7 @@ def export_findings(
     findings = [(_table_row(row, rejected_targets), tuple(row[name] for name in STATUS_COLUMNS)) for row in rows]
     if by is None:
         header = EXPORT_COLUMNS
-        records = [(*(getattr(table_row, name) for name in TABLE_COLUMNS), *status) for table_row, status in findings]
+        records = [(*(getattr(table_row, name) for name in TABLE.columns), *status) for table_row, status in findings]
     else:
         header = VIEW_COLUMNS[by] + STATUS_COLUMNS
         by_key = {(r.mirna, r.relation, r.partner): status for r, status in findings}

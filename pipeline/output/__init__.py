@@ -1,8 +1,7 @@
 """Output: the run's tables (columns, sort keys and types in ``columns``), the TSV and Parquet writers, atomic files,
 ``table.tsv``'s roll-up, and ``RunFolder``, the one reader of a run folder. See output/README.md for the columns."""
 
-from .columns import ERROR_COLUMNS, ERRORS, ERRORS_FILE, MENTION_COLUMNS, MENTIONS, MENTIONS_FILE, RELATION_COLUMNS
-from .columns import RELATIONS, RELATIONS_FILE, RUN_FILE, TABLE, TABLE_COLUMNS, TABLE_FILE, TableSpec
+from .columns import ERRORS, MENTIONS, RELATIONS, RUN_FILE, TABLE, TableSpec
 from .files import atomic_open, atomic_path, file_sha256, write_json
 from .parquet import ParquetShards, write_parquet
 from .run_folder import RelationRow, RunFolder, relation_row
@@ -10,9 +9,8 @@ from .table import ROLLUP_COLUMNS, TableBuilder, TableRow, aggregate_table, mirn
 from .tsv import LIST_SEPARATOR, TableError, TsvWriter, cell, read_rows, tsv_line, write_tsv
 
 __all__ = [
-    "ERRORS", "ERRORS_FILE", "ERROR_COLUMNS", "LIST_SEPARATOR", "MENTIONS", "MENTIONS_FILE", "MENTION_COLUMNS",
-    "ParquetShards", "RELATIONS", "ROLLUP_COLUMNS", "RELATIONS_FILE", "RELATION_COLUMNS", "RUN_FILE", "RelationRow", "RunFolder",
-    "TABLE", "TABLE_COLUMNS", "TABLE_FILE", "TableBuilder", "TableError", "TableRow", "TableSpec", "TsvWriter",
+    "ERRORS", "LIST_SEPARATOR", "MENTIONS", "ParquetShards", "RELATIONS", "ROLLUP_COLUMNS", "RUN_FILE", "RelationRow",
+    "RunFolder", "TABLE", "TableBuilder", "TableError", "TableRow", "TableSpec", "TsvWriter",
     "aggregate_table", "atomic_open", "atomic_path", "cell", "file_sha256", "mirna_sort_key", "read_rows",
     "relation_row", "table_rows", "table_view", "tsv_line", "write_json", "write_parquet", "write_tsv",
 ]  # fmt: skip

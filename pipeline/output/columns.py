@@ -86,12 +86,4 @@ TABLE = TableSpec(
 )
 ERRORS = TableSpec("errors.tsv", ("source", "doc_id", "stage", "error"), order=("source", "doc_id", "stage", "error"))
 
-MENTION_COLUMNS = MENTIONS.columns
-RELATION_COLUMNS = RELATIONS.columns
-TABLE_COLUMNS = TABLE.columns
-ERROR_COLUMNS = ERRORS.columns
-MENTIONS_FILE = MENTIONS.file
-RELATIONS_FILE = RELATIONS.file
-TABLE_FILE = TABLE.file
-ERRORS_FILE = ERRORS.file
 RUN_FILE = "run.json"
