@@ -177,12 +177,13 @@ def test_a_run_of_more_parts_than_files_open_at_once_gives_the_same_tables(
     corpus: Path, clean_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Over PubMed a run has ~19,000 parts: they are merged a few files at a time, in passes, to the same tables."""
-    from pipeline.engine import run, state
+    from pipeline.engine import run
+    from pipeline.output import parts
 
     monkeypatch.setattr(run, "PART_DOCS", 20)  # a part per chunk of 32: 240 documents in 8 parts
-    monkeypatch.setattr(state, "MERGE_FAN_IN", 3)  # 8 -> 3 -> 1: two passes before the final merge
+    monkeypatch.setattr(parts, "MERGE_FAN_IN", 3)  # 8 -> 3 -> 1: two passes before the final merge
     open_files = [0, 0]  # now, most at once
-    real_read_rows = state._read_rows
+    real_read_rows = parts.read_part
 
     def counted(path: Path):
         open_files[0] += 1
@@ -192,7 +193,7 @@ def test_a_run_of_more_parts_than_files_open_at_once_gives_the_same_tables(
         finally:
             open_files[0] -= 1
 
-    monkeypatch.setattr(state, "_read_rows", counted)
+    monkeypatch.setattr(parts, "read_part", counted)
     run_corpus([corpus], tmp_path, workers=1)
     assert open_files[1] == 3
     assert len(list((tmp_path / ".mirmine" / "parts").glob("part-*.done"))) == 8

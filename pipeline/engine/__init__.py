@@ -7,10 +7,10 @@ finishes with ``resume=True``.
 """
 
 from .run import ENGINES, PART_DOCS, RunSummary, run_corpus, write_tables
-from .state import MERGE_FAN_IN, STATE_DIR, DocIndex, RunState
+from .state import STATE_DIR, DocIndex, RunState
 from .workers import CHUNK_DOCS, REFRESH_DOCS, ChunkResult, DaskPool, LocalPool, extractor_for, process_chunk
 
 __all__ = [
-    "CHUNK_DOCS", "ENGINES", "MERGE_FAN_IN", "PART_DOCS", "REFRESH_DOCS", "STATE_DIR", "ChunkResult", "DaskPool",
+    "CHUNK_DOCS", "ENGINES", "PART_DOCS", "REFRESH_DOCS", "STATE_DIR", "ChunkResult", "DaskPool",
     "DocIndex", "LocalPool", "RunState", "RunSummary", "extractor_for", "process_chunk", "run_corpus", "write_tables",
 ]  # fmt: skip

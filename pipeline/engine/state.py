@@ -1,5 +1,5 @@
-"""The state of a run in ``OUT/.mirmine``: sorted part files, ``done.jsonl`` (which documents each finished part
-holds), the document index on disk, and the k-way merge of the parts into each table's final order.
+"""The state of a run in ``OUT/.mirmine``: its sorted part files (written and merged by ``output.parts``),
+``done.jsonl`` (which documents each finished part holds) and the document index on disk.
 
 Each finished part is recorded in ``done.jsonl`` (appended and fsynced after the part's files are renamed into
 place), so a run killed at any point and restarted with resume skips the documents of recorded parts (same doc_id,
@@ -8,24 +8,22 @@ same text, same rules) and redoes the rest: none lost, none twice.
 
 from __future__ import annotations
 
-import heapq
 import json
 import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
-from operator import itemgetter
+from collections.abc import Iterator
 from pathlib import Path
 
+import pipeline.output.parts as parts
 from pipeline import __version__
-from pipeline.output import MENTIONS, RELATIONS, TableSpec, atomic_open, tsv_line, write_json
+from pipeline.output import MENTIONS, RELATIONS, TableSpec, write_json
 from pipeline.schema import Document
 
 from .workers import ChunkResult
 
 STATE_DIR = ".mirmine"
-MERGE_FAN_IN = 64  # part files open at once in the final merge
 
 
 class RunState:
@@ -81,8 +79,8 @@ class RunState:
         number = self.next_part
         self.next_part += 1
         stem = self.parts / f"part-{number:06d}"
-        _write_lines(Path(f"{stem}.{Path(MENTIONS.file).stem}.tsv"), (m for r in results for m in r.mentions))
-        _write_lines(Path(f"{stem}.{Path(RELATIONS.file).stem}.tsv"), (x for r in results for x in r.relations))
+        parts.write_part(Path(f"{stem}.{Path(MENTIONS.file).stem}.tsv"), (m for r in results for m in r.mentions))
+        parts.write_part(Path(f"{stem}.{Path(RELATIONS.file).stem}.tsv"), (x for r in results for x in r.relations))
         Path(f"{stem}.done").touch()
         docs = [[doc_id, sha] for r in results for doc_id, sha, _ in r.docs]
         with self.done_file.open("a", encoding="utf-8") as handle:
@@ -92,37 +90,19 @@ class RunState:
         self.index.record_part(number, docs)
 
     def merged(self, table: TableSpec) -> Iterator[list[str]]:
-        """Rows of every part for ``table`` in its order, each document's rows from its latest part only.
-
-        At most MERGE_FAN_IN files are open at once: beyond that, groups of parts are merged into sorted files
-        first (a run over PubMed has ~19,000 parts, more than a process may open). Ties keep the order of the
-        parts at every level, so the result does not depend on the fan-in.
-        """
-        kind, key, doc_at = Path(table.file).stem, table.key_of_fields, table.columns.index("doc_id")
-        for old in self.dir.glob(f"merge-{kind}-*.tsv"):
-            old.unlink()  # left by a run killed while merging
-        streams: list[Iterator[list[str]]] = []
+        """Rows of every part for ``table`` in its order, each document's rows from its latest part only."""
+        kind, doc_at = Path(table.file).stem, table.columns.index("doc_id")
+        streams = []
         for done in sorted(self.parts.glob("part-*.done")):
             number = int(done.name.split("-")[1].split(".")[0])
             streams.append(self._rows(Path(f"{self.parts}/part-{number:06d}.{kind}.tsv"), number, doc_at))
-        written = 0
-        while len(streams) > MERGE_FAN_IN:
-            merged_streams = []
-            for first in range(0, len(streams), MERGE_FAN_IN):
-                path = self.dir / f"merge-{kind}-{written:06d}.tsv"
-                written += 1
-                _write_rows(path, heapq.merge(*streams[first : first + MERGE_FAN_IN], key=key))
-                merged_streams.append(_read_rows(path))
-            streams = merged_streams
-        yield from heapq.merge(*streams, key=key)
-        for path in self.dir.glob(f"merge-{kind}-*.tsv"):
-            path.unlink()
+        return parts.merge_parts(streams, table, self.dir)
 
     def _rows(self, path: Path, part: int, doc_at: int) -> Iterator[list[str]]:
         if self._latest is None:
             self._latest = self.index.redone()
         latest = self._latest
-        for fields in _read_rows(path):
+        for fields in parts.read_part(path):
             if latest.get(fields[doc_at], part) == part:
                 yield fields
 
@@ -187,24 +167,3 @@ class DocIndex:
         with self.lock:
             self.db.execute("COMMIT")
             self.db.close()
-
-
-def _read_rows(path: Path) -> Iterator[list[str]]:
-    """The rows of a part or merge file, opened only when the first row is asked for."""
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            yield line.rstrip("\n").split("\t")
-
-
-def _write_rows(path: Path, rows: Iterable[list[str]]) -> None:
-    with atomic_open(path) as handle:
-        handle.writelines(map(tsv_line, rows))
-
-
-_first = itemgetter(0)
-
-
-def _write_lines(path: Path, keyed_lines: Iterable[tuple[tuple, str]]) -> None:
-    """Write the lines ordered by their keys (a stable sort: equal keys keep the order the workers gave)."""
-    with atomic_open(path) as handle:
-        handle.writelines(line for _, line in sorted(keyed_lines, key=_first))
