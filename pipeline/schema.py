@@ -7,6 +7,9 @@ Nothing here imports spaCy.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
+from collections.abc import Callable
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 SECTION_LABELS = ("title", "abstract", "body", "table", "reference", "other")
@@ -52,11 +55,8 @@ class Document:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def section_at(self, offset: int) -> Section | None:
-        """The section that contains the character at ``offset``, if any."""
-        for section in self.sections:
-            if section.start <= offset < section.end:
-                return section
-        return None
+        """The section that contains the character at ``offset``, if any (for many offsets: ``section_finder``)."""
+        return section_finder(self)(offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,3 +130,24 @@ class Abbreviation:
     long: str
     long_start: int
     long_end: int
+
+
+def section_finder(document: Document) -> Callable[[int], Section | None]:
+    """``document.section_at`` for many offsets: a bisection over the section starts, built once, so a document of
+    thousands of sections (a table dump) costs no more per offset than an abstract. The first section (in document
+    order) that contains the offset wins, as in a plain scan."""
+    ordered = sorted(enumerate(document.sections), key=lambda item: (item[1].start, item[1].end))
+    starts = [section.start for _, section in ordered]
+    reach = list(accumulate((section.end for _, section in ordered), max))  # the furthest end up to each section
+
+    def section_at(offset: int) -> Section | None:
+        best: tuple[int, Section] | None = None
+        index = bisect_right(starts, offset) - 1
+        while index >= 0 and reach[index] > offset:
+            position, section = ordered[index]
+            if offset < section.end and (best is None or position < best[0]):
+                best = (position, section)
+            index -= 1
+        return best[1] if best else None
+
+    return section_at

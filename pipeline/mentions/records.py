@@ -7,7 +7,7 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 
 from pipeline.ruleset import ModelLabel
-from pipeline.schema import Document, Mention
+from pipeline.schema import Document, Mention, section_finder
 
 from .hits import CONCEPTS_KEY, concept_key, hits_of
 
@@ -41,13 +41,14 @@ def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] |
     concepts = doc.user_data.get(CONCEPTS_KEY, {})
     if sentence_starts is None:
         sentence_starts = [sent.start_char for sent in doc.sents]
+    section_at = section_finder(document)
     mentions: list[Mention] = []
     for start, end, label, norm, rule in spans:
         if claimed[(start, end)] != label:
             continue
         if _inside_another(by_extent, extent_starts, longest, start, end, label):
             continue  # part of a longer name of another type
-        section = document.section_at(start)
+        section = section_at(start)
         mentions.append(
             Mention(
                 doc_id=document.doc_id,

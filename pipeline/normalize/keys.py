@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from operator import add
 
 # Lexicon terms and document text are compared through one key function, so spelling variants meet:
@@ -83,13 +83,16 @@ def _piece_columns(text: str) -> tuple[list[int], list[int], list[str]]:
     for index in sorted(candidates):
         if 0 < index < len(starts) and _glues(text, starts, ends, words, glued, index):
             glued.add(index)
+    if not glued:
+        return starts, ends, words
     # Glue from the back, so a piece that takes the next one (`14-3-3`) already holds it when it joins its own
-    # predecessor; a few deletions from C-level lists instead of a Python loop over every piece.
+    # predecessor; then drop the glued pieces in one pass (a deletion each shifted the whole list: a text of many
+    # hyphenated names, a table dump, took time in the square of its length).
     for index in sorted(glued, reverse=True):
         ends[index - 1] = ends[index]
         words[index - 1] += words[index]
-        del starts[index], ends[index], words[index]
-    return starts, ends, words
+    kept = [index not in glued for index in range(len(words))]
+    return list(compress(starts, kept)), list(compress(ends, kept)), list(compress(words, kept))
 
 
 def _hyphen_positions(text: str) -> list[int]:

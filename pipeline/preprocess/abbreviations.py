@@ -161,7 +161,9 @@ class AbbreviationDetector:
         for open_at in opens:
             if open_at == 0:
                 continue
-            for close_at in closes[bisect.bisect_right(closes, open_at) :]:
+            # Walked by index, not over a slice: a copy of every later bracket for each bracket was quadratic.
+            for at in range(bisect.bisect_right(closes, open_at), len(closes)):
+                close_at = closes[at]
                 n_inner = close_at - open_at - 1
                 if n_inner > _MAX_INNER_TOKENS:
                     break

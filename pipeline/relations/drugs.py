@@ -47,7 +47,7 @@ def _direction_of(view: SentenceView, frame: Cue) -> Cue | None:
     A word that says how much of a miRNA there is (`downregulation of miR-342`) is not the frame's direction, and
     an association between them (`is associated with`) leaves the frame without one.
     """
-    directions = [c for c in view.of_role("up", "down") if not _about_mirna(view, c)]
+    directions = _directions(view)
     before = [c for c in directions if c.end <= frame.start and frame.start - c.end <= DIRECTION_WINDOW]
     if before:
         if any(before[-1].end <= c.start and c.end <= frame.start for c in view.of_role("associate")):
@@ -59,12 +59,19 @@ def _direction_of(view: SentenceView, frame: Cue) -> Cue | None:
     return None
 
 
-def _about_mirna(view: SentenceView, cue: Cue) -> bool:
-    """Whether a direction word qualifies a miRNA next to it (`Downregulation of miR-X`, `miR-X upregulation`)."""
-    for mention in view.mentions:
-        if mention.type != "mirna":
-            continue
-        start, end = view.local(mention)
+def _directions(view: SentenceView) -> list[Cue]:
+    """The sentence's direction words that are not about how much of a miRNA there is, worked out once a sentence."""
+    found = view.memo.get("directions")
+    if found is None:
+        mirnas = [view.local(mention) for mention in view.mentions if mention.type == "mirna"]
+        found = view.memo["directions"] = [c for c in view.of_role("up", "down") if not _about_mirna(view, mirnas, c)]
+    return found  # type: ignore[return-value]
+
+
+def _about_mirna(view: SentenceView, mirnas: list[tuple[int, int]], cue: Cue) -> bool:
+    """Whether a direction word qualifies a miRNA next to it (`Downregulation of miR-X`, `miR-X upregulation`);
+    ``mirnas``: the sentence's miRNA spans."""
+    for start, end in mirnas:
         if 0 <= start - cue.end <= 25 and re.fullmatch(r"[\s]*(?:of\s+)?(?:the\s+)?(?:expression\s+of\s+)?", view.masked[cue.end : start]):
             return True
         if 0 <= cue.start - end <= 2 and _AMOUNT_NOUN.search(view.masked[cue.start : cue.end]):

@@ -23,6 +23,8 @@ class SentenceView:
         self.rules = rules
         self.cue_set = rules.cues
         self.cues = rules.cues.find(self.masked)
+        # What the classifier works out once per sentence rather than once per partner (its direction words ...).
+        self.memo: dict[str, object] = {}
 
     def local(self, mention: Mention) -> tuple[int, int]:
         return mention.start - self.start, mention.end - self.start

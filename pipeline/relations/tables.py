@@ -8,6 +8,7 @@ each; the mentions come from the finders, so `Lapatinib ditosylate` is lapatinib
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from pipeline.schema import DRUG_TYPES, Document, Mention, Relation
@@ -24,6 +25,8 @@ def table_relations(
     """Relations of every row of every table section."""
     relations = []
     row_rule = rules.table_row
+    ordered = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
     for section in document.sections:
         if section.label != "table":
             continue
@@ -31,11 +34,13 @@ def table_relations(
         rows = [(start, end) for start, end in lines if "\t" in document.text[start:end]]
         if not rows:
             continue
-        caption = " ".join(document.text[start:end] for start, end in lines if (start, end) not in rows)
+        row_set = set(rows)
+        caption = " ".join(document.text[start:end] for start, end in lines if (start, end) not in row_set)
         header, body = rows[0], rows[1:]
         relation = _table_relation(caption + " " + document.text[header[0] : header[1]], rules)
         for start, end in body:
-            in_row = [m for m in mentions if start <= m.start and m.end <= end]
+            # The mentions of the row, found by bisection: a table of thousands of rows is read in one pass.
+            in_row = [m for m in ordered[bisect_left(starts, start) : bisect_left(starts, end)] if m.end <= end]
             findings = [
                 Finding(mirna, partner, relation, row_rule.id, row_rule.confidence)
                 for partner in in_row if partner.type in DRUG_TYPES
@@ -71,7 +76,6 @@ def _table_relation(caption: str, rules: RelationRules) -> str:
 
 
 def _sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> int:
-    for index, (start, end) in enumerate(sentences):
-        if start <= offset < end:
-            return index
-    return 0
+    """The index of the sentence that holds ``offset`` (sentences are in order and do not overlap), else 0."""
+    index = bisect_right(sentences, (offset, float("inf"))) - 1
+    return index if index >= 0 and offset < sentences[index][1] else 0
