@@ -718,6 +718,9 @@ BAD_INPUTS = [
                  id="undecodable-text"),
     pytest.param("locked.txt", _unreadable, "permission denied", id="unreadable"),
     pytest.param("nowhere.txt", lambda path, monkeypatch: None, "file not found", id="missing-path"),
+    pytest.param("link.txt", _built_by(lambda path: path.symlink_to(path.with_name("gone.txt"))),
+                 "broken link: it points to", id="broken-link"),
+    pytest.param("pipe.txt", _built_by(os.mkfifo), "a named pipe (FIFO), not a file", id="fifo"),
 ]
 
 
@@ -758,6 +761,58 @@ def test_read_inputs_expands_folders_sorted_skipping_hidden_and_gold(tmp_path: P
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(f"{name} is a short text about miR-21.")
     assert [doc.doc_id for doc in read_inputs([tmp_path])] == ["b", "c", "z"]
+
+
+def _socket(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    monkeypatch.chdir(path.parent)  # a socket's address is short: bound by its name in its folder
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(path.name)
+    server.close()
+
+
+def test_each_folder_entry_that_is_skipped_gets_a_row_naming_it_and_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "papers"
+    for name in ("a/good.txt", "b_empty/.hidden.txt", "c_locked/paper.txt", "d_real/paper.txt"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("miR-21 targets PTEN in MCF-7 cells.", encoding="utf-8")
+    (folder / "a/dead.txt").symlink_to(folder / "a/moved.txt")
+    os.mkfifo(folder / "a/pipe.txt")
+    _socket(folder / "a/sock", monkeypatch)
+    (folder / "e_linked").symlink_to(folder / "d_real")
+    (folder / "f_nothing").mkdir()
+    real_scandir = os.scandir
+
+    def locked(path):
+        if Path(path).name == "c_locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", locked)
+    rows = [
+        (Path(item.source).relative_to(folder).as_posix(), getattr(item, "error", "read"))
+        for item in read_inputs([folder])
+    ]
+    assert rows == [
+        ("a/dead.txt", f"broken link: it points to {folder / 'a/moved.txt'}, which does not exist; fix or remove the link"),
+        ("a/good.txt", "read"),
+        ("a/pipe.txt", "a named pipe (FIFO), not a file: nothing to read; remove it from the inputs"),
+        ("a/sock", "a socket, not a file: nothing to read; remove it from the inputs"),
+        ("b_empty", "empty folder: no files to read (hidden files and gold/ folders are left out)"),
+        ("c_locked", "cannot list the folder (Permission denied); fix its permissions"),
+        ("d_real/paper.txt", "read"),
+        ("e_linked", "a link to a folder, not followed: pass that folder itself to read it"),
+        ("f_nothing", "empty folder: no files to read (hidden files and gold/ folders are left out)"),
+    ]  # fmt: skip
+
+
+def test_an_empty_folder_given_as_input_is_a_row_not_silence(tmp_path: Path) -> None:
+    (tmp_path / "gold").mkdir()
+    (tmp_path / "gold" / "annotations.tsv").write_text("doc_id\n", encoding="utf-8")
+    assert [(item.source, item.error.split(":")[0]) for item in read_inputs([tmp_path])] == [(str(tmp_path), "empty folder")]
 
 
 def test_read_inputs_reads_the_seeds_in_the_corpus_folder() -> None:

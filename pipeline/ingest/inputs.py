@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,6 +29,8 @@ READERS = {
 
 # Folders that hold annotations, not inputs (corpus/gold/).
 SKIPPED_FOLDERS = frozenset({"gold"})
+EMPTY_FOLDER = "empty folder: no files to read (hidden files and gold/ folders are left out)"
+LINKED_FOLDER = "a link to a folder, not followed: pass that folder itself to read it"
 
 
 def read_inputs(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
@@ -69,21 +72,71 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from _folder_files(path)
+            yield from _folder_entries(path)
+        elif path.is_symlink() and not path.exists():
+            yield _skipped(path, _broken_link(path))
         elif path.exists():
-            yield path
+            problem = _not_a_file(path)
+            yield _skipped(path, problem) if problem else path
         else:
             yield InputError(str(path), path.stem, STAGE, "file not found: check the path")
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """Files under ``folder`` in sorted order, leaving out hidden files and folders and annotation folders."""
-    found = []
-    for root, dirs, files in os.walk(folder):
-        # Pruning in place keeps os.walk out of .git, .venv and gold/ altogether.
+def _folder_entries(folder: Path) -> list[Path | InputError]:
+    """The files under ``folder`` in sorted order, and a row for each entry that is skipped for a reason a user can
+    act on: a broken link, a link to a folder, a FIFO, a socket or a device, a folder that cannot be listed or holds
+    nothing to read. Hidden files and folders and annotation folders (``gold/``) are left out without a row."""
+    found: list[tuple[tuple[str, ...], Path | InputError]] = []
+
+    def unlisted(err: OSError) -> None:
+        where = Path(err.filename)
+        reason = f"cannot list the folder ({err.strerror}); fix its permissions"
+        found.append((_order(where, folder), _skipped(where, reason)))
+
+    for root, dirs, files in os.walk(folder, onerror=unlisted):
+        here = Path(root)
+        # Pruning in place keeps os.walk out of .git, .venv and gold/ altogether; it never follows a linked folder.
         dirs[:] = [name for name in dirs if not name.startswith(".") and name not in SKIPPED_FOLDERS]
-        found.extend(Path(root) / name for name in files if not name.startswith("."))
-    return sorted((path for path in found if path.is_file()), key=lambda p: p.relative_to(folder).parts)
+        visible = sorted(name for name in files if not name.startswith("."))
+        for name in [name for name in dirs if (here / name).is_symlink()]:
+            dirs.remove(name)
+            found.append((_order(here / name, folder), _skipped(here / name, LINKED_FOLDER)))
+        if not dirs and not visible:
+            found.append((_order(here, folder), _skipped(here, EMPTY_FOLDER)))
+        for name in visible:
+            path = here / name
+            if path.is_symlink() and not path.exists():
+                item: Path | InputError = _skipped(path, _broken_link(path))
+            else:
+                problem = _not_a_file(path)
+                item = _skipped(path, problem) if problem else path
+            found.append((_order(path, folder), item))
+    return [item for _, item in sorted(found, key=lambda entry: entry[0])]
+
+
+def _broken_link(path: Path) -> str:
+    return f"broken link: it points to {os.readlink(path)}, which does not exist; fix or remove the link"
+
+
+def _order(path: Path, folder: Path) -> tuple[str, ...]:
+    return path.relative_to(folder).parts
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path`` is no file to read (a FIFO would block the run on opening it), or "" for a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        return _os_error_message(err)
+    for test, what in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device")):  # fmt: skip
+        if test(mode):
+            return f"{what}, not a file: nothing to read; remove it from the inputs"
+    return ""
+
+
+def _skipped(path: Path, reason: str) -> InputError:
+    return InputError(str(path), path.stem, STAGE, reason)
 
 
 def _read_file(path: Path) -> Iterator[Document | InputError]:
