@@ -17,7 +17,7 @@ from pipeline.preprocess import build_nlp, normalize_chars
 from pipeline.relations import relation_rules, relations_from_sentences, table_relations
 from pipeline.ruleset import RuleSet, load_ruleset
 from pipeline.ruleset.spacy_config import rules_config
-from pipeline.schema import Document, Mention, Relation
+from pipeline.schema import DEFAULT_MAX_CHARS, Document, Mention, Relation
 
 # Mention finders, in the order they run after the base pipeline (tokenizer, sentences, abbreviations).
 MENTION_PIPES = ("mirmine_mirna", "mirmine_cell_lines", "mirmine_drugs", "mirmine_genes")
@@ -65,17 +65,35 @@ def annotate(document: Document, nlp: Language) -> Doc:
     return doc
 
 
-class Extractor:
-    """Mentions and relations of documents, by one rule set: every stage reads the same rules."""
+class DocumentTooLong(ValueError):
+    """A document longer than the extractor's ``max_chars``: it is not read at all."""
 
-    def __init__(self, rules: RuleSet | None = None, model: str | None = None) -> None:
+    def __init__(self, document: Document, limit: int) -> None:
+        super().__init__(f"{document.doc_id}: {len(document.text):,} characters, more than {limit:,}")
+        self.length, self.limit = len(document.text), limit
+
+
+class Extractor:
+    """Mentions and relations of documents, by one rule set: every stage reads the same rules.
+
+    A document longer than ``max_chars`` raises DocumentTooLong before spaCy sees it (spaCy's own ``max_length`` is
+    set to the same limit, so its E088 never reaches a user).
+    """
+
+    def __init__(
+        self, rules: RuleSet | None = None, model: str | None = None, max_chars: int = DEFAULT_MAX_CHARS
+    ) -> None:
         self.rules = rules if rules is not None else load_ruleset()
         self.model = model
+        self.max_chars = max_chars
         self.nlp = build_pipeline(self.rules, model)
+        self.nlp.max_length = max_chars
         self.relation_rules = relation_rules(self.rules)
 
     def __call__(self, document: Document) -> Extraction:
         """Mentions and relations of one document."""
+        if len(document.text) > self.max_chars:
+            raise DocumentTooLong(document, self.max_chars)
         doc = annotate(document, self.nlp)
         sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
         mentions = tuple(mentions_from_doc(doc, document, [start for start, _ in sentences]))

@@ -9,14 +9,18 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections.abc import Callable
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 SECTION_LABELS = ("title", "abstract", "body", "table", "reference", "other")
 MENTION_TYPES = ("mirna", "gene", "drug", "drug_class", "cell_line")
 RELATION_TYPES = ("targets", "sensitizes", "confers_resistance", "associated")
 # The partner types of the drug relations (sensitizes, confers_resistance, associated): a named drug or a class.
 DRUG_TYPES = ("drug", "drug_class")
+# What one document may cost a run by default (--max-chars, --doc-timeout); over either, it is an errors.tsv row. The
+# longest papers are a few hundred thousand characters of text, and a 5 MB text of the densest shape is read in about
+# 20 s (a 1 MB one in 4: benchmarks/pathological.py); the budget is fifty times that.
+DEFAULT_MAX_CHARS, DEFAULT_DOC_TIMEOUT = 5_000_000, 1_000.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -129,11 +130,152 @@ def test_strict_makes_a_bad_input_exit_1(bad_batch, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "--strict" in result.stderr
 
 
-def test_no_readable_document_exits_1_and_keeps_the_previous_tables(tmp_path: Path) -> None:
-    (tmp_path / "mentions.tsv").write_text("previous\n", encoding="utf-8")
-    result = runner.invoke(app, ["run", str(tmp_path / "missing.txt"), "--out", str(tmp_path)])
+def test_no_readable_document_exits_1_keeps_the_previous_tables_and_writes_errors(tmp_path: Path) -> None:
+    paper, out = tmp_path / "paper.txt", tmp_path / "out"
+    paper.write_text("miR-21 confers cisplatin resistance.\n", encoding="utf-8")
+    assert runner.invoke(app, ["run", str(paper), "--out", str(out), "-q"]).exit_code == 0
+    before = (out / "mentions.tsv").read_bytes()
+    paper.write_bytes(b"")  # the same input, now unreadable
+    result = runner.invoke(app, ["run", str(paper), "--out", str(out)])
     assert result.exit_code == 1
-    assert (tmp_path / "mentions.tsv").read_text(encoding="utf-8") == "previous\n"
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: no document could be read from the inputs: each is named above and in {out / 'errors.tsv'}; "
+        f"the tables of an earlier run in {out} were left as they were"
+    )
+    assert (out / "mentions.tsv").read_bytes() == before
+    assert error_rows(out) == [(str(paper), "empty file")]
+
+
+def error_rows(out: Path) -> list[tuple[str, str]]:
+    """(source, the error up to its first colon) of each row of errors.tsv."""
+    lines = (out / "errors.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == list(ERRORS.columns)
+    return [(row["source"], row["error"].split(":")[0]) for row in (dict(zip(ERRORS.columns, line.split("\t"))) for line in lines[1:])]
+
+
+def test_a_folder_of_nothing_readable_still_gets_errors_tsv_with_a_row_for_each_entry(tmp_path: Path) -> None:
+    folder, out = tmp_path / "papers", tmp_path / "out"
+    (folder / "empty").mkdir(parents=True)
+    (folder / "dead.txt").symlink_to(folder / "moved.txt")
+    os.mkfifo(folder / "pipe.txt")
+    result = runner.invoke(app, ["run", str(folder), "--out", str(out)])
+    assert result.exit_code == 1 and not (out / "mentions.tsv").exists()
+    assert [line.split(":")[1].strip() for line in result.stderr.splitlines()] == [
+        str(folder / "dead.txt"), str(folder / "empty"), str(folder / "pipe.txt"), "no document could be read from the inputs"
+    ]  # fmt: skip
+    assert error_rows(out) == [
+        (str(folder / "dead.txt"), "broken link"), (str(folder / "empty"), "empty folder"),
+        (str(folder / "pipe.txt"), "a named pipe (FIFO), not a file"),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def two_inputs(tmp_path: Path) -> tuple[Path, Path, Path]:
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    first.write_text("miR-21 confers cisplatin resistance.\n", encoding="utf-8")
+    second.write_text("miR-155 targets SOCS1.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["run", str(first), "--out", str(out), "-q"]).exit_code == 0
+    return first, second, out
+
+
+def test_a_run_into_the_tables_of_a_run_of_other_inputs_stops_and_changes_nothing(two_inputs) -> None:
+    first, second, out = two_inputs
+    before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
+    result = runner.invoke(app, ["run", str(second), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {out}: holds the tables of another run (of {first}, which this run does not read); "
+        "pass --force to replace them, or another --out"
+    ]
+    assert {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()} == before
+
+
+def test_force_replaces_the_tables_of_a_run_of_other_inputs(two_inputs) -> None:
+    _, second, out = two_inputs
+    assert runner.invoke(app, ["run", str(second), "--out", str(out), "--force", "-q"]).exit_code == 0
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["arguments"] == [str(second)]
+    assert "miR-155" in (out / "mentions.tsv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("again", ["same file", "its folder"])
+def test_a_re_run_of_the_same_inputs_replaces_its_tables(two_inputs, again: str) -> None:
+    first, _, out = two_inputs
+    first.write_text("miR-34a sensitizes cells to gemcitabine.\n", encoding="utf-8")
+    given = first if again == "same file" else first.parent
+    result = runner.invoke(app, ["run", str(given), "--out", str(out), "-q"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "miR-34a" in (out / "mentions.tsv").read_text(encoding="utf-8")
+
+
+def test_tables_of_an_unknown_run_are_not_replaced_without_force(tmp_path: Path) -> None:
+    (tmp_path / "table.tsv").write_text("curated by hand\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(CORPUS), "--out", str(tmp_path)])
+    assert result.exit_code == 1 and f"{tmp_path / 'table.tsv'}, which this run does not read" in result.stderr
+    assert (tmp_path / "table.tsv").read_text(encoding="utf-8") == "curated by hand\n"
+
+
+def test_a_run_names_the_review_page_and_exports_it_made_out_of_date(two_inputs) -> None:
+    first, _, out = two_inputs
+    assert runner.invoke(app, ["report", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["export", str(out), "--format", "bioc", "--out", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["run", str(first), "--out", str(out), "-q"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"Warning: {out / 'report.html'} shows the tables this run replaced: run `mirmine report {out}` again",
+        f"Warning: {out} holds files `mirmine export` wrote (mirmine-export.json lists them): they show the tables "
+        "this run replaced; export again",
+    ]
+
+
+def test_the_run_summary_lists_each_file_written_with_its_rows(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["run", str(CORPUS), "--out", str(tmp_path)])
+    listed = {Path(line.split()[0]).name: line.split()[1] for line in result.stdout.splitlines()[1:]}
+    rows = {name: str(len((tmp_path / name).read_text(encoding="utf-8").splitlines()) - 1) for name in TABLES}
+    assert listed == {**rows, "run.json": "the"}
+    assert result.stdout.startswith("mirmine: 3 documents, ")
+
+
+def test_a_document_over_max_chars_is_an_error_row_naming_the_limit_and_the_option(tmp_path: Path) -> None:
+    (tmp_path / "long.txt").write_text("miR-21 " * 400, encoding="utf-8")
+    (tmp_path / "short.txt").write_text("miR-21 confers cisplatin resistance.\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(tmp_path / "long.txt"), str(tmp_path / "short.txt"), "--out",
+                                 str(tmp_path / "out"), "--max-chars", "1000"])  # fmt: skip
+    assert result.exit_code == 0
+    assert [line for line in result.stderr.splitlines()] == [
+        f"Error: {tmp_path / 'long.txt'}: document too long: 2,800 characters, more than the limit of 1,000; it was "
+        "skipped: raise the limit with --max-chars N if the whole text is wanted, or split the file"
+    ]
+    assert error_rows(tmp_path / "out") == [(str(tmp_path / "long.txt"), "document too long")]
+
+
+@pytest.mark.parametrize("option", ["--max-chars=0", "--doc-timeout=-1"])
+def test_a_limit_out_of_range_is_a_usage_error(tmp_path: Path, option: str) -> None:
+    result = runner.invoke(app, ["run", str(CORPUS), "--out", str(tmp_path), option])
+    assert result.exit_code == 2 and option.split("=")[0] in result.stderr
+
+
+def make_run_recipe() -> list[str]:
+    """The lines of the Makefile's `run` recipe, `$(BIN)/` taken out."""
+    lines = (CORPUS.parent / "Makefile").read_text(encoding="utf-8").split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    return [line.strip().replace("$(BIN)/", "") for line in lines.splitlines()[1:]]
+
+
+def test_make_run_says_its_scores_are_on_the_development_gold_before_it_prints_them() -> None:
+    recipe = make_run_recipe()
+    evaluate = next(i for i, line in enumerate(recipe) if line.startswith("mirmine evaluate --gold corpus/gold"))
+    note = " ".join(line for line in recipe[:evaluate] if line.startswith("@echo"))
+    assert "development gold (corpus/gold)" in note and "the three documents the rules were written from" in note
+
+
+def test_the_next_commands_make_run_points_to_exist(tmp_path: Path) -> None:
+    """Each `mirmine ...` after "Next:" is a command whose options parse (`--help` appended: nothing runs)."""
+    pointed = [line.split('"', 2)[1].removeprefix("Next:").strip() for line in make_run_recipe() if "mirmine " in line and "@echo" in line]
+    commands = [text.split("(")[0].split() for text in pointed]
+    assert [words[1:3] for words in commands] == [["report", "output/"], ["curate", "merge"], ["run", "YOUR_FILES"]]
+    for words in commands:
+        result = runner.invoke(app, [*words[1:], "--help"])
+        assert result.exit_code == 0, (words, result.output)
 
 
 def test_python_dash_m_runs_the_same_app() -> None:

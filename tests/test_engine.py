@@ -8,12 +8,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from pipeline.engine import run_corpus
+from pipeline.benchmarks.pathological import pathological_text
+from pipeline.engine import DocumentTimeout, Limits, run_corpus, time_budget
 
 TABLES = ("mentions.tsv", "relations.tsv", "table.tsv", "errors.tsv")
 SENTENCES = (
@@ -92,9 +94,10 @@ def test_a_run_killed_mid_way_finishes_with_resume(corpus: Path, clean_run: Path
 
 def test_resume_redoes_a_document_whose_text_changed(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run_corpus([corpus], out)
-    changed = tmp_path / "changed.jsonl"
+    changed = tmp_path / "abstracts.jsonl"  # the input, edited between the two runs
     lines = corpus.read_text(encoding="utf-8").splitlines()
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run_corpus([changed], out)
     record = json.loads(lines[5])
     record["abstract"] = "miR-999 sensitizes MCF-7 cells to paclitaxel."
     changed.write_text("\n".join([*lines[:5], json.dumps(record), *lines[6:]]) + "\n", encoding="utf-8")
@@ -163,11 +166,11 @@ def test_a_pipeline_rebuilt_every_few_documents_gives_the_same_tables(
     real = workers.Extractor
     monkeypatch.setattr(workers, "REFRESH_DOCS", 64)
     monkeypatch.setattr(workers, "Extractor", lambda *args: built.append(args) or real(*args))
-    workers.extractor_for.cache_clear()
+    workers._extractor.cache_clear()
     try:
         run_corpus([corpus], tmp_path, workers=1)
     finally:
-        workers.extractor_for.cache_clear()
+        workers._extractor.cache_clear()
         workers._processed.clear()
     assert len(built) >= 240 // 64  # rebuilt as it went
     assert tables(tmp_path) == tables(clean_run)
@@ -199,3 +202,133 @@ def test_a_run_of_more_parts_than_files_open_at_once_gives_the_same_tables(
     assert len(list((tmp_path / ".mirmine" / "parts").glob("part-*.done"))) == 8
     assert tables(tmp_path) == tables(clean_run)
     assert not list((tmp_path / ".mirmine").glob("merge-*"))
+
+
+# A document over --max-chars and one over --doc-timeout among good ones. The slow one is a 2 MB text of one mention
+# every few words (about 4 s a MB on this machine, so many times the budget); the good ones take milliseconds.
+LIMITS = Limits(max_chars=2_500_000, doc_timeout=1.0)
+
+
+@pytest.fixture(scope="module")
+def over_limits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("over_limits")
+    write_corpus(folder / "abstracts.jsonl", 40)
+    (folder / "long.txt").write_text("miR-21 " * 400_000, encoding="utf-8")  # 2.8 MB, never read
+    (folder / "slow.txt").write_text(pathological_text("dense_mentions", 2_000_000), encoding="utf-8")
+    return folder
+
+
+def limit_errors(errors: list) -> list[tuple[str, str]]:
+    return sorted((Path(error.source).name, error.error.split(":")[0]) for error in errors)
+
+
+EXPECTED_LIMIT_ERRORS = [
+    ("long.txt", "document too long"),
+    ("slow.txt", "document took longer than 1 s (the --doc-timeout budget of one document; it has 2,000,000 characters) and was stopped"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("engine", "workers"), [("local", 1), ("local", 2), ("dask", 2)])
+def test_a_document_over_a_limit_is_an_error_row_and_the_batch_goes_on(
+    over_limits: Path, tmp_path: Path, engine: str, workers: int
+) -> None:
+    summary = run_corpus([over_limits], tmp_path, engine=engine, workers=workers, limits=LIMITS)
+    errors = (tmp_path / "errors.tsv").read_text(encoding="utf-8")
+    assert (summary.documents, limit_errors(summary.errors)) == (40, EXPECTED_LIMIT_ERRORS)
+    assert "2,800,000 characters, more than the limit of 2,500,000" in errors and "--max-chars N" in errors
+    assert "--doc-timeout SECONDS" in errors
+
+
+def test_resume_reads_a_document_that_went_over_its_budget_again(over_limits: Path, tmp_path: Path) -> None:
+    """It is not done: a resumed run tries it again (with the same budget it fails again) and skips the rest."""
+    run_corpus([over_limits], tmp_path, limits=LIMITS)
+    summary = run_corpus([over_limits], tmp_path, limits=LIMITS, resume=True)
+    assert (summary.skipped, limit_errors(summary.errors)) == (40, EXPECTED_LIMIT_ERRORS)
+
+
+def test_a_document_stopped_by_its_budget_leaves_a_pipeline_that_reads_the_next_one_as_before(
+    corpus: Path, clean_run: Path, tmp_path: Path
+) -> None:
+    slow = tmp_path / "0_slow.txt"  # read first
+    slow.write_text(pathological_text("dense_mentions", 2_000_000), encoding="utf-8")
+    summary = run_corpus([slow, corpus], tmp_path / "out", workers=1, limits=LIMITS)
+    assert [Path(error.source).name for error in summary.errors] == ["0_slow.txt"]
+    assert {name: data for name, data in tables(tmp_path / "out").items() if name != "errors.tsv"} == {
+        name: data for name, data in tables(clean_run).items() if name != "errors.tsv"
+    }
+
+
+def run_in(work, in_thread: bool) -> None:
+    """Run ``work`` in this (the main) thread, where a budget is a timer signal, or in another, where it is a watchdog."""
+    if in_thread:
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join(10)
+    else:
+        work()
+
+
+@pytest.mark.parametrize("in_thread", [False, True], ids=["main-thread-signal", "worker-thread-watchdog"])
+def test_a_time_budget_stops_pure_python_work_and_leaves_nothing_behind(in_thread: bool) -> None:
+    outcome = []
+
+    def work() -> None:
+        try:
+            with time_budget(0.2):
+                while True:
+                    pass
+        except DocumentTimeout:
+            outcome.append("stopped")
+        with time_budget(0.2):
+            outcome.append("no budget left over")
+        time.sleep(0.4)  # a budget that ended must not fire later
+        outcome.append("done")
+
+    run_in(work, in_thread)
+    assert outcome == ["stopped", "no budget left over", "done"]
+    assert a_traced_call_returns(), "a budget left the interpreter with pending work that never ends"
+
+
+@pytest.mark.parametrize("in_thread", [False, True], ids=["main-thread-signal", "worker-thread-watchdog"])
+def test_a_block_that_drops_the_stop_and_goes_on_is_stopped_again_and_on_leaving(in_thread: bool) -> None:
+    """Code on the way that catches the stop (a compiled callback that cannot pass it on) does not win."""
+    outcome = []
+
+    def spin(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            pass
+
+    def work() -> None:
+        try:
+            with time_budget(0.1):
+                for _ in range(2):
+                    try:
+                        spin(0.6)  # longer than the budget and the interval of the stops sent again
+                    except BaseException:  # noqa: BLE001 - the dropping this test is about
+                        outcome.append("dropped")
+                outcome.append("went on")
+        except DocumentTimeout:
+            outcome.append("stopped on leaving")
+
+    run_in(work, in_thread)
+    # Stopped again in the second spin (or, rarely, in the handler of the first drop), then on leaving.
+    assert outcome in (["dropped", "dropped", "went on", "stopped on leaving"], ["dropped", "stopped on leaving"])
+    assert a_traced_call_returns()
+
+
+def a_traced_call_returns() -> bool:
+    """Whether a call under a trace function (as coverage or a debugger runs code) returns within 10 s."""
+    returned = []
+
+    def run() -> None:
+        sys.settrace(lambda frame, event, arg: None)
+        try:
+            (lambda: returned.append(True))()
+        finally:
+            sys.settrace(None)
+
+    thread = threading.Thread(target=run, daemon=True)  # a thread left spinning must not keep pytest from ending
+    thread.start()
+    thread.join(10)
+    return bool(returned)

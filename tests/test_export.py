@@ -334,6 +334,22 @@ def test_a_relative_input_path_is_found_from_the_run_folders_parent(two_doc_run:
     assert export_run(two_doc_run, "bioc", tmp_path / "out").documents == 2
 
 
+def test_an_export_started_in_another_folder_finds_the_inputs_by_their_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "papers").mkdir(parents=True)
+    elsewhere.mkdir()
+    (project / "papers" / "a.txt").write_text(TWO_DOCS["a.txt"], encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert runner.invoke(app, ["run", "papers", "--out", "runs/one", "-q"]).exit_code == 0
+    info = json.loads((project / "runs/one/run.json").read_text(encoding="utf-8"))
+    assert info["arguments"] == [str(project / "papers")]
+    assert [(e["path"], e["absolute"]) for e in info["inputs"]] == [("papers/a.txt", str(project / "papers/a.txt"))]
+    monkeypatch.chdir(elsewhere)  # neither papers/a.txt from here nor from the run folder's parent (runs/)
+    assert export_run(project / "runs/one", "bioc", elsewhere / "out").documents == 1
+
+
 def test_a_text_that_no_longer_holds_its_mentions_is_an_error(tmp_path: Path) -> None:
     run_dir = make_run(tmp_path, TWO_DOCS, TWO_MENTIONS)
     table = (run_dir / "mentions.tsv").read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ import pytest
 from pipeline.benchmarks.pathological import SHAPES, pathological_text
 from pipeline.ingest import detect_sections
 from pipeline.relations.records import MAX_SENTENCE_CHARS, sentence_pieces
-from pipeline.schema import Document, Mention
+from pipeline.ruleset import load_ruleset
+from pipeline.schema import DEFAULT_MAX_CHARS, Document, Mention
 
 PIPELINE = str(Path(__file__).resolve().parent.parent / "pipeline")
 
@@ -61,3 +62,20 @@ def test_an_overlong_sentence_is_cut_at_spaces_outside_mentions_into_bounded_pie
     assert all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
     assert all(not any(m.start < end < m.end for m in names) for _, end in spans)  # no mention cut
     assert sum(len(found) for _, found in pieces) == len(names)
+
+
+def test_a_document_over_max_chars_is_refused_before_spacy_sees_it() -> None:
+    """spaCy's own limit (E088, which tells a user to change nlp.max_length) is the same number and never reached."""
+    from pipeline.engine import extractor_for
+    from pipeline.extract import DocumentTooLong
+
+    extractor = extractor_for(load_ruleset(), None, 1_000)
+    text = "miR-21 targets PTEN. " * 60  # 1,260 characters
+    with pytest.raises(DocumentTooLong, match="1,260 characters, more than 1,000"):
+        extractor(Document("long", text, detect_sections(text), source="generated", format="txt"))
+    assert extractor.nlp.max_length == 1_000
+    assert extractor(Document("short", text[:999], detect_sections(text[:999]), source="generated", format="txt")).mentions
+
+
+def test_the_default_limit_lets_spacy_read_a_text_longer_than_its_own_default(extractor) -> None:
+    assert extractor.nlp.max_length == DEFAULT_MAX_CHARS > 1_000_000

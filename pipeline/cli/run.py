@@ -11,7 +11,7 @@ from typing import Optional
 
 import typer
 
-from pipeline.schema import InputError
+from pipeline.schema import DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_CHARS, InputError
 
 from .app import app, fail
 
@@ -30,11 +30,19 @@ def run(
     out: Path = typer.Option(DEFAULT_OUT, "--out", "-o", help="Folder for the tables and run.json."),
     workers: int = typer.Option(0, "--workers", "-w", help="Worker processes; 0 means one per core."),
     resume: bool = typer.Option(False, "--resume", help="Skip documents a killed or earlier run into --out already finished."),
+    force: bool = typer.Option(False, "--force", help="Replace the tables in --out even when another run of other inputs wrote them."),
     engine: str = typer.Option("local", "--engine", help="local (forked workers) or dask (a Dask cluster)."),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", help="With --engine dask: the address of a running scheduler (tcp://HOST:PORT); default a LocalCluster."
     ),
     output_format: str = typer.Option("tsv", "--format", help="tsv, or parquet for Parquet shards beside the TSV tables."),
+    max_chars: int = typer.Option(
+        DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Characters a document may have; a longer one becomes a row of errors.tsv."
+    ),
+    doc_timeout: float = typer.Option(
+        DEFAULT_DOC_TIMEOUT, "--doc-timeout", min=0,
+        help="Seconds one document may take; a slower one is stopped and becomes a row of errors.tsv (0: no limit).",
+    ),  # fmt: skip
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any input could not be processed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors (no progress bar)."),
     model: Optional[str] = typer.Option(
@@ -44,48 +52,86 @@ def run(
 ) -> None:
     """Extract miRNA, gene, drug and cell-line mentions and their relations, and write the run's tables.
 
-    Writes mentions.tsv, relations.tsv, table.tsv, errors.tsv and run.json into --out. An input that cannot be read gets a row in errors.tsv and a line on stderr; the rest of the batch goes on. When no document at all can be read, nothing is written and the previous tables stay. The tables are the same for any number of workers; a run that was killed finishes with --resume.
+    Writes mentions.tsv, relations.tsv, table.tsv, errors.tsv and run.json into --out. An input that cannot be read, and a document over --max-chars or --doc-timeout, gets a row in errors.tsv and a line on stderr; the rest of the batch goes on. When no document at all can be read, only errors.tsv is written and the tables of an earlier run stay. The tables of a run of other inputs in --out are replaced only with --force. The tables are the same for any number of workers; a run that was killed finishes with --resume.
 
     Example: mirmine run corpus/ ../exports/pubmed-miR-21.txt --out output/ --workers 4
     """
     import os
 
-    from pipeline.engine import ENGINES, run_corpus
+    from pipeline.engine import ENGINES, Limits, OtherRunError, run_corpus
     from pipeline.mentions import ModelError
     from pipeline.ruleset import RuleError, load_ruleset
-
-    def report(error: InputError) -> None:
-        named = error.doc_id and error.doc_id != Path(error.source).stem
-        where = f"{error.source} ({error.doc_id})" if named else error.source
-        typer.echo(f"Error: {where}: {error.error}", err=True)
 
     if engine not in ENGINES:
         raise typer.BadParameter(f"use --engine {' or --engine '.join(ENGINES)}", param_hint="--engine")
     if output_format not in ("tsv", "parquet"):
         raise typer.BadParameter("use --format tsv or --format parquet", param_hint="--format")
-    show_progress = not quiet and sys.stderr.isatty()
-    with _progress(show_progress) as on_progress:
+    others = _files_of_other_commands(out)
+    with _progress(not quiet and sys.stderr.isatty()) as on_progress:
         try:
             summary = run_corpus(
                 inputs or [DEFAULT_CORPUS], out, rules=load_ruleset(rules), model=model, workers=workers or os.cpu_count() or 1,
                 resume=resume, engine=engine, scheduler=scheduler, formats=("tsv", output_format),
-                on_error=report, on_progress=on_progress,
+                limits=Limits(max_chars, doc_timeout), force=force, on_error=_print_error, on_progress=on_progress,
             )  # fmt: skip
-        except (RuleError, ModelError) as err:
+        except (RuleError, ModelError, OtherRunError) as err:
             raise fail(str(err)) from err
         except OSError as err:
             raise fail(f"{err.filename or out}: {err.strerror or err}; check that the folder is writable") from err
     if summary.documents == 0:
-        raise fail("no document could be read from the inputs; nothing was written")
+        kept = f"; the tables of an earlier run in {out} were left as they were" if (out / "mentions.tsv").is_file() else ""
+        raise fail(f"no document could be read from the inputs: each is named above and in {out / 'errors.tsv'}{kept}")
+    for warning in others:
+        typer.echo(f"Warning: {warning}", err=True)
     if not quiet:
-        by_type = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.mentions_by_type.items())) or "none"
-        resumed = f" ({summary.skipped} already done)" if summary.skipped else ""
-        typer.echo(
-            f"mirmine: {summary.documents} documents{resumed}, {summary.mentions} mentions ({by_type}), "
-            f"{summary.relations} relations, {len(summary.errors)} errors -> {out}/ in {summary.seconds:.1f} s"
-        )
+        _print_summary(summary, out)
     if strict and summary.errors:
         raise fail(f"{len(summary.errors)} input(s) could not be processed (--strict); see {out / 'errors.tsv'}")
+
+
+def _print_error(error: InputError) -> None:
+    named = error.doc_id and error.doc_id != Path(error.source).stem
+    where = f"{error.source} ({error.doc_id})" if named else error.source
+    typer.echo(f"Error: {where}: {error.error}", err=True)
+
+
+def _files_of_other_commands(out: Path) -> list[str]:
+    """What other commands left in ``out`` that a run makes out of date: the review page, an export."""
+    from pipeline.export import MANIFEST_FILE
+    from pipeline.report import REPORT_FILE
+
+    warnings = []
+    if (out / REPORT_FILE).is_file():
+        warnings.append(f"{out / REPORT_FILE} shows the tables this run replaced: run `mirmine report {out}` again")
+    if (out / MANIFEST_FILE).is_file():
+        warnings.append(
+            f"{out} holds files `mirmine export` wrote ({MANIFEST_FILE} lists them): they show the tables this run "
+            f"replaced; export again"
+        )
+    return warnings
+
+
+# What each file of a run holds, for the summary: (file, what one row of it is, in the plural).
+_WRITTEN = (
+    ("mentions.tsv", "mentions: each miRNA, gene, drug, drug class and cell line found, with the rule that found it"),
+    ("relations.tsv", "relations: each (miRNA, partner) pair of a sentence or table row, with the cue that decided it"),
+    ("table.tsv", "findings: one row per (miRNA, relation, partner) over all documents"),
+    ("errors.tsv", "inputs or documents that could not be processed"),
+)
+
+
+def _print_summary(summary, out: Path) -> None:
+    by_type = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.mentions_by_type.items())) or "none"
+    resumed = f" ({summary.skipped} already done)" if summary.skipped else ""
+    documents = f"{summary.documents} document{'' if summary.documents == 1 else 's'}"
+    typer.echo(
+        f"mirmine: {documents}{resumed}, {summary.mentions} mentions ({by_type}), "
+        f"{summary.relations} relations, {len(summary.errors)} errors -> {out}/ in {summary.seconds:.1f} s"
+    )
+    width = max(len(str(out / name)) for name, _ in _WRITTEN)
+    for name, what in _WRITTEN:
+        typer.echo(f"  {str(out / name).ljust(width)}  {summary.rows.get(name, 0):>7,} {what}")
+    typer.echo(f"  {str(out / 'run.json').ljust(width)}  {'':>7} the inputs, rules, counts and timings of this run")
 
 
 @contextmanager

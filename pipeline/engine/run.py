@@ -39,6 +39,8 @@ from pipeline.output import (
 from pipeline.ruleset import RuleSet, load_ruleset
 from pipeline.schema import Document, InputError
 
+from .limits import Limits
+from .out_dir import check_out_dir, input_arguments
 from .state import RunState
 from .workers import CHUNK_DOCS, ChunkResult, DaskPool, LocalPool
 
@@ -58,6 +60,7 @@ class RunSummary:
     errors: list[InputError] = field(default_factory=list)
     seconds: float = 0.0
     workers: int = 1
+    rows: dict[str, int] = field(default_factory=dict)  # rows written, by file name
 
     @property
     def mentions(self) -> int:
@@ -137,16 +140,24 @@ def run_corpus(
     engine: str = "local",
     scheduler: str | None = None,
     formats: tuple[str, ...] = ("tsv",),
+    limits: Limits = Limits(),
+    force: bool = False,
     on_error: Callable[[InputError], None] | None = None,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> RunSummary:
     """Read every input, extract from each document with ``rules`` (default: the packaged rules), write the tables;
-    a bad input is recorded, not fatal. When no document could be read at all, nothing is written."""
+    a bad input, or a document over a limit, is an errors.tsv row, not the end of the run.
+
+    ``out_dir`` may hold the tables of a run of the same inputs (they are replaced), not those of a run of other
+    inputs unless ``force`` (OtherRunError). When no document could be read at all, only errors.tsv is written:
+    the tables of an earlier run stay.
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     started = time.perf_counter()
     rules = rules if rules is not None else load_ruleset()
     inputs = [Path(path) for path in inputs]
+    check_out_dir(out_dir, inputs, force)
     workers = max(1, workers)
     summary = RunSummary(out_dir=out_dir, workers=workers)
     checksums = rules.checksums()
@@ -154,7 +165,10 @@ def run_corpus(
     total = count_documents(inputs) if on_progress else None
     state = RunState(out_dir, fingerprint, resume)
     try:
-        pool = DaskPool(workers, rules, model, scheduler) if engine == "dask" else LocalPool(workers, rules, model)
+        if engine == "dask":
+            pool = DaskPool(workers, rules, model, scheduler, limits)
+        else:
+            pool = LocalPool(workers, rules, model, limits)
         built = time.perf_counter()
         batch = _Batch(inputs, state, summary, on_error)
         try:
@@ -169,12 +183,14 @@ def run_corpus(
         summary.documents += summary.skipped
         summary.seconds = extracted - started
         if summary.documents == 0:
-            return summary  # nothing to show: keep whatever an earlier run wrote rather than replace it with empty tables
-        rows = write_tables(state, out_dir, summary, parquet="parquet" in formats)
+            # Nothing to show: the tables an earlier run wrote stay; errors.tsv says why nothing could be read.
+            summary.rows = {ERRORS.file: write_tsv(out_dir / ERRORS.file, ERRORS.columns, ERRORS.sorted_rows(summary.errors))}
+            return summary
+        rows = summary.rows = write_tables(state, out_dir, summary, parquet="parquet" in formats)
         finished = time.perf_counter()
         summary.seconds = finished - started
         timings = {"build_pipeline": built - started, "extract": extracted - built, "write": finished - extracted}
-        info = _run_info(summary, batch.sources, rules, checksums, model, engine, state.resumed, rows, timings)
+        info = _run_info(summary, batch.sources, inputs, rules, checksums, model, engine, state.resumed, rows, timings)
         write_json(out_dir / RUN_FILE, info)
         return summary
     finally:
@@ -182,14 +198,17 @@ def run_corpus(
 
 
 def _run_info(
-    summary: RunSummary, sources: Counter, rules: RuleSet, checksums: dict[str, str], model: str | None, engine: str,
-    resumed: bool, rows: dict[str, int], timings: dict[str, float],
+    summary: RunSummary, sources: Counter, inputs: list[Path], rules: RuleSet, checksums: dict[str, str],
+    model: str | None, engine: str, resumed: bool, rows: dict[str, int], timings: dict[str, float],
 ) -> dict:  # fmt: skip
-    """What ``run.json`` records: version, inputs with sha256, the rules folder and its checksums, counts, timings."""
+    """What ``run.json`` records: version, the inputs given (absolute) and each file read (its path as given and
+    absolute, sha256, documents), the rules folder and its checksums, counts, timings."""
     return {
         "mirmine_version": __version__,
+        "arguments": input_arguments(inputs),
         "inputs": [
-            {"path": source, "sha256": _input_sha256(Path(source)), "documents": n} for source, n in sorted(sources.items())
+            {"path": source, "absolute": str(Path(source).resolve()), "sha256": _input_sha256(Path(source)), "documents": count}
+            for source, count in sorted(sources.items())
         ],
         "rules": checksums,
         "rules_folder": str(rules.folder),
@@ -204,7 +223,7 @@ def _run_info(
             "relations": dict(sorted(summary.relations_by_type.items())),
             "rows": rows,
         },
-        "timings_s": {**{name: round(seconds, 3) for name, seconds in timings.items()}, "total": round(summary.seconds, 3)},
+        "timings_s": {name: round(seconds, 3) for name, seconds in {**timings, "total": summary.seconds}.items()},
     }
 
 

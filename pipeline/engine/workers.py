@@ -12,10 +12,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.extract import Extractor
+from pipeline.extract import DocumentTooLong, Extractor
 from pipeline.output import MENTIONS, RELATIONS, tsv_line
 from pipeline.ruleset import RuleSet
-from pipeline.schema import Document, InputError
+from pipeline.schema import DEFAULT_MAX_CHARS, Document, InputError
+
+from .limits import DocumentTimeout, Limits, time_budget, too_long, too_slow
 
 CHUNK_DOCS = 32
 
@@ -44,31 +46,49 @@ REFRESH_DOCS = int(os.environ.get("MIRMINE_REFRESH_DOCS", "10000"))
 _processed = Counter()
 
 
-@cache
-def extractor_for(rules: RuleSet, model: str | None) -> Extractor:
+def extractor_for(rules: RuleSet, model: str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Extractor:
     """The extractor of this process, built once (forked workers inherit the parent's) and again every REFRESH_DOCS."""
-    return Extractor(rules, model)
+    return _extractor(rules, model, max_chars)
 
 
-def _fresh_extractor(rules: RuleSet, model: str | None, documents: int) -> Extractor:
+@cache
+def _extractor(rules: RuleSet, model: str | None, max_chars: int) -> Extractor:
+    # Cached by its arguments as given: extractor_for passes all three, so a default and the same value written out
+    # are one entry.
+    return Extractor(rules, model, max_chars)
+
+
+def _fresh_extractor(rules: RuleSet, model: str | None, max_chars: int, documents: int) -> Extractor:
     """The extractor for the next ``documents`` documents of this process, rebuilt when the current one has done its share."""
-    key = (rules, model)
+    key = (rules, model, max_chars)
     if _processed[key] >= REFRESH_DOCS:
-        extractor_for.cache_clear()
+        _extractor.cache_clear()
         _processed.clear()
     _processed[key] += documents
-    return extractor_for(rules, model)
+    return extractor_for(rules, model, max_chars)
 
 
-def process_chunk(documents: list[Document], rules: RuleSet, model: str | None = None) -> ChunkResult:
-    """Extract from a chunk of documents; a document that breaks a stage becomes an error row, not a crash."""
-    extractor = _fresh_extractor(rules, model, len(documents))
+def process_chunk(
+    documents: list[Document], rules: RuleSet, model: str | None = None, limits: Limits = Limits()
+) -> ChunkResult:
+    """Extract from a chunk of documents; a document that breaks a stage, or goes over a limit, becomes an error row."""
+    extractor = _fresh_extractor(rules, model, limits.max_chars, len(documents))
     result = ChunkResult([], [], [], [])
     for document in documents:
         try:
-            extraction = extractor(document)
+            with time_budget(limits.doc_timeout):
+                extraction = extractor(document)
+        except DocumentTooLong as err:
+            result.errors.append(_extract_error(document, too_long(err.length, err.limit)))
+            continue
+        except DocumentTimeout:
+            result.errors.append(_extract_error(document, too_slow(limits.doc_timeout, len(document.text))))
+            # Stopped anywhere in the pipeline: the next document gets a pipeline built afresh.
+            _extractor.cache_clear()
+            extractor = _fresh_extractor(rules, model, limits.max_chars, 0)
+            continue
         except Exception as err:  # one document that breaks a stage must not cost the batch
-            result.errors.append(InputError(document.source, document.doc_id, "extract", f"{type(err).__name__}: {err}"))
+            result.errors.append(_extract_error(document, f"{type(err).__name__}: {err}"))
             continue
         result.docs.append((document.doc_id, document.sha256, document.source))
         for row in map(MENTIONS.row_of, extraction.mentions):
@@ -78,12 +98,17 @@ def process_chunk(documents: list[Document], rules: RuleSet, model: str | None =
     return result
 
 
+def _extract_error(document: Document, message: str) -> InputError:
+    return InputError(document.source, document.doc_id, "extract", message)
+
+
 class LocalPool:
     """N forked workers over chunks (results in completion order), or the calling process when N is 1."""
 
-    def __init__(self, workers: int, rules: RuleSet, model: str | None) -> None:
-        self.workers, self.rules, self.model = workers, rules, model
-        extractor_for(rules, model)  # built before the fork: workers share its pages and start at once
+    def __init__(self, workers: int, rules: RuleSet, model: str | None, limits: Limits = Limits()) -> None:
+        self.workers, self.rules, self.model, self.limits = workers, rules, model, limits
+        # Built before the fork: the workers share its pages and start at once.
+        extractor_for(rules, model, limits.max_chars)
         self.pool = None
         if workers > 1:
             import multiprocessing
@@ -93,11 +118,11 @@ class LocalPool:
     def map(self, chunks: Iterable[list[Document]]) -> Iterator[ChunkResult]:
         if self.pool is None:
             for chunk in chunks:
-                yield process_chunk(chunk, self.rules, self.model)
+                yield process_chunk(chunk, self.rules, self.model, self.limits)
             return
         from functools import partial
 
-        task = partial(process_chunk, rules=self.rules, model=self.model)
+        task = partial(process_chunk, rules=self.rules, model=self.model, limits=self.limits)
         yield from self.pool.imap_unordered(task, chunks)
 
     def close(self) -> None:
@@ -113,10 +138,12 @@ class DaskPool:
     the pipeline once, on its first chunk (``extractor_for`` is cached per process), and returns plain records.
     """
 
-    def __init__(self, workers: int, rules: RuleSet, model: str | None, scheduler: str | None) -> None:
+    def __init__(
+        self, workers: int, rules: RuleSet, model: str | None, scheduler: str | None, limits: Limits = Limits()
+    ) -> None:
         from distributed import Client, LocalCluster
 
-        self.rules, self.model = rules, model
+        self.rules, self.model, self.limits = rules, model, limits
         self.cluster = None
         if scheduler:
             self.client = Client(scheduler)
@@ -132,7 +159,7 @@ class DaskPool:
 
         pending = as_completed()
         for chunk in chunks:
-            pending.add(self.client.submit(process_chunk, chunk, self.rules, self.model, pure=False))
+            pending.add(self.client.submit(process_chunk, chunk, self.rules, self.model, self.limits, pure=False))
             if pending.count() >= self.in_flight:
                 yield next(pending).result()
         for future in pending:

@@ -105,7 +105,7 @@ class RunTables:
     """What an export needs from a run folder."""
 
     run_dir: Path
-    inputs: list[tuple[str, str]]  # (path as recorded, sha256)
+    inputs: list[tuple[str, str, str]]  # (path as given to the run, sha256, absolute path or "")
     mentions: dict[str, list[Mention]]
     relations: dict[str, list[RelationRow]]
     failed: set[str]  # documents the run could not extract from
@@ -119,7 +119,10 @@ def read_run(run_dir: Path) -> RunTables:
     folder = RunFolder(run_dir)
     try:
         info = folder.info()
-        inputs = [(str(entry["path"]), str(entry.get("sha256") or "")) for entry in info["inputs"]]
+        inputs = [
+            (str(entry["path"]), str(entry.get("sha256") or ""), str(entry.get("absolute") or ""))
+            for entry in info["inputs"]
+        ]
     except (KeyError, TypeError) as err:
         raise ExportError(f"{folder.file(RUN_FILE)}: not a run.json with an `inputs` list ({err}); re-run `mirmine run`") from err
     except TableError as err:
@@ -169,15 +172,19 @@ def index_inputs(paths: Iterable[Path]) -> dict[str, list[Path]]:
     return dict(found)
 
 
-def locate_input(recorded: str, sha256: str, run_dir: Path, moved: dict[str, list[Path]]) -> tuple[Path | None, str]:
+def locate_input(
+    recorded: str, sha256: str, run_dir: Path, moved: dict[str, list[Path]], absolute: str = ""
+) -> tuple[Path | None, str]:
     """The file that holds an input of the run now, or None and what is wrong with it.
 
-    A relative path is tried from the current folder (the run records paths as they were given), then from the run
-    folder's parent (``mirmine run corpus/ --out output/`` started in the same folder), then every ``--inputs`` file
-    of the same name; the first one with the sha256 the run recorded wins.
+    The absolute path the run recorded is tried first (so an export works from any folder); a relative path as given
+    then from the current folder and from the run folder's parent (``mirmine run corpus/ --out output/`` started in
+    the same folder), then every ``--inputs`` file of the same name; the first one with the sha256 the run recorded
+    wins.
     """
     path = Path(recorded)
-    candidates = [path] if path.is_absolute() else [path, run_dir.resolve().parent / path]
+    candidates = [Path(absolute)] if absolute else []
+    candidates += [path] if path.is_absolute() else [path, run_dir.resolve().parent / path]
     candidates += moved.get(path.name, [])
     checked: set[Path] = set()
     changed: list[Path] = []
@@ -209,8 +216,8 @@ def annotated_documents(run: RunTables, inputs: Sequence[Path] = ()) -> Iterator
     """
     moved = index_inputs(inputs)
     seen: set[str] = set()
-    for recorded, sha256 in run.inputs:
-        path, problem = locate_input(recorded, sha256, run.run_dir, moved)
+    for recorded, sha256, absolute in run.inputs:
+        path, problem = locate_input(recorded, sha256, run.run_dir, moved, absolute)
         if path is None:
             yield InputError(recorded, "", STAGE, problem)
             continue
