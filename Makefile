@@ -8,7 +8,14 @@ STAMP  := $(VENV)/.installed-stamp
 
 run: $(STAMP)
 	$(BIN)/mirmine run corpus/ --out output/
+	@echo ""
+	@echo "Scores against the bundled development gold (corpus/gold): the three documents the rules were written from,"
+	@echo "so they say the rules still do what they were written to do, not how well they read new literature."
 	$(BIN)/mirmine evaluate --gold corpus/gold --pred output/ --summary
+	@echo ""
+	@echo "Next: $(BIN)/mirmine report output/   (a review page of every relation: output/report.html)"
+	@echo "      $(BIN)/mirmine curate merge output/ --db curated.db   (keep the findings and your decisions on them)"
+	@echo "      $(BIN)/mirmine run YOUR_FILES --out runs/NAME   (PubMed exports, PDFs, text; see README.md)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
