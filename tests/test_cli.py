@@ -236,6 +236,14 @@ def test_the_run_summary_lists_each_file_written_with_its_rows(tmp_path: Path) -
     assert result.stdout.startswith("mirmine: 3 documents, ")
 
 
+def test_the_run_summary_counts_one_of_a_kind_in_the_singular(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("miR-21 targets PTEN.\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", str(tmp_path / "one.txt"), "--out", str(tmp_path / "out")])
+    assert result.stdout.startswith("mirmine: 1 document, 2 mentions (gene 1, mirna 1), 1 relation, 0 errors -> ")
+    table_line = next(line for line in result.stdout.splitlines() if "table.tsv" in line)
+    assert table_line.split()[1:4] == ["1", "finding:", "one"]
+
+
 def test_a_document_over_max_chars_is_an_error_row_naming_the_limit_and_the_option(tmp_path: Path) -> None:
     (tmp_path / "long.txt").write_text("miR-21 " * 400, encoding="utf-8")
     (tmp_path / "short.txt").write_text("miR-21 confers cisplatin resistance.\n", encoding="utf-8")

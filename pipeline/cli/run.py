@@ -111,26 +111,33 @@ def _files_of_other_commands(out: Path) -> list[str]:
     return warnings
 
 
-# What each file of a run holds, for the summary: (file, what one row of it is, in the plural).
+# What each file of a run holds, for the summary: (file, what one row of it is, its plural, what it says).
 _WRITTEN = (
-    ("mentions.tsv", "mentions: each miRNA, gene, drug, drug class and cell line found, with the rule that found it"),
-    ("relations.tsv", "relations: each (miRNA, partner) pair of a sentence or table row, with the cue that decided it"),
-    ("table.tsv", "findings: one row per (miRNA, relation, partner) over all documents"),
-    ("errors.tsv", "inputs or documents that could not be processed"),
+    ("mentions.tsv", "mention", "mentions", "each miRNA, gene, drug, drug class and cell line found, with the rule that found it"),
+    ("relations.tsv", "relation", "relations", "each (miRNA, partner) pair of a sentence or table row, with the cue that decided it"),
+    ("table.tsv", "finding", "findings", "one row per (miRNA, relation, partner) over all documents"),
+    ("errors.tsv", "input or document", "inputs or documents", "could not be processed"),
 )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def _print_summary(summary, out: Path) -> None:
     by_type = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.mentions_by_type.items())) or "none"
     resumed = f" ({summary.skipped} already done)" if summary.skipped else ""
-    documents = f"{summary.documents} document{'' if summary.documents == 1 else 's'}"
     typer.echo(
-        f"mirmine: {documents}{resumed}, {summary.mentions} mentions ({by_type}), "
-        f"{summary.relations} relations, {len(summary.errors)} errors -> {out}/ in {summary.seconds:.1f} s"
+        f"mirmine: {_count(summary.documents, 'document', 'documents')}{resumed}, "
+        f"{_count(summary.mentions, 'mention', 'mentions')} ({by_type}), "
+        f"{_count(summary.relations, 'relation', 'relations')}, {_count(len(summary.errors), 'error', 'errors')} "
+        f"-> {out}/ in {summary.seconds:.1f} s"
     )
-    width = max(len(str(out / name)) for name, _ in _WRITTEN)
-    for name, what in _WRITTEN:
-        typer.echo(f"  {str(out / name).ljust(width)}  {summary.rows.get(name, 0):>7,} {what}")
+    width = max(len(str(out / name)) for name, *_ in _WRITTEN)
+    for name, one, many, what in _WRITTEN:
+        rows = summary.rows.get(name, 0)
+        separator = ":" if name != "errors.tsv" else ""
+        typer.echo(f"  {str(out / name).ljust(width)}  {rows:>7,} {one if rows == 1 else many}{separator} {what}")
     typer.echo(f"  {str(out / 'run.json').ljust(width)}  {'':>7} the inputs, rules, counts and timings of this run")
 
 
