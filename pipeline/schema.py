@@ -136,6 +136,38 @@ class Abbreviation:
     long_end: int
 
 
+@dataclass(frozen=True, slots=True)
+class CorpusAnnotation:
+    """A mention as an annotated corpus marks it (PubTator, BioC, SCAI): a span of ``Document.text``, the corpus's own
+    type and identifier, and the corpus's id of the annotation (what its relations refer to)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    concept_id: str = ""
+    ann_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusRelation:
+    """A relation of an annotated corpus: its type, the identifiers or annotation ids it links, and its label where the
+    corpus gives one (SCAI `interaction`, BioRED novelty, an MMIC sentence's Positive / Negative)."""
+
+    type: str
+    arguments: tuple[str, ...]
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusRecord:
+    """One document of an annotated corpus: the Document mirmine reads, with the corpus's annotations on its text."""
+
+    document: Document
+    annotations: tuple[CorpusAnnotation, ...] = ()
+    relations: tuple[CorpusRelation, ...] = ()
+
+
 def section_finder(document: Document) -> Callable[[int], Section | None]:
     """``document.section_at`` for many offsets: a bisection over the section starts, built once, so a document of
     thousands of sections (a table dump) costs no more per offset than an abstract. The first section (in document

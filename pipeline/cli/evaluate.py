@@ -13,21 +13,43 @@ from .run import DEFAULT_OUT
 
 @app.command()
 def evaluate(
-    gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder with the gold mentions.tsv, relations.tsv and table.tsv."),
+    gold: Path = typer.Option(
+        Path("corpus/gold"), "--gold",
+        help="Gold set: a folder with mirmine's mentions.tsv, relations.tsv and table.tsv, or an annotated corpus file (PubTator, BioC XML, SCAI XML).",
+    ),
     pred: Path = typer.Option(DEFAULT_OUT, "--pred", help="Folder of a run (its mentions.tsv and relations.tsv)."),
+    types: Optional[str] = typer.Option(
+        None, "--types",
+        help="For a corpus file: which corpus type is scored as which mirmine type, e.g. GeneOrGeneProduct=gene,CellLine=cell_line; Chemical@CID=drug takes only chemicals in a CID relation. Default: the known corpora's types found in the file.",
+    ),
+    match: str = typer.Option("overlap", "--match", help="For a corpus file: spans match exactly or by overlap."),
+    errors: int = typer.Option(20, "--errors", min=0, help="For a corpus file: list this many misses and false hits of each type, with their context."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores, misses and false hits as JSON."),
-    details: bool = typer.Option(True, "--details/--summary", help="List every miss and false hit, or only the scores."),
+    details: bool = typer.Option(True, "--details/--summary", help="List the misses and false hits, or only the scores."),
     rules: Optional[Path] = typer.Option(
         None, "--rules",
         help="The rules folder in which each false hit's rule is looked up (file:line); default: the folder the run used (run.json), else the packaged rules.",
-    ),  # fmt: skip
-) -> None:
+    ),
+) -> None:  # fmt: skip
     """Score a run against a gold set: mentions per type, relations strict and lenient per relation type and tier.
 
-    Lists every miss and false hit (relations with their sentence); each false hit names the rule that made it and where that rule is written. Only documents that the gold set covers are scored.
+    Lists every miss and false hit (relations with their sentence); each false hit names the rule that made it and where that rule is written. Only documents that the gold set covers are scored. A corpus file (BioRED or BC5CDR PubTator, MMIC BioC XML, SCAI XML) is scored by mention spans per type: run mirmine on the same file first.
 
     Example: mirmine evaluate --gold corpus/gold --pred output/
+
+    Example: mirmine run Dev.PubTator --out runs/biored && mirmine evaluate --gold Dev.PubTator --pred runs/biored
     """
+    if match not in ("overlap", "exact"):
+        raise typer.BadParameter("use --match overlap or --match exact", param_hint="--match")
+    if gold.is_file():
+        _evaluate_corpus(gold, pred, types, match, errors if details else 0, as_json, rules)
+        return
+    if types is not None:
+        raise typer.BadParameter("--types applies to an annotated corpus file, not to a gold folder", param_hint="--types")
+    _evaluate_folder(gold, pred, as_json, details, rules)
+
+
+def _evaluate_folder(gold: Path, pred: Path, as_json: bool, details: bool, rules: Path | None) -> None:
     import json
 
     from pipeline import evaluate as ev
@@ -53,6 +75,55 @@ def evaluate(
     typer.echo(f"\ntable pairs  recall {score.recall:.3f} ({score.tp}/{score.tp + score.fn}), precision {score.precision:.3f}")
     if details:
         _print_errors(mentions, relations, _rules_of_run(pred, rules))
+
+
+def _evaluate_corpus(gold: Path, pred: Path, types: str | None, match: str, errors: int, as_json: bool, rules) -> None:
+    """Mention spans of a run against an annotated corpus file, per type mapping."""
+    import json
+
+    from pipeline import evaluate as ev
+
+    try:
+        corpus = ev.read_corpus_gold(gold)
+        mappings = ev.parse_type_map(types) if types is not None else ev.default_type_map(corpus)
+        spans = ev.read_pred_spans(pred, corpus.records)
+    except ValueError as err:  # GoldError is a ValueError too
+        hint = "" if isinstance(err, ev.GoldError) else "; e.g. --types GeneOrGeneProduct=gene,CellLine=cell_line"
+        raise fail(f"{err}{hint}") from err
+    if not mappings:
+        raise fail(f"{gold}: none of its types ({', '.join(sorted(corpus.types()))}) has a default mapping; pass --types")
+    if not any(spans.values()):
+        raise fail(f"{pred} has no mention in the documents of {gold}: run `mirmine run {gold} --out {pred}` first")
+    report = ev.score_corpus_mentions(corpus, spans, mappings, match)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(corpus.texts, errors), indent=2, ensure_ascii=False))
+        return
+    for skipped in corpus.skipped:
+        typer.echo(f"Warning: {skipped.source}: {skipped.doc_id} not scored: {skipped.error}", err=True)
+    typer.echo(f"mentions of {len(corpus.records)} documents of {gold.name}, {match} match")
+    width = max(len("corpus type -> type"), *(len(f"{label} -> {report.pred_types[label]}") for label in report.rows))
+    typer.echo(f"{'corpus type -> type':<{width}} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'found':>6} {'pred':>6} {'right':>6}")
+    rows = [(f"{label} -> {report.pred_types[label]}", score) for label, score in report.rows.items()]
+    for name, score in [*rows, ("all (unqualified rows)", report.overall)]:
+        typer.echo(
+            f"{name:<{width}} {score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f} "
+            f"{score.gold:>6} {score.found:>6} {score.pred:>6} {score.right:>6}"
+        )
+    if errors:
+        _print_corpus_errors(report, corpus.texts, errors, _rules_of_run(pred, rules))
+
+
+def _print_corpus_errors(report, texts: dict[str, str], limit: int, rules) -> None:
+    from pipeline.evaluate.corpus import context
+
+    for title, listing in (("misses", report.misses), ("false hits", report.false_hits)):
+        for label, spans in listing.items():
+            if not spans:
+                continue
+            typer.echo(f"\n{label} -> {report.pred_types[label]}: {title} ({min(limit, len(spans))} of {len(spans)})")
+            for span in spans[:limit]:
+                where = f"\t[{span.rule} @ {rules.locate(span.rule)}]" if span.rule else ""
+                typer.echo(f"  {span.doc_id}\t{span.text}{where}\n      {context(texts, span)}")
 
 
 def _rules_of_run(pred: Path, rules: Path | None):

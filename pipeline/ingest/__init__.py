@@ -1,4 +1,5 @@
-"""Files -> Documents: plain text, PDF, PubMed MEDLINE, PubMed XML and JSON Lines, one reader per format.
+"""Files -> Documents: plain text, PDF, PubMed MEDLINE, PubMed XML, JSON Lines and annotated corpora (PubTator, BioC
+XML, the SCAI miRNA corpus), one reader per format.
 
 Every reader yields ``schema.Document`` records (and an ``InputError`` for a bad record inside a multi-record file)
 and raises ``IngestError`` when a whole file cannot be read; ``read_inputs`` turns those into ``InputError`` rows so
@@ -6,14 +7,15 @@ that one bad file never stops a batch. ``Section`` spans are character offsets i
 (end exclusive); the text is kept exactly as decoded, except that line endings become ``\\n``.
 
 Where things live: ``inputs`` (paths, folders, the READERS registry), ``detect`` (which format), one module per format
-(``text``, ``pdf``, ``medline``, ``pubmed_xml``, ``jsonl``), ``records`` (title + abstract records), ``units`` and
+(``text``, ``pdf``, ``medline``, ``pubmed_xml``, ``jsonl``, ``pubtator``, ``bioc``, ``scai``; a corpus reader also
+gives each document's annotations, ``read_corpus``), ``records`` (title + abstract records), ``units`` and
 ``sections`` (sections of plain text), ``front_matter`` (title, DOI, year), ``xml_safety``, ``errors``.
 """
 
 from .detect import detect_format
 from .errors import IngestError
 from .front_matter import FrontMatter, parse_year, read_front_matter
-from .inputs import READERS, count_documents, read_inputs
+from .inputs import CORPUS_READERS, READERS, count_documents, read_corpus, read_inputs
 from .jsonl import read_jsonl
 from .medline import read_medline
 from .pdf import join_lines, read_pdf
@@ -23,6 +25,7 @@ from .sections import detect_sections
 from .text import decode_text, normalize_newlines, read_text, text_document
 
 __all__ = [
+    "CORPUS_READERS",
     "READERS",
     "FrontMatter",
     "IngestError",
@@ -34,6 +37,7 @@ __all__ = [
     "normalize_newlines",
     "parse_year",
     "read_front_matter",
+    "read_corpus",
     "read_inputs",
     "read_jsonl",
     "read_medline",

@@ -11,7 +11,7 @@ from .errors import EMPTY_FILE, IngestError
 
 # How much of a file format detection looks at; enough for any prolog, first JSON line or MEDLINE record start.
 HEAD_BYTES = 64 * 1024
-UNKNOWN_FORMAT_HINT = "convert it to plain text (.txt), PDF, PubMed MEDLINE/XML or JSON Lines"
+UNKNOWN_FORMAT_HINT = "convert it to plain text (.txt), PDF, PubMed MEDLINE/XML, JSON Lines, PubTator or BioC XML"
 
 # Magic numbers of files that are never text inputs, with a name for the error message.
 BINARY_MAGIC = (
@@ -44,6 +44,10 @@ XML_SKIPPABLE = re.compile(r"<\?.*?\?>|<!--.*?-->", re.S)
 XML_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([\w.:-]+)")
 XML_FIRST_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 PUBMED_ROOTS = frozenset({"PubmedArticleSet", "PubmedArticle", "PubmedBookArticle"})
+# Annotated corpora: BioC XML (MMIC, PubTator3, PMC's BioC service) and the SCAI miRNA corpus.
+CORPUS_ROOTS = {"collection": "bioc", "corpus": "scai"}
+# PubTator's first line: "PMID|t|title" (or the abstract line of a record without a title).
+PUBTATOR_LINE = re.compile(r"[^\t|]+\|[ta]\|")
 # A MEDLINE tag line ("PMID- 123", "TI  - Title"); a PMID line near the top marks a PubMed export.
 MEDLINE_TAG = re.compile(r"^[A-Z][A-Z0-9]{1,3} {0,3}- ", re.M)
 MEDLINE_PMID = re.compile(r"^PMID- ", re.M)
@@ -51,7 +55,7 @@ MEDLINE_LOOKAHEAD_LINES = 20
 
 
 def detect_format(path: Path, head: bytes) -> str:
-    """The input format of a file from its first bytes: txt, pdf, medline, pubmed_xml or jsonl."""
+    """The input format of a file from its first bytes: txt, pdf, medline, pubmed_xml, jsonl, pubtator, bioc or scai."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
     for magic, what in BINARY_MAGIC:
@@ -65,6 +69,8 @@ def detect_format(path: Path, head: bytes) -> str:
     lines = [line for line in text.splitlines() if line.strip()][:MEDLINE_LOOKAHEAD_LINES]
     if _is_json_object_line(lines[0], complete=len(lines) > 1 or len(head) < HEAD_BYTES):
         return "jsonl"
+    if PUBTATOR_LINE.match(lines[0].lstrip("\ufeff")):
+        return "pubtator"
     top = "\n".join(lines)
     if MEDLINE_PMID.search(top):
         return "medline"
@@ -94,8 +100,11 @@ def _xml_format(path: Path, text: str) -> str:
     root = _xml_root_name(text)
     if root in PUBMED_ROOTS:
         return "pubmed_xml"
+    if root in CORPUS_ROOTS:
+        return CORPUS_ROOTS[root]
     raise IngestError(
-        path, f"unknown format: XML with root element <{root or '?'}>; only PubMed XML (<PubmedArticleSet>) is read"
+        path, f"unknown format: XML with root element <{root or '?'}>; the XML read is PubMed XML "
+        "(<PubmedArticleSet>), BioC (<collection>) and the SCAI corpus (<corpus>)"
     )
 
 

@@ -8,14 +8,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pipeline.schema import Document, InputError
+from pipeline.schema import CorpusRecord, Document, InputError
 
+from .bioc import read_bioc, read_bioc_records
 from .detect import HEAD_BYTES, detect_format
 from .errors import STAGE, IngestError
 from .jsonl import read_jsonl
 from .medline import read_medline
 from .pdf import read_pdf
 from .pubmed_xml import read_pubmed_xml
+from .pubtator import read_pubtator, read_pubtator_records
+from .scai import read_scai, read_scai_records
 from .text import read_text
 
 # The reader of each format that detect_format names.
@@ -25,7 +28,13 @@ READERS = {
     "medline": read_medline,
     "pubmed_xml": read_pubmed_xml,
     "jsonl": read_jsonl,
+    "pubtator": read_pubtator,
+    "bioc": read_bioc,
+    "scai": read_scai,
 }
+# The formats that carry annotations too, and the reader of their records (what `mirmine evaluate` scores against).
+CORPUS_READERS = {"pubtator": read_pubtator_records, "bioc": read_bioc_records, "scai": read_scai_records}
+CORPUS_FORMATS_HINT = "PubTator (BioRED, BC5CDR), BioC XML (MMIC) or the SCAI miRNA corpus XML"
 
 # Folders that hold annotations, not inputs (corpus/gold/).
 SKIPPED_FOLDERS = frozenset({"gold"})
@@ -137,6 +146,16 @@ def _not_a_file(path: Path) -> str:
 
 def _skipped(path: Path, reason: str) -> InputError:
     return InputError(str(path), path.stem, STAGE, reason)
+
+
+def read_corpus(path: str | Path) -> Iterator[CorpusRecord | InputError]:
+    """The documents of an annotated corpus file with their annotations; ``IngestError`` if it is no such file."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        fmt = detect_format(path, handle.read(HEAD_BYTES))
+    if fmt not in CORPUS_READERS:
+        raise IngestError(path, f"{fmt} holds no annotations: a gold file is {CORPUS_FORMATS_HINT}")
+    return CORPUS_READERS[fmt](path)
 
 
 def _read_file(path: Path) -> Iterator[Document | InputError]:
