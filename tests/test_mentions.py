@@ -61,7 +61,7 @@ def test_the_full_pipeline_shows_its_mentions_as_token_spans(nlp) -> None:
         ("MicroRNA-221/222 confers", [("MicroRNA-221", "miR-221"), ("222", "miR-222")]),
         ("the miR-21/PTEN/AKT axis", [("miR-21", "miR-21")]),
         ("miR-21-mediated resistance", [("miR-21", "miR-21")]),
-        ("miR\u201017\u201392 cluster", [("miR\u201017\u201392 cluster", "miR-17~92")]),
+        ("miR\u201017\u201392 cluster", [("miR\u201017\u201392", "miR-17~92")]),
     ],
     ids=["unicode-hyphen", "enumeration", "slash-chain", "compound-word", "cluster-unicode"],
 )

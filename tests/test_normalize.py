@@ -24,7 +24,7 @@ FOUND = [
     ("hsa-miR-126-3p was", [("hsa-miR-126-3p", "miR-126-3p")]),
     ("mmu-mir-155 in mice", [("mmu-mir-155", "miR-155")]),
     ("miR-125b-2-3p arm", [("miR-125b-2-3p", "miR-125b-2-3p")]),
-    ("the miR-17-92 cluster", [("miR-17-92 cluster", "miR-17~92")]),
+    ("the miR-17-92 cluster", [("miR-17-92", "miR-17~92")]),
     ("miR-106b~25", [("miR-106b~25", "miR-106b~25")]),
     ("miR-21, -155 and -222 rose", [("miR-21", "miR-21"), ("-155", "miR-155"), ("-222", "miR-222")]),
     ("miR-106b, -93, and -25", [("miR-106b", "miR-106b"), ("-93", "miR-93"), ("-25", "miR-25")]),
@@ -172,6 +172,83 @@ def test_a_number_after_a_name_that_is_no_list_item_is_no_mirna(text: str, expec
     assert [text[m.start : m.end] for m in mirna_grammar(load_ruleset()).find(text)] == expected
 
 
+# Spellings of one name (rules/mirna.jsonl `mirna.fragment.sep`, `.start`, `.stem`, `mirna.name`): a space or the
+# stem's abbreviation in place of the hyphen, a glued precursor prefix, a capital letter, a copy number glued to the
+# letter. Every sentence is written here for the test.
+SPELLINGS = [
+    pytest.param("Serum miR 155 rose.", [("miR 155", "miR-155")], id="space-miR"),
+    pytest.param("Loss of microRNA 34a was seen.", [("microRNA 34a", "miR-34a")], id="space-microRNA-letter"),
+    pytest.param("High miRNA 21 predicted relapse.", [("miRNA 21", "miR-21")], id="space-miRNA"),
+    pytest.param("Micro-RNA-205 levels fell.", [("Micro-RNA-205", "miR-205")], id="hyphenated-Micro-RNA"),
+    pytest.param("A micro RNA-146a loop.", [("micro RNA-146a", "miR-146a")], id="spaced-micro-RNA"),
+    pytest.param("Both microRNAs 146a and 147b rose.", [("microRNAs 146a", "miR-146a"), ("147b", "miR-147b")],
+                 id="plural-space-list-letters"),
+    pytest.param("Both microRNAs 222 and 339 rose.", [("microRNAs 222", "miR-222"), ("339", "miR-339")],
+                 id="plural-space-list-numbers"),
+    pytest.param("A brain microRNA (miRNA)-146a rose.", [("microRNA (miRNA)-146a", "miR-146a")], id="abbreviation-inside"),
+    pytest.param("We measured miRNA (miR)-223 in mice.", [("miRNA (miR)-223", "miR-223")], id="short-abbreviation-inside"),
+    pytest.param("Cells got premiR-21 or a control.", [("miR-21", "miR-21")], id="glued-precursor"),
+    pytest.param("Cells got pre-miR-21 or a control.", [("miR-21", "miR-21")], id="hyphenated-precursor"),
+    pytest.param("Processing of primiR-155 stalled.", [("miR-155", "miR-155")], id="glued-primary-transcript"),
+    pytest.param("Cells lacking mir143B grew.", [("mir143B", "miR-143b")], id="glued-capital-letter"),
+    pytest.param("Low miR-181A in tumours.", [("miR-181A", "miR-181a")], id="capital-letter"),
+    pytest.param("Low miR-21-5P in tumours.", [("miR-21-5P", "miR-21-5p")], id="capital-arm"),
+    pytest.param("Low let-7A in tumours.", [("let-7A", "let-7a")], id="let-7-capital-letter"),
+    pytest.param("The miR125B1 locus was cut.", [("miR125B1", "miR-125b-1")], id="copy-glued-to-capital"),
+    pytest.param("Serum miR-26a2* rose.", [("miR-26a2*", "miR-26a-2*")], id="copy-glued-star"),
+    pytest.param("Worm cel-miR-67 served as control.", [("cel-miR-67", "miR-67")], id="worm-species-prefix"),
+    pytest.param("The miR-183~96~182 cluster rose.", [("miR-183~96~182", "miR-183~182")], id="three-member-cluster"),
+    pytest.param("The miR-106B-25 cluster rose.", [("miR-106B-25", "miR-106b~25")], id="cluster-capital-letter"),
+    pytest.param("Carriers of hsa-mir-499A>G fared worse.", [("hsa-mir-499", "miR-499")], id="allele-after-number"),
+    pytest.param("Carriers of mir-146aC>G fared worse.", [("mir-146a", "miR-146a")], id="allele-after-letter"),
+]
+
+# Near misses: a version, a time, a year, a count, a one-digit number after a space; host genes; genes after a slash.
+SPELLING_NEAR_MISSES = [
+    pytest.param("Arrays (miRNA 3.0 Array) were read.", [], id="version-number"),
+    pytest.param("Plasma miRNA 14 days after surgery.", [], id="space-then-days"),
+    pytest.param("The miRNA 2019 release.", [], id="space-then-year"),
+    pytest.param("Of these miRNAs 25 were up.", [], id="plural-space-count"),
+    pytest.param("A microRNA 5 probe.", [], id="space-then-one-digit"),
+    pytest.param("A microRNA 12-fold higher.", [], id="space-then-fold"),
+    pytest.param("MIR155HG and miR31HG are host genes.", [], id="host-genes"),
+    pytest.param("The pre-miRNA and premiRNAs were cut.", [], id="precursor-without-number"),
+    pytest.param("Its miR-21/c-Myc axis.", [("miR-21", "miR-21")], id="slash-then-c-Myc"),
+    pytest.param("Its miR-200a/E-cadherin axis.", [("miR-200a", "miR-200a")], id="slash-then-E-cadherin"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPELLINGS + SPELLING_NEAR_MISSES)
+def test_a_name_is_read_in_its_other_spellings(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(text[m.start : m.end], m.norm) for m in mirna_grammar(load_ruleset()).find(text)] == expected
+
+
+# Enumerations (`mirna.slash_item`, `mirna.ellipsis_item`, `mirna.bare_item`): a copy number stays on its item, an arm
+# on the last item of a slash run is shared by the items before it that have none.
+ENUMERATIONS = [
+    pytest.param("Low miR-30a/d-3p in sera.", [("miR-30a", "miR-30a-3p"), ("d-3p", "miR-30d-3p")], id="shared-arm-letter"),
+    pytest.param("Low miR-221/222-3p in sera.", [("miR-221", "miR-221-3p"), ("222-3p", "miR-222-3p")],
+                 id="shared-arm-number"),
+    pytest.param("Low miR-30a/b/c-5p in sera.", [("miR-30a", "miR-30a-5p"), ("b", "miR-30b-5p"), ("c-5p", "miR-30c-5p")],
+                 id="shared-arm-three"),
+    pytest.param("Low miR-34a, 34b/c-5p in sera.", [("miR-34a", "miR-34a"), ("34b", "miR-34b-5p"), ("c-5p", "miR-34c-5p")],
+                 id="shared-arm-only-in-its-slash-run"),
+    pytest.param("Low miR-21-5p/155-3p in sera.", [("miR-21-5p", "miR-21-5p"), ("155-3p", "miR-155-3p")],
+                 id="own-arms-kept"),
+    pytest.param("Low miR-21*/155-3p in sera.", [("miR-21*", "miR-21*"), ("155-3p", "miR-155-3p")], id="star-kept"),
+    pytest.param("The miR-29a/b-1 cluster.", [("miR-29a", "miR-29a"), ("b-1", "miR-29b-1")], id="slash-letter-copy"),
+    pytest.param("The miR-15a/16-1 cluster.", [("miR-15a", "miR-15a"), ("16-1", "miR-16-1")], id="slash-number-copy"),
+    pytest.param("Both miR-372c and 373b rose.", [("miR-372c", "miR-372c"), ("373b", "miR-373b")], id="bare-letters"),
+    pytest.param("Both miR-17a, -17b-1, and -20 rose.",
+                 [("miR-17a", "miR-17a"), ("-17b-1", "miR-17b-1"), ("-20", "miR-20")], id="elliptic-copy"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENUMERATIONS)
+def test_an_enumeration_keeps_copies_and_shares_a_final_arm(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(text[m.start : m.end], m.norm) for m in mirna_grammar(load_ruleset()).find(text)] == expected
+
+
 def test_normalize_mirna_expands_an_enumeration() -> None:
     assert normalize_mirna("microRNA-221/222") == ["miR-221", "miR-222"]
 
@@ -195,6 +272,9 @@ HEAD_SCAN_TEXTS = [
     "mirror mi mir- miR miRNA microRNAs",
     "İstanbul cohort: miR-21 and hsa-let-7g",
     "Kelvin K, ſ and miR-22",
+    "micro RNA-146a, Micro-RNA-205, miR 155, miRNA 3.0 and microRNAs 222 and 339",
+    "premiR-21, pri-miR-155, primiR-9 and microRNA (miRNA)-146a; miRNA  (miR)-223",
+    "cel-miR-67, mir143B, miR125B1, let-7A and miR-183~96~182",
 ]
 
 
@@ -228,8 +308,10 @@ def _shipped_lines() -> list[str]:
         (lambda lines: ["// only a comment"], "yields no rules"),
         (lambda lines: [line for line in lines if '"kind": "let7"' not in line], r"no rule of kind\(s\) let7"),
         (lambda lines: lines + [json.dumps({"id": "bad", "kind": "name", "pattern": "(unclosed"})], "not a valid regex"),
+        (lambda lines: [line.replace('"QUANTITY", "pattern": "', '"QUANTITY", "pattern": "{QUANTITY}') for line in lines],
+         r"fragment \{QUANTITY\} uses itself"),
     ],
-    ids=["bad-json", "missing-key", "duplicate-id", "empty", "missing-kind", "bad-regex"],
+    ids=["bad-json", "missing-key", "duplicate-id", "empty", "missing-kind", "bad-regex", "fragment-loop"],
 )
 def test_a_broken_rule_file_is_reported_with_its_place(tmp_path: Path, mutate, message: str) -> None:
     rules_dir = _rules_dir_with(tmp_path, mutate(_shipped_lines()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from pipeline.ruleset import HeadScan, MirnaRule, RuleError, RuleSet, load_ruleset
@@ -19,6 +19,7 @@ _FRAGMENT_REF = re.compile(r"\{([A-Z]+)\}")
 _PAREN_ITEM = re.compile(r"(?P<let>let-)?(?P<num>[1-9][0-9]*)(?P<letter>[a-k]|[a-z])?(?:-(?P<arm>[35]p))?")
 _WHOLE_KINDS = ("cluster", "name", "let7")
 _ITEM_KINDS = ("slash_item", "ellipsis_item", "bare_item")
+_ARM_OR_STAR = re.compile(r"(?:-[35]p|\*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,8 @@ class MirnaMatch:
 
 
 def mirna_norm(num: str, letter: str = "", copy: str = "", arm: str = "", star: bool = False, let: bool = False) -> str:
-    """Build the canonical name from its parts."""
+    """Build the canonical name from its parts (a letter written in capitals, `miR-181A`, is read in lower case)."""
+    letter = letter.lower()
     name = f"let-{num}{letter}" if let else f"miR-{num}{letter}"
     if copy:
         name += f"-{copy}"
@@ -52,7 +54,7 @@ class MirnaGrammar:
         for rule in rules:
             if rule.kind == "fragment":
                 continue
-            pattern = _FRAGMENT_REF.sub(lambda m, rule=rule: _fragment(fragments, m.group(1), rule), rule.pattern)
+            pattern = _expanded(rule.pattern, fragments, rule)
             by_kind[rule.kind] = (rule.id, rule.compiled(pattern))
         missing = [kind for kind in (*_WHOLE_KINDS, *_ITEM_KINDS, "let7_item", "paren_list") if kind not in by_kind]
         if missing:
@@ -89,7 +91,7 @@ class MirnaGrammar:
     def _whole_match(self, match: re.Match, rule_id: str, kind: str) -> MirnaMatch:
         parts = match.groupdict()
         if kind == "cluster":
-            norm = f"miR-{parts['num']}{parts['letter'] or ''}~{parts['num2']}{parts['letter2'] or ''}"
+            norm = f"miR-{parts['num']}{(parts['letter'] or '').lower()}~{parts['num2']}{parts['letter2'] or ''}"
         else:
             norm = mirna_norm(
                 parts["num"], parts["letter"] or "", parts["copy"] or "", parts["arm"] or "",
@@ -116,7 +118,8 @@ class MirnaGrammar:
         """Add the items that continue a name: ``/222`` and ``/c``, ``, -155 and -222``, ``, 19a and 135b``.
 
         Each item continues the list the one before it left off (``miR-15b, -16, 21, -22``, ``miR-34a, 34b/c``); a slash
-        item reuses the stem of the item right before it. A let-7 name takes only let-7 items (``let-7a, 7b and -7c``).
+        item reuses the stem of the item right before it, and an arm on the last item of a slash run goes to the items of
+        the run without one (``miR-30a/d-3p``). A let-7 name takes only let-7 items (``let-7a, 7b and -7c``).
         """
         found: list[MirnaMatch] = []
         for index, name in enumerate(names):
@@ -125,12 +128,16 @@ class MirnaGrammar:
                 continue
             kinds = self._let7_items if name.norm.startswith("let-") else self._items
             limit = names[index + 1].start if index + 1 < len(names) else len(text)
-            last, position = name, name.end
+            last, position, run = name, name.end, len(found) - 1
             while (step := self._next_item(text, position, limit, kinds)) is not None:
                 item, rule_id, kind = step
+                if kind != "slash_item":
+                    run = len(found)  # a slash run starts at the item right before its first slash
                 last = self._continuation(item, _BASE.match(last.norm), rule_id, kind)
                 found.append(last)
                 position = item.end()
+                if kind == "slash_item" and item.group("arm") and not item.group("arm_only"):
+                    found[run:-1] = _shared_arm(found[run:-1], item.group("arm").lower())
         return found
 
     @staticmethod
@@ -148,7 +155,9 @@ class MirnaGrammar:
             norm = mirna_norm(base.group("num"), base.group("letter") or "", base.group("copy") or "", parts["arm_only"])
             return MirnaMatch(item.start("arm_only"), item.end(), norm, rule_id)
         if parts.get("only_letter"):
-            norm = mirna_norm(base.group("num"), parts["only_letter"], arm=parts["arm"] or "", star=bool(parts["star"]))
+            norm = mirna_norm(
+                base.group("num"), parts["only_letter"], parts["copy"] or "", parts["arm"] or "", bool(parts["star"])
+            )
             return MirnaMatch(item.start("only_letter"), item.end(), norm, rule_id)
         norm = mirna_norm(
             parts["num"], parts["letter"] or "", parts.get("copy") or "", parts["arm"] or "", bool(parts["star"]),
@@ -161,13 +170,29 @@ class MirnaGrammar:
         return MirnaMatch(start, item.end(), norm, rule_id)
 
 
+def _shared_arm(run: list[MirnaMatch], arm: str) -> list[MirnaMatch]:
+    """The items of a slash run before its last one, with the arm that last one has (`miR-30a/d-3p`): only when none of
+    them has an arm or a star of its own (`miR-21-5p/155-3p` keeps each arm)."""
+    if any(_ARM_OR_STAR.search(item.norm) for item in run):
+        return run
+    return [replace(item, norm=f"{item.norm}-{arm}") for item in run]
+
+
 _BASE = re.compile(r"miR-(?P<num>\d+)(?P<letter>[a-z])?(?:-(?P<copy>[1-9])(?![0-9p]))?")
 
 
-def _fragment(fragments: dict[str, str], name: str, rule: MirnaRule) -> str:
-    if name not in fragments:
-        raise rule.fail(f"unknown fragment {{{name}}}")
-    return fragments[name]
+def _expanded(pattern: str, fragments: dict[str, str], rule: MirnaRule, using: tuple[str, ...] = ()) -> str:
+    """``pattern`` with each ``{NAME}`` replaced by its fragment, itself expanded (`{NOTQUANTITY}` uses `{QUANTITY}`)."""
+
+    def fragment(ref: re.Match) -> str:
+        name = ref.group(1)
+        if name not in fragments:
+            raise rule.fail(f"unknown fragment {{{name}}}")
+        if name in using:
+            raise rule.fail(f"fragment {{{name}}} uses itself")
+        return _expanded(fragments[name], fragments, rule, (*using, name))
+
+    return _FRAGMENT_REF.sub(fragment, pattern)
 
 
 @cache
@@ -183,7 +208,6 @@ def normalize_mirna(surface: str, rules: RuleSet | None = None) -> list[str]:
 
 # --- miRBase ---------------------------------------------------------------------------------------------------
 
-_ARM_OR_STAR = re.compile(r"(?:-[35]p|\*)$")
 _COPY = re.compile(r"-[0-9]+$")
 
 
