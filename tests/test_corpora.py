@@ -216,7 +216,7 @@ def test_evaluate_with_a_relation_qualifier_keeps_only_annotations_in_such_a_rel
     ("args", "code", "message"),
     [
         (["--types", "Gene=protein"], 1, "is not CORPUS_TYPE=TYPE"),
-        (["--match", "fuzzy"], 2, "use --match overlap or --match exact"),
+        (["--match", "fuzzy"], 2, "use --match overlap, exact or tiled"),
     ],
 )  # fmt: skip
 def test_evaluate_refuses_bad_corpus_options(pubtator: Path, pubtator_run: Path, args: list[str], code: int, message: str) -> None:
@@ -243,3 +243,29 @@ def test_an_input_error_row_names_a_pubtator_line_without_its_text_lines(tmp_pat
     path.write_text(pubtator_text() + "999\t0\t4\tPTEN\tGene\t5728\n", encoding="utf-8")
     errors = [item for item in read_inputs([path]) if isinstance(item, InputError)]
     assert [(e.source, e.doc_id) for e in errors] == [(f"{path}:15", "PMID:999")]
+
+
+@pytest.mark.parametrize(
+    ("predicted", "match", "expected"),
+    [
+        # gold: one span over the enumeration `miR-221/222` (0-11), as SCAI writes it; mirmine: one span per item
+        ([(0, 7), (8, 11)], "exact", (0, 0)),
+        ([(0, 7), (8, 11)], "tiled", (1, 2)),
+        ([(0, 7)], "tiled", (0, 0)),  # one item alone does not tile the enumeration
+        ([(0, 11)], "tiled", (1, 1)),
+        ([(0, 7), (8, 11)], "overlap", (1, 2)),
+    ],
+)  # fmt: skip
+def test_tiled_matching_finds_an_enumeration_spanned_as_one_by_its_items(
+    predicted: list[tuple[int, int]], match: str, expected: tuple[int, int]
+) -> None:
+    from pipeline.evaluate import CorpusGold, score_corpus_mentions
+    from pipeline.evaluate.corpus import Span
+    from pipeline.schema import CorpusAnnotation, Document, Section
+
+    text = "miR-221/222 confer resistance."
+    document = Document("d", text, (Section("abstract", 0, len(text)),), "test", "scai")
+    gold = CorpusGold(Path("g"), {"d": text}, {"d": CorpusRecord(document, (CorpusAnnotation(0, 11, "miR-221/222", "M"),))})
+    spans = {"mirna": [Span("d", start, end) for start, end in predicted]}
+    score = score_corpus_mentions(gold, spans, [TypeMapping("M", "", "mirna")], match).rows["M"]
+    assert (score.found, score.right) == expected

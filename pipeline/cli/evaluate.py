@@ -22,7 +22,10 @@ def evaluate(
         None, "--types",
         help="For a corpus file: which corpus type is scored as which mirmine type, e.g. GeneOrGeneProduct=gene,CellLine=cell_line; Chemical@CID=drug takes only chemicals in a CID relation. Default: the known corpora's types found in the file.",
     ),
-    match: str = typer.Option("overlap", "--match", help="For a corpus file: spans match exactly or by overlap."),
+    match: str = typer.Option(
+        "overlap", "--match",
+        help="For a corpus file: spans match by overlap, exactly, or tiled (exact, and a corpus span of an enumeration is found by mirmine's spans of its items from its start to its end).",
+    ),
     errors: int = typer.Option(20, "--errors", min=0, help="For a corpus file: list this many misses and false hits of each type, with their context."),
     as_json: bool = typer.Option(False, "--json", help="Print the scores, misses and false hits as JSON."),
     details: bool = typer.Option(True, "--details/--summary", help="List the misses and false hits, or only the scores."),
@@ -39,8 +42,8 @@ def evaluate(
 
     Example: mirmine run Dev.PubTator --out runs/biored && mirmine evaluate --gold Dev.PubTator --pred runs/biored
     """
-    if match not in ("overlap", "exact"):
-        raise typer.BadParameter("use --match overlap or --match exact", param_hint="--match")
+    if match not in ("overlap", "exact", "tiled"):
+        raise typer.BadParameter("use --match overlap, exact or tiled", param_hint="--match")
     if gold.is_file():
         _evaluate_corpus(gold, pred, types, match, errors if details else 0, as_json, rules)
         return

@@ -5,7 +5,10 @@ offsets are offsets into one text. A type map says which corpus type is scored a
 ``GeneOrGeneProduct=gene``; ``Chemical@CID=drug`` takes only the ``Chemical`` annotations whose identifier (or id)
 takes part in a ``CID`` relation of their document. Spans match ``exact``ly or by ``overlap`` (a gold span is found
 if a predicted span of its type overlaps it, and a predicted span is right if it overlaps a gold span), and precision
-and recall are counted on their own sides. Only documents of the corpus are scored.
+and recall are counted on their own sides. ``tiled`` is exact for a corpus that spans an enumeration as one mention
+(SCAI: ``miR-221/222``, ``miR-21 and 221``) where mirmine gives one span per item: a gold span is also found when the
+predicted spans of its type inside it start at its start and end at its end, and each of those is then right.
+Only documents of the corpus are scored.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pipeline.schema import MENTION_TYPES, CorpusAnnotation, CorpusRecord, Input
 
 from .gold import GoldError
 
-MATCHES = ("overlap", "exact")
+MATCHES = ("overlap", "exact", "tiled")
 # The corpus types scored by default, for the corpora mirmine is measured on: a row is used when its type (and the
 # relation type of a qualified one) occurs in the gold file. BioRED's ChemicalEntity includes non-drugs (glucose,
 # ions): its precision for `drug` is a floor; BC5CDR's Chemical@CID (chemicals in a chemical-induced-disease
@@ -224,20 +227,22 @@ def score_corpus_mentions(
 
 def _matched(gold: list[Span], pred: list[Span], match: str) -> tuple[set[Span], set[Span]]:
     """(gold spans found, predicted spans right)."""
-    if match == "exact":
-        gold_keys = {(s.doc_id, s.start, s.end) for s in gold}
-        pred_keys = {(s.doc_id, s.start, s.end) for s in pred}
-        return ({s for s in gold if (s.doc_id, s.start, s.end) in pred_keys},
-                {s for s in pred if (s.doc_id, s.start, s.end) in gold_keys})  # fmt: skip
     by_doc: dict[str, list[Span]] = defaultdict(list)
     for s in pred:
         by_doc[s.doc_id].append(s)
     found, right = set(), set()
     for g in gold:
-        for p in by_doc.get(g.doc_id, ()):
-            if p.start < g.end and g.start < p.end:
-                found.add(g)
-                right.add(p)
+        overlapping = [p for p in by_doc.get(g.doc_id, ()) if p.start < g.end and g.start < p.end]
+        if match == "exact":
+            overlapping = [p for p in overlapping if (p.start, p.end) == (g.start, g.end)]
+        elif match == "tiled":
+            inside = [p for p in overlapping if g.start <= p.start and p.end <= g.end]
+            exact = [p for p in overlapping if (p.start, p.end) == (g.start, g.end)]
+            tiles = len(inside) > 1 and min(p.start for p in inside) == g.start and max(p.end for p in inside) == g.end
+            overlapping = exact or (inside if tiles else [])
+        if overlapping:
+            found.add(g)
+            right.update(overlapping)
     return found, right
 
 
