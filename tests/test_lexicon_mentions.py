@@ -407,6 +407,37 @@ SUBLINES = [
 ]
 
 
+# Cellosaurus names (rules/cellosaurus.tsv) count only next to a cell-line cue, then everywhere in the document.
+CELLOSAURUS = [
+    pytest.param("KU7 cells were treated with curcumin.", {"KU-7"}, id="X-cells"),
+    pytest.param("Growth of SF188 and SJ-GBM2 glioma cells fell.", {"SF188", "SJ-GBM2"}, id="X-and-Y-cells"),
+    pytest.param("We used the cell lines SF188 and SJ-GBM2.", {"SF188", "SJ-GBM2"}, id="cell-lines-X-and-Y"),
+    pytest.param("MC3T3-E1 osteoblast-like cells mineralized.", {"MC3T3-E1"}, id="X-modifier-cells"),
+    pytest.param("Mice bore a mouse colon cancer (CMT93) in the liver.", {"CMT93"}, id="cancer-(X)"),
+    pytest.param("HT22 cells died. Later, HT22 recovered.", {"HT22"}, id="document-scope"),
+    pytest.param("DUCaP cells grew.", {"DuCaP"}, id="mixed-case-varies"),
+    pytest.param("Signals in HT22 were weak.", set(), id="no-cue"),
+    pytest.param("Signals in KU7 and in cells were weak.", set(), id="cue-after-a-preposition"),
+    pytest.param("It is mediated by FS-7 cell-associated surface antigen.", set(), id="cell-associated"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CELLOSAURUS)
+def test_a_cellosaurus_name_needs_a_cell_line_cue(nlp: Language, text: str, expected: set[str]) -> None:
+    assert mentions_of(nlp, text, "cell_line") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Fentanyl 1 ug.kg-1 was given.", id="unit-kg-1"),
+        pytest.param("Midazolam 0.03 mg.kg-1 and KG-1 cells.", id="unit-and-line"),
+    ],
+)
+def test_a_unit_in_lower_case_is_no_cell_line(nlp: Language, text: str) -> None:
+    assert hits_on(nlp, text, "kg-1", ("cell_line",)) == []
+
+
 @pytest.mark.parametrize(("text", "expected"), SUBLINES)
 def test_a_subline_keeps_its_suffix_on_the_parent(nlp: Language, text: str, expected: set[str]) -> None:
     assert mentions_of(nlp, text, "cell_line") == expected
