@@ -401,6 +401,13 @@ SUBLINES = [
     pytest.param("MCF-7/MX cells were resistant.", {"MCF-7/MX"}, id="MCF-7/MX"),
     pytest.param("BT474/TR cells were resistant.", {"BT-474/TR"}, id="BT474/TR"),
     pytest.param("A549/DDP cells were resistant.", {"A549/DDP"}, id="A549/DDP"),
+    pytest.param("BGC823/5-FU cells were resistant.", {"BGC-823/5-FU"}, id="BGC823/5-FU"),
+    pytest.param("HCT116-OxR cells were resistant.", {"HCT 116/OxR"}, id="HCT116-OxR"),
+    pytest.param("HCT116 OxR cells were resistant.", {"HCT 116/OxR"}, id="HCT116-space-OxR"),
+    pytest.param("MCF7-ADR cells were resistant.", {"MCF-7/ADR"}, id="MCF7-ADR"),
+    pytest.param("Both A549 EGFR mutant cells grew.", {"A549"}, id="space-gene-no-subline"),
+    pytest.param("Both A549-EGFR cells grew.", {"A549"}, id="hyphen-gene-symbol-no-subline"),
+    pytest.param("HeLa-ER cells were used.", {"HeLa"}, id="two-letter-tag-no-subline"),
     pytest.param(
         "A co-culture of MCF-7/MDA-MB-231 cells was set up.", {"MCF-7", "MDA-MB-231"}, id="two-lines-not-a-subline",
     ),
