@@ -408,6 +408,10 @@ SUBLINES = [
     pytest.param("Both A549 EGFR mutant cells grew.", {"A549"}, id="space-gene-no-subline"),
     pytest.param("Both A549-EGFR cells grew.", {"A549"}, id="hyphen-gene-symbol-no-subline"),
     pytest.param("HeLa-ER cells were used.", {"HeLa"}, id="two-letter-tag-no-subline"),
+    pytest.param("HepG2ADM cells were resistant.", {"Hep G2/ADM"}, id="HepG2ADM-glued"),
+    pytest.param("K562ADR cells were resistant.", {"K-562/ADR"}, id="K562ADR-glued"),
+    pytest.param("U87MG cells were used.", {"U-87 MG"}, id="glued-but-a-line-of-its-own"),
+    pytest.param("The T24DDP sample was old.", set(), id="glued-ambiguous-parent-without-cue"),
     pytest.param(
         "A co-culture of MCF-7/MDA-MB-231 cells was set up.", {"MCF-7", "MDA-MB-231"}, id="two-lines-not-a-subline",
     ),

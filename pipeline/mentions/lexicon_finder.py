@@ -84,6 +84,7 @@ class LexiconFinder:
             found.append((short_start, short_end, entry, rule))
         if self.sublines:
             found.extend(self._sublines(text, found))
+            found.extend(self._glued_sublines(text))
         kept = longest_per_type(found)
         if self.enumerations:
             kept = longest_per_type(kept + self._enumerated(doc, text, kept, text_key))
@@ -247,6 +248,8 @@ class LexiconFinder:
         derived = []
         for start, end, entry, _ in found:
             for rule_id, position, pattern in self.sublines:
+                if position == "glued":
+                    continue  # `_glued_sublines`
                 if position == "suffix":
                     match = pattern.match(text, end)
                     span = (start, match.end()) if match else None
@@ -257,6 +260,26 @@ class LexiconFinder:
                     continue  # `MCF-7/MDA-MB-231` names two lines, `A549-EGFR` a line and a gene: no subline
                 norm = f"{entry.norm}/{match.group('tag')}"
                 derived.append((span[0], span[1], with_norm(entry, norm, concept_id=""), rule_id))
+        return derived
+
+    def _glued_sublines(self, text: str) -> list[tuple[int, int, Entry, str]]:
+        """Sublines written in one word with their parent (`HepG2ADM` -> Hep G2/ADM): the parent must be a hand-kept
+        line that its note flags let count here, and neither the word nor the tag a cell line (`U87MG`, `HEK293T`).
+        A gene symbol as the tag is read as the tag (`ADM`): a gene is not glued to a line's name."""
+        derived = []
+        for rule_id, position, pattern in self.sublines:
+            if position != "glued":
+                continue
+            for match in pattern.finditer(text):
+                if self.lexicon.lookup(match.group()) or self.lexicon.lookup(match.group("tag")):
+                    continue
+                parents = [
+                    e for e in self.lexicon.lookup(match.group("parent"))
+                    if e.kind == "extra" and self._notes_allow(e, text, match.start(), match.end())
+                ]  # fmt: skip
+                if parents:
+                    norm = f"{parents[0].norm}/{match.group('tag')}"
+                    derived.append((match.start(), match.end(), with_norm(parents[0], norm, concept_id=""), rule_id))
         return derived
 
     def _names_something(self, tag: str) -> bool:

@@ -225,12 +225,18 @@ class NoteRule(
 
 
 @dataclass(frozen=True, kw_only=True)
-class SublineRule(Rule, file="cell_sublines.jsonl", groups=("tag",), choices={"position": ("suffix", "prefix")}):
-    """A derived subline written around a parent cell line: ``suffix`` after it or ``prefix`` before it; the group
-    ``tag`` of the pattern becomes the suffix of the norm."""
+class SublineRule(
+    Rule, file="cell_sublines.jsonl", groups=("tag",), choices={"position": ("suffix", "prefix", "glued")}
+):
+    """A derived subline written around a parent cell line: ``suffix`` after it, ``prefix`` before it, or ``glued``
+    to it in one word (the pattern, searched in the text, then also has a group ``parent``); the group ``tag`` of the
+    pattern becomes the suffix of the norm."""
 
     position: str
     pattern: str
+
+    def check(self) -> None:
+        self.compiled(self.pattern, groups=("tag", "parent") if self.position == "glued" else ("tag",))
 
 
 @dataclass(frozen=True, kw_only=True)
