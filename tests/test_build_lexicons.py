@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 
 RULES = Path(__file__).parent.parent / "rules"
-LEXICONS = ("genes.tsv", "mirbase.tsv", "drugs.tsv")
+LEXICONS = ("genes.tsv", "mirbase.tsv", "drugs.tsv", "cellosaurus.tsv")
 HEADER = ("term", "norm", "concept_id", "source", "kind")
 COMMIT_LIMIT_BYTES = 10_000_000
 # The shape of every HGNC "RNA, micro" symbol (MIR21, MIR125B2, MIR548AA1, MIRLET7A1, MIR1-1) and of no other
@@ -63,8 +63,10 @@ def test_header_row_follows_the_comments(name):
                          "miRBase public domain")),
         ("drugs.tsv", ("rules/build_lexicons.py", "drug-named-entity-recognition==2.0.9", "drug_ner_dictionary.pkl.bz2",
                        "MIT", "DrugBank open vocabulary CC0", "CC BY-SA")),
+        ("cellosaurus.tsv", ("rules/build_lexicons.py", "cellxgene-ontology-guide==1.11.1",
+                             "CVCL-ontology-55.0.json.zst", "Cellosaurus CC BY 4.0", "MIT")),
     ],
-    ids=["genes", "mirbase", "drugs"],
+    ids=["genes", "mirbase", "drugs", "cellosaurus"],
 )
 def test_provenance_names_script_source_and_licence(name, expected):
     comments = "\n".join(read_lexicon(name)[0])
@@ -121,6 +123,9 @@ def test_lexicon_is_under_the_commit_limit(name):
         ("drugs.tsv", ("tamoxifen", "tamoxifen", "DB00675", "drug-named-entity-recognition", "generic")),
         ("drugs.tsv", ("cisplatin", "cisplatin", "DB00515", "drug-named-entity-recognition", "generic")),
         ("drugs.tsv", ("capivasertib", "capivasertib", "DB12218", "drug-named-entity-recognition", "generic")),
+        ("cellosaurus.tsv", ("KU-7", "KU-7", "CVCL_4714", "Cellosaurus", "line")),
+        ("cellosaurus.tsv", ("MC3T3-E1", "MC3T3-E1", "CVCL_0409", "Cellosaurus", "line")),
+        ("cellosaurus.tsv", ("MES-SA/Dx5", "MES-SA/Dx5", "CVCL_2598", "Cellosaurus", "line")),
     ],
     ids=lambda value: value if isinstance(value, str) and value.endswith(".tsv") else f"{value[0]}->{value[1]}",
 )
@@ -137,6 +142,23 @@ def test_no_gene_norm_is_a_mirna_gene_symbol():
     norms = {row[1] for row in read_lexicon("genes.tsv")[2]}
     assert "MIR17HG" in norms
     assert sorted(norm for norm in norms if MIRNA_GENE_SYMBOL.fullmatch(norm)) == []
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        pytest.param("HEK", id="capitals-alone-acronym"),
+        pytest.param("PC-3", id="hand-kept-line"),
+        pytest.param("GM12878", id="coriell-code"),
+        pytest.param("BIONi010-A", id="stem-cell-code"),
+        pytest.param("K562/Adr", id="subline-of-a-named-parent"),
+        pytest.param("Horse", id="capitalised-word"),
+        pytest.param("AR", id="gene-symbol"),
+    ],
+)
+def test_cellosaurus_leaves_out_names_that_read_otherwise(term):
+    """Codes, capitals and words alone, gene symbols, hand-kept lines and sublines of a named parent get no row."""
+    assert term not in {row[0] for row in read_lexicon("cellosaurus.tsv")[2]}
 
 
 @pytest.mark.parametrize(

@@ -401,10 +401,52 @@ SUBLINES = [
     pytest.param("MCF-7/MX cells were resistant.", {"MCF-7/MX"}, id="MCF-7/MX"),
     pytest.param("BT474/TR cells were resistant.", {"BT-474/TR"}, id="BT474/TR"),
     pytest.param("A549/DDP cells were resistant.", {"A549/DDP"}, id="A549/DDP"),
+    pytest.param("BGC823/5-FU cells were resistant.", {"BGC-823/5-FU"}, id="BGC823/5-FU"),
+    pytest.param("HCT116-OxR cells were resistant.", {"HCT 116/OxR"}, id="HCT116-OxR"),
+    pytest.param("HCT116 OxR cells were resistant.", {"HCT 116/OxR"}, id="HCT116-space-OxR"),
+    pytest.param("MCF7-ADR cells were resistant.", {"MCF-7/ADR"}, id="MCF7-ADR"),
+    pytest.param("Both A549 EGFR mutant cells grew.", {"A549"}, id="space-gene-no-subline"),
+    pytest.param("Both A549-EGFR cells grew.", {"A549"}, id="hyphen-gene-symbol-no-subline"),
+    pytest.param("HeLa-ER cells were used.", {"HeLa"}, id="two-letter-tag-no-subline"),
+    pytest.param("HepG2ADM cells were resistant.", {"Hep G2/ADM"}, id="HepG2ADM-glued"),
+    pytest.param("K562ADR cells were resistant.", {"K-562/ADR"}, id="K562ADR-glued"),
+    pytest.param("U87MG cells were used.", {"U-87 MG"}, id="glued-but-a-line-of-its-own"),
+    pytest.param("The T24DDP sample was old.", set(), id="glued-ambiguous-parent-without-cue"),
     pytest.param(
         "A co-culture of MCF-7/MDA-MB-231 cells was set up.", {"MCF-7", "MDA-MB-231"}, id="two-lines-not-a-subline",
     ),
 ]
+
+
+# Cellosaurus names (rules/cellosaurus.tsv) count only next to a cell-line cue, then everywhere in the document.
+CELLOSAURUS = [
+    pytest.param("KU7 cells were treated with curcumin.", {"KU-7"}, id="X-cells"),
+    pytest.param("Growth of SF188 and SJ-GBM2 glioma cells fell.", {"SF188", "SJ-GBM2"}, id="X-and-Y-cells"),
+    pytest.param("We used the cell lines SF188 and SJ-GBM2.", {"SF188", "SJ-GBM2"}, id="cell-lines-X-and-Y"),
+    pytest.param("MC3T3-E1 osteoblast-like cells mineralized.", {"MC3T3-E1"}, id="X-modifier-cells"),
+    pytest.param("Mice bore a mouse colon cancer (CMT93) in the liver.", {"CMT93"}, id="cancer-(X)"),
+    pytest.param("HT22 cells died. Later, HT22 recovered.", {"HT22"}, id="document-scope"),
+    pytest.param("DUCaP cells grew.", {"DuCaP"}, id="mixed-case-varies"),
+    pytest.param("Signals in HT22 were weak.", set(), id="no-cue"),
+    pytest.param("Signals in KU7 and in cells were weak.", set(), id="cue-after-a-preposition"),
+    pytest.param("It is mediated by FS-7 cell-associated surface antigen.", set(), id="cell-associated"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CELLOSAURUS)
+def test_a_cellosaurus_name_needs_a_cell_line_cue(nlp: Language, text: str, expected: set[str]) -> None:
+    assert mentions_of(nlp, text, "cell_line") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Fentanyl 1 ug.kg-1 was given.", id="unit-kg-1"),
+        pytest.param("Midazolam 0.03 mg.kg-1 and KG-1 cells.", id="unit-and-line"),
+    ],
+)
+def test_a_unit_in_lower_case_is_no_cell_line(nlp: Language, text: str) -> None:
+    assert hits_on(nlp, text, "kg-1", ("cell_line",)) == []
 
 
 @pytest.mark.parametrize(("text", "expected"), SUBLINES)

@@ -13,6 +13,7 @@ from pipeline.ruleset import EnumerationRule, RuleSet, SublineRule
 from .hits import CONCEPTS_KEY, add_hit, concept_key, doc_text, keyed, lexicon_matches
 from .lexicons import (
     LEXICON_FILES,
+    NoteCue,
     load_context,
     load_definition_words,
     load_lexicon,
@@ -60,6 +61,10 @@ class LexiconFinder:
         self.walk = load_walk_table(rules)
         self.context, self.stop = load_context(rules)
         self.note_rules = load_note_rules(rules)
+        self.document_flags = frozenset(
+            flag for (flag, type_), cue in self.note_rules.items()
+            if cue.rule.scope == "document" and type_ in self.types | {""}
+        )  # fmt: skip
         self.definition_words = load_definition_words(rules)
         self.abbreviation_rules = {type_: rules.lexicon_rule(type_, "abbreviation").id for type_ in self.types}
         self.sublines = (
@@ -79,6 +84,7 @@ class LexiconFinder:
             found.append((short_start, short_end, entry, rule))
         if self.sublines:
             found.extend(self._sublines(text, found))
+            found.extend(self._glued_sublines(text))
         kept = longest_per_type(found)
         if self.enumerations:
             kept = longest_per_type(kept + self._enumerated(doc, text, kept, text_key))
@@ -93,8 +99,9 @@ class LexiconFinder:
         urls = [m.span() for m in URL.finditer(text)] if MAY_HAVE_URL.search(text) else []
         in_protein_names: list[tuple[int, int]] = []
         # The drug finder sees every hit: one it cannot keep may still mark a protein name (`PROTEIN_MODIFIER`).
-        matches = lexicon_matches(doc, self.walk)
-        for match in self.lexicon.find(text_key, None if "drug" in self.types else text, matches):
+        matches = self.lexicon.find(text_key, None if "drug" in self.types else text, lexicon_matches(doc, self.walk))
+        supported = self._document_support(text, matches)
+        for match in matches:
             written = text[match.start : match.end]
             if written in definitions and not self._name_like(definitions[written][0]):
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
@@ -105,6 +112,8 @@ class LexiconFinder:
                 continue
             if not match.lower_ok and written.islower():
                 continue  # `of`, `was`, `impact`: every entry of the key is a symbol that only counts as written
+            if "cell_line" in self.types and written.islower() and sum(map(str.isalpha, written)) <= 3:
+                continue  # `mg.kg-1`, `min-1`: a unit, not the line KG-1 (a longer name may drop its capitals: `skbr3`)
             # A term with a context rule of its own (`MRP`) is decided by that rule, not by generic note flags.
             ruled = any((e.type, written) in self.context for e in match.entries)
             mid_sentence = (
@@ -114,7 +123,7 @@ class LexiconFinder:
             )
             short_letters = len(written) <= 8 and written.replace("-", "").isalpha()
             caps = short_letters and line_is(doc, all_caps_line, text, match.start)
-            notes_at = None if ruled else (text, match.start, match.end)
+            notes_at = None if ruled else (text, match.start, match.end, supported)
             chosen = self._choose(match.entries, written, caps, mid_sentence, text_key, notes_at)
             if chosen is not None:
                 found.append((match.start, match.end, chosen[0], chosen[1]))
@@ -130,22 +139,48 @@ class LexiconFinder:
     def _stopped(self, entry: Entry) -> bool:
         return (entry.type, stop_key(entry.term)) in self.stop or (entry.type, stop_key(entry.norm)) in self.stop
 
-    def _notes_allow(self, entry: Entry, text: str, start: int, end: int) -> bool:
-        """Whether the row's note flags let this occurrence count (see rules/note_rules.jsonl)."""
+    def _notes_allow(
+        self, entry: Entry, text: str, start: int, end: int, supported: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether the row's note flags let this occurrence count (see rules/note_rules.jsonl); ``supported``: the
+        norms that a cue elsewhere in the document supports for a rule of document scope."""
         for note in filter(None, entry.note.split(";")):
             found = self.note_rules.get((note, entry.type)) or self.note_rules.get((note, ""))
             if found is None:
                 continue
-            rule, regex = found
-            if rule.action == "defined_only":
+            if found.rule.action == "defined_only":
                 return False  # such a term only counts through the document's own definition
-            window = rule.window
-            line_start = text.rfind("\n", 0, start) + 1
-            line_end = text.find("\n", end)
-            around = text[max(line_start, start - window) : start] + " " + text[end : min(end + window, line_end if line_end >= 0 else len(text))]
-            if not regex.search(around):
+            if found.rule.scope == "document" and entry.norm in supported:
+                continue
+            if not self._cue_near(found, text, start, end):
                 return False
         return True
+
+    @staticmethod
+    def _cue_near(cue: NoteCue, text: str, start: int, end: int) -> bool:
+        """Whether a needs_cue rule's cue stands by the occurrence, in its window and on the same line."""
+        window = cue.rule.window
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        before = text[max(line_start, start - window) : start]
+        after = text[end : min(end + window, line_end if line_end >= 0 else len(text))]
+        return bool(
+            (cue.either is not None and cue.either.search(before + " " + after))
+            or (cue.after is not None and cue.after.match(after))
+            or (cue.before is not None and cue.before.search(before))
+        )
+
+    def _document_support(self, text: str, matches: list) -> frozenset[str]:
+        """Norms of entries under a note rule of document scope that one of their occurrences supports with its cue."""
+        if not self.document_flags:
+            return frozenset()
+        supported = set()
+        for match in matches:
+            for entry in match.entries:
+                if entry.type in self.types and self.document_flags.intersection(entry.note.split(";")):
+                    if self._notes_allow(entry, text, match.start, match.end):
+                        supported.add(entry.norm)
+        return frozenset(supported)
 
     def _choose(
         self,
@@ -154,10 +189,10 @@ class LexiconFinder:
         all_caps_line: bool,
         title_mid_sentence: bool,
         text_key: KeyedText,
-        notes_at: tuple[str, int, int] | None = None,
+        notes_at: tuple[str, int, int, frozenset[str]] | None = None,
     ) -> tuple[Entry, str] | None:
-        """The entry (and rule id) this occurrence stands for, or None. ``notes_at``: (text, start, end) of the
-        occurrence when the entries' note rules apply to it (checked last: they read the text around it)."""
+        """The entry (and rule id) this occurrence stands for, or None. ``notes_at``: (text, start, end, supported)
+        of the occurrence when the entries' note rules apply to it (checked last: they read the text around it)."""
         cased = compact(written)
         fitting = [
             e for e in entries
@@ -213,17 +248,44 @@ class LexiconFinder:
         derived = []
         for start, end, entry, _ in found:
             for rule_id, position, pattern in self.sublines:
+                if position == "glued":
+                    continue  # `_glued_sublines`
                 if position == "suffix":
                     match = pattern.match(text, end)
                     span = (start, match.end()) if match else None
                 else:
                     match = pattern.search(text, max(0, start - 12), start)
                     span = (match.start(), end) if match else None
-                if match is None or self.lexicon.lookup(match.group("tag")):
-                    continue  # `MCF-7/MDA-MB-231` names two lines, not a subline
+                if match is None or self._names_something(match.group("tag")):
+                    continue  # `MCF-7/MDA-MB-231` names two lines, `A549-EGFR` a line and a gene: no subline
                 norm = f"{entry.norm}/{match.group('tag')}"
                 derived.append((span[0], span[1], with_norm(entry, norm, concept_id=""), rule_id))
         return derived
+
+    def _glued_sublines(self, text: str) -> list[tuple[int, int, Entry, str]]:
+        """Sublines written in one word with their parent (`HepG2ADM` -> Hep G2/ADM): the parent must be a hand-kept
+        line that its note flags let count here, and neither the word nor the tag a cell line (`U87MG`, `HEK293T`).
+        A gene symbol as the tag is read as the tag (`ADM`): a gene is not glued to a line's name."""
+        derived = []
+        for rule_id, position, pattern in self.sublines:
+            if position != "glued":
+                continue
+            for match in pattern.finditer(text):
+                if self.lexicon.lookup(match.group()) or self.lexicon.lookup(match.group("tag")):
+                    continue
+                parents = [
+                    e for e in self.lexicon.lookup(match.group("parent"))
+                    if e.kind == "extra" and self._notes_allow(e, text, match.start(), match.end())
+                ]  # fmt: skip
+                if parents:
+                    norm = f"{parents[0].norm}/{match.group('tag')}"
+                    derived.append((match.start(), match.end(), with_norm(parents[0], norm, concept_id=""), rule_id))
+        return derived
+
+    def _names_something(self, tag: str) -> bool:
+        """Whether a subline's tag is itself a cell line or the approved symbol of a gene."""
+        genes = load_lexicon("gene", self.rules).lookup(tag)
+        return bool(self.lexicon.lookup(tag)) or any(e.kind == "symbol" and e.term == tag for e in genes)
 
     def _enumerated(
         self, doc: Doc, text: str, found: list[tuple[int, int, Entry, str]], text_key: KeyedText

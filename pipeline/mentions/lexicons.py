@@ -14,7 +14,7 @@ from pipeline.ruleset import ContextRule, DefinitionRule, NoteRule, RuleSet
 LEXICON_FILES = {
     "gene": (("genes.tsv", "gene"), ("genes_extra.tsv", "gene")),
     "drug": (("drugs.tsv", "drug"), ("drugs_extra.tsv", "drug"), ("drug_classes.tsv", "drug_class")),
-    "cell_line": (("cell_lines.tsv", "cell_line"),),
+    "cell_line": (("cell_lines.tsv", "cell_line"), ("cellosaurus.tsv", "cell_line")),
 }
 STOPLIST_FILE = "stoplist.tsv"
 
@@ -61,11 +61,25 @@ def stop_key(text: str) -> str:
     return key_text(text).key.strip()
 
 
+class NoteCue(NamedTuple):
+    """A note rule as a finder applies it, its cue patterns compiled (None where the rule has none)."""
+
+    rule: NoteRule
+    either: re.Pattern | None
+    after: re.Pattern | None
+    before: re.Pattern | None
+
+
 @cache
-def load_note_rules(rules: RuleSet) -> dict[tuple[str, str], tuple[NoteRule, re.Pattern | None]]:
-    """Note rules (with their compiled cue pattern) by (flag, type); a rule without a type applies to every type ("")."""
+def load_note_rules(rules: RuleSet) -> dict[tuple[str, str], NoteCue]:
+    """Note rules (with their compiled cue patterns) by (flag, type); a rule without a type applies to every type
+    ("")."""
+
+    def compiled(pattern: str) -> re.Pattern | None:
+        return re.compile(pattern, re.IGNORECASE) if pattern else None
+
     return {
-        (rule.flag, rule.type): (rule, re.compile(rule.pattern, re.IGNORECASE) if rule.action == "needs_cue" else None)
+        (rule.flag, rule.type): NoteCue(rule, compiled(rule.pattern), compiled(rule.after), compiled(rule.before))
         for rule in rules.rules(NoteRule)
     }
 

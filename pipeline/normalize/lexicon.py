@@ -53,6 +53,8 @@ def needs_exact_case(term: str, type_: str, kind: str) -> bool:
         return False
     if any(char.isdigit() for char in letters):
         return len(letters) < 3
+    if type_ == "cell_line" and kind == "line" and not letters.isupper():
+        return False  # a Cellosaurus name in a line's mixed case (`DuCaP` written `DUCaP`): its cell-line cue decides
     if type_ in ("gene", "cell_line"):
         return True
     return len(letters) <= 4 or letters.isupper()

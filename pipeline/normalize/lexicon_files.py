@@ -40,6 +40,12 @@ def _weak_short(term: str, norm: str, kind: str, strong: frozenset[tuple[str, st
 NO_DRUGBANK_ID = "no-drugbank-id"
 
 
+# A generated cell-line row (rules/cellosaurus.tsv, kind `line`): Cellosaurus names lines of every kind, and many
+# names are codes that read otherwise in a text; such a name counts only next to a cell-line cue (note `cellosaurus`).
+CELLOSAURUS = "cellosaurus"
+CELLOSAURUS_KIND = "line"
+
+
 def _note(row: dict, *flags: str) -> str:
     return ";".join(filter(None, (row.get("note") or "", *flags)))
 
@@ -74,6 +80,7 @@ def read_lexicon(name: str, type_: str, rules: RuleSet) -> list[Entry]:
             continue  # `2.19`, `219`, `AT 10`: a number (and a word) is never a name, whatever a source lists
         weak_short = _weak_short(row["term"], row["norm"], kind, strong)
         unverified = row_type == "drug" and kind != "extra" and not row["concept_id"].startswith("DB")
+        cellosaurus = row_type == "cell_line" and kind == CELLOSAURUS_KIND
         cased = compact(row["term"])
         # Every worker holds these 170,000 entries: the repeated values are one object each (pickle keeps that).
         entries.append(
@@ -86,7 +93,12 @@ def read_lexicon(name: str, type_: str, rules: RuleSet) -> list[Entry]:
                 rule=rules.lexicon_rule(row_type, kind, where=str(rules.path(name))).id,
                 exact_case=needs_exact_case(row["term"], row_type, kind),
                 cased=row["term"] if cased == row["term"] else cased,
-                note=intern(_note(row, WEAK_SHORT if weak_short else "", NO_DRUGBANK_ID if unverified else "")),
+                note=intern(
+                    _note(
+                        row, WEAK_SHORT if weak_short else "", NO_DRUGBANK_ID if unverified else "",
+                        CELLOSAURUS if cellosaurus else "",
+                    )
+                ),
             )
         )
     return entries

@@ -200,29 +200,43 @@ class ContextRule(Rule, file="context.jsonl", choices={"type": MENTION_TYPES}):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NoteRule(Rule, file="note_rules.jsonl", choices={"action": ("defined_only", "needs_cue")}):
-    """What a lexicon row's note ``flag`` means: ``defined_only``, or ``needs_cue`` (``pattern`` within ``window``)."""
+class NoteRule(
+    Rule, file="note_rules.jsonl", choices={"action": ("defined_only", "needs_cue"), "scope": ("occurrence", "document")}
+):
+    """What a lexicon row's note ``flag`` means: ``defined_only``, or ``needs_cue``: ``pattern`` on either side within
+    ``window``, ``after`` matched right after the term, or ``before`` found ending right before it (any one will do).
+    ``scope=document``: one occurrence with its cue makes every occurrence of the same norm in the document count."""
 
     flag: str
     action: str
     type: str = ""
     window: int = 0
     pattern: str = ""
+    after: str = ""
+    before: str = ""
+    scope: str = "occurrence"
 
     def check(self) -> None:
         if self.action == "needs_cue":
-            if not self.pattern or self.window <= 0:
-                raise self.fail("a needs_cue rule needs a pattern and a window above 0")
-            self.compiled(self.pattern, re.IGNORECASE)
+            if not (self.pattern or self.after or self.before) or self.window <= 0:
+                raise self.fail("a needs_cue rule needs a pattern (or after, before) and a window above 0")
+            for pattern in filter(None, (self.pattern, self.after, self.before)):
+                self.compiled(pattern, re.IGNORECASE)
 
 
 @dataclass(frozen=True, kw_only=True)
-class SublineRule(Rule, file="cell_sublines.jsonl", groups=("tag",), choices={"position": ("suffix", "prefix")}):
-    """A derived subline written around a parent cell line: ``suffix`` after it or ``prefix`` before it; the group
-    ``tag`` of the pattern becomes the suffix of the norm."""
+class SublineRule(
+    Rule, file="cell_sublines.jsonl", groups=("tag",), choices={"position": ("suffix", "prefix", "glued")}
+):
+    """A derived subline written around a parent cell line: ``suffix`` after it, ``prefix`` before it, or ``glued``
+    to it in one word (the pattern, searched in the text, then also has a group ``parent``); the group ``tag`` of the
+    pattern becomes the suffix of the norm."""
 
     position: str
     pattern: str
+
+    def check(self) -> None:
+        self.compiled(self.pattern, groups=("tag", "parent") if self.position == "glued" else ("tag",))
 
 
 @dataclass(frozen=True, kw_only=True)
