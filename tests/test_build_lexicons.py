@@ -121,6 +121,8 @@ def test_lexicon_is_under_the_commit_limit(name):
         ("drugs.tsv", ("tamoxifen", "tamoxifen", "DB00675", "drug-named-entity-recognition", "generic")),
         ("drugs.tsv", ("cisplatin", "cisplatin", "DB00515", "drug-named-entity-recognition", "generic")),
         ("drugs.tsv", ("capivasertib", "capivasertib", "DB12218", "drug-named-entity-recognition", "generic")),
+        ("drugs.tsv",
+         ("lithium", "lithium", "MESH:D018020", "drug-named-entity-recognition; MedlinePlus drug", "generic")),
     ],
     ids=lambda value: value if isinstance(value, str) and value.endswith(".tsv") else f"{value[0]}->{value[1]}",
 )
