@@ -766,6 +766,15 @@ GENERAL_RULES = [
                  {("sodium nitroprusside", "nitroprusside"), ("SNP", "nitroprusside")}, id="definition-then-a-count"),
     pytest.param("Loss of the suppressors (PTEN, TP53) and PTEN-null cells.", "gene",
                  {("PTEN", "PTEN"), ("TP53", "TP53")}, id="a-list-of-names-defines-nothing"),
+    # the symbol Li is lithium only where the document says lithium
+    pytest.param("Lithium raised the fractional Li excretion.", "drug", {("Lithium", "lithium"), ("Li", "lithium")},
+                 id="Li-with-lithium-in-the-document"),
+    pytest.param("As Li and colleagues showed, miR-21 rose.", "drug", set(), id="Li-a-surname"),
+    # a long form with a salt after the drug's name defines the drug; an ester is another compound
+    pytest.param("Patients took otilonium bromide (OB), and OB eased the pain.", "drug",
+                 {("otilonium", "otilonium"), ("OB", "otilonium")}, id="salt-long-form"),
+    pytest.param("Neurons released pregnenolone sulfate (PREGS), and PREGS rose.", "drug",
+                 {("pregnenolone", "pregnenolone")}, id="sulfate-ester-long-form"),
     # a common word and a number is no term
     pytest.param("Expression rose in 12 of 20 tumours at 10 weeks.", "drug", set(), id="word-and-number"),
     # names added to the gene lexicon win over the drug dictionary
