@@ -770,6 +770,12 @@ GENERAL_RULES = [
     pytest.param("Lithium raised the fractional Li excretion.", "drug", {("Lithium", "lithium"), ("Li", "lithium")},
                  id="Li-with-lithium-in-the-document"),
     pytest.param("As Li and colleagues showed, miR-21 rose.", "drug", set(), id="Li-a-surname"),
+    pytest.param("Grafts on ciclosporin did well, and CSA levels were stable.", "drug",
+                 {("ciclosporin", "cyclosporine"), ("CSA", "cyclosporine")}, id="CSA-with-cyclosporine-named"),
+    pytest.param("ASA class II patients were enrolled.", "drug", set(), id="ASA-physical-status"),
+    pytest.param("Women on ethinyl estradiol took EE daily.", "drug",
+                 {("ethinyl estradiol", "ethinylestradiol"), ("EE", "ethinylestradiol")},
+                 id="ethinyl-estradiol-not-estradiol"),
     # a long form with a salt after the drug's name defines the drug; an ester is another compound
     pytest.param("Patients took otilonium bromide (OB), and OB eased the pain.", "drug",
                  {("otilonium", "otilonium"), ("OB", "otilonium")}, id="salt-long-form"),
