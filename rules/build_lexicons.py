@@ -25,6 +25,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.normalize.lexicon_files import MEDLINEPLUS_DRUG
 from pipeline.output import file_sha256
 from pipeline.rules.build_cell_lines import (
     CELLOSAURUS_NOTES,
@@ -37,6 +38,7 @@ RULES_DIR = Path(__file__).resolve().parent
 REBUILD_COMMAND = ".venv/bin/python rules/build_lexicons.py"
 GENERATOR = "rules/build_lexicons.py"
 COLUMNS = ("term", "norm", "concept_id", "source", "kind")
+DRUG_SOURCE = "drug-named-entity-recognition"
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,16 @@ def drug_concept_id(data: dict) -> str:
     return ""
 
 
+def drug_id_and_source(data: dict) -> tuple[str, str]:
+    """The concept id and the source column of an entry's rows. An entry without a DrugBank id that has a MedlinePlus
+    drug page (`lithium`, `mycophenolate`, `mesalamine`: US names of medicines DrugBank files under another name) is
+    a medicine: its source says so, and the loader does not ask such a row for a drug cue."""
+    source = DRUG_SOURCE
+    if data.get("medline_plus_id") and not data.get("drugbank_id"):
+        source = f"{DRUG_SOURCE}; {MEDLINEPLUS_DRUG}"
+    return drug_concept_id(data), source
+
+
 def keep_drug_term(term: str) -> bool:
     """Drug terms: at least 3 characters, not a bare number, no markup."""
     return len(term) >= 3 and not PURE_NUMBER.fullmatch(term) and not DRUG_JUNK.search(term)
@@ -331,16 +343,12 @@ def drug_rows(archive: zipfile.ZipFile) -> list[Row]:
             if variant == canonical:
                 continue
             kind = "brand" if variant_data.get(variant, {}).get("is_brand") else "synonym"
-            rows.append((variant, canonical.lower(), drug_concept_id(canonical_data.get(canonical, {})), kind))
+            rows.append((variant, canonical.lower(), *drug_id_and_source(canonical_data.get(canonical, {})), kind))
     rows += [
-        (canonical, canonical.lower(), drug_concept_id(canonical_data.get(canonical, {})), "generic")
+        (canonical, canonical.lower(), *drug_id_and_source(canonical_data.get(canonical, {})), "generic")
         for canonical in canonicals
     ]
-    return [
-        (term, norm, concept_id, "drug-named-entity-recognition", kind)
-        for term, norm, concept_id, kind in rows
-        if keep_drug_term(term)
-    ]
+    return [row for row in rows if keep_drug_term(row[0])]
 
 
 def cell_line_rows(archive: zipfile.ZipFile, other_rows: list[Row]) -> list[Row]:
@@ -436,6 +444,8 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
                     ],
                     [
                         "norm: lower-case generic name; concept_id: DrugBank id, else MESH:<id>, else empty.",
+                        f"source: '{DRUG_SOURCE}', with '; {MEDLINEPLUS_DRUG}' on an entry without a DrugBank id",
+                        "that has a MedlinePlus drug page (a medicine: the loader asks it for no drug cue).",
                         "Left out: combination products; MeSH-only entries under D05/D08/D12/D13/D23/D27 (proteins,",
                         "enzymes, antigens, classes); terms under 3 characters, bare numbers,",
                         "wiki markup. Common words are NOT removed here: the loader's stop list does that.",

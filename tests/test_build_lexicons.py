@@ -126,6 +126,8 @@ def test_lexicon_is_under_the_commit_limit(name):
         ("cellosaurus.tsv", ("KU-7", "KU-7", "CVCL_4714", "Cellosaurus", "line")),
         ("cellosaurus.tsv", ("MC3T3-E1", "MC3T3-E1", "CVCL_0409", "Cellosaurus", "line")),
         ("cellosaurus.tsv", ("MES-SA/Dx5", "MES-SA/Dx5", "CVCL_2598", "Cellosaurus", "line")),
+        ("drugs.tsv",
+         ("lithium", "lithium", "MESH:D018020", "drug-named-entity-recognition; MedlinePlus drug", "generic")),
     ],
     ids=lambda value: value if isinstance(value, str) and value.endswith(".tsv") else f"{value[0]}->{value[1]}",
 )

@@ -287,6 +287,15 @@ DEFINED_ABBREVIATIONS = [
         "Sensitivity to doxorubicin (DOX) improved and DOX accumulated in the nucleus.", "DOX", "doxorubicin",
         id="DOX-after-doxorubicin",
     ),
+    # a short form glued to a word the tokenizer keeps whole, or to a sentence's full stop
+    pytest.param(
+        "Streptozocin (STZ) was injected; STZ-icv rats and STZ-injected mice lost weight.", "STZ", "streptozocin",
+        id="STZ-glued-to-a-word",
+    ),
+    pytest.param(
+        "Amphotericin B (AmB) is nephrotoxic. Kidneys failed after AmB. Potassium fell.", "AmB", "amphotericin b",
+        id="AmB-before-a-full-stop",
+    ),
 ]
 
 
@@ -769,6 +778,51 @@ GENERAL_RULES = [
     pytest.param("Arsenic exposure altered plasma miRNAs.", "drug", set(), id="no-drugbank-id-without-a-cue"),
     pytest.param("Cells were treated with matrine for 24 h.", "drug", {("matrine", "matrines")},
                  id="no-drugbank-id-with-a-cue"),
+    # a dictionary entry without a DrugBank id that has a MedlinePlus drug page is a medicine: no cue needed
+    pytest.param("Mycophenolate lowered miR-155 in the graft.", "drug", {("Mycophenolate", "mycophenolate")},
+                 id="medlineplus-medicine-without-a-cue"),
+    pytest.param("Thyroid nodules expressed miR-146b.", "drug", set(), id="medlineplus-organ-name-stop-listed"),
+    pytest.param("Levels of prostaglandin E(2) rose.", "drug", set(), id="endogenous-prostaglandin-e"),
+    # an organism the drug dictionary lists as a probiotic is no drug, nor is its defined short form
+    pytest.param("Lactobacillus reuteri (LR) colonised the gut, and LR-fed mice gained weight.", "drug", set(),
+                 id="probiotic-organism"),
+    pytest.param("Plasmids were grown in Escherichia coli.", "drug", set(), id="expression-host-organism"),
+    # hand-kept forms the dictionary lacks or writes only in lower case
+    pytest.param("Patients on lithium had lower miR-34a.", "drug", {("lithium", "lithium")}, id="lithium"),
+    pytest.param("Splenocytes were cultured with FK506 or FK 506 from another lot.", "drug",
+                 {("FK506", "tacrolimus"), ("FK 506", "tacrolimus")}, id="code-name-joined-and-spaced"),
+    pytest.param("Adrenaline raised the heart rate.", "drug", {("Adrenaline", "epinephrine")}, id="adrenaline"),
+    pytest.param("Glioma patients received CCNU at 110 mg/m2.", "drug", {("CCNU", "lomustine")},
+                 id="lower-case-only-abbreviation-in-capitals"),
+    pytest.param("Glioma patients received CCNU at 110 mg/m2.", "gene", set(), id="CCNU-is-no-gene"),
+    # a short form defined by a systematic chemical name keeps its own lexicon reading
+    pytest.param("Rats received 1-(2-chloroethyl)-3-cyclohexyl-1-nitrosourea (CCNU); CCNU slowed growth.", "drug",
+                 {("CCNU", "lomustine")}, id="defined-by-a-chemical-name"),
+    pytest.param("Tumours were given cisplatin (cis-dichlorodiammineplatinum, the platinum complex CDDP).", "drug",
+                 {("cisplatin", "cisplatin"), ("CDDP", "cisplatin")}, id="drug-then-its-chemical-name-in-brackets"),
+    # a bracket that defines a short form and then says more (a dose, a count)
+    pytest.param("Dogs were given diethylstilbestrol (DES, 5 mg daily); DES raised miR-21.", "drug",
+                 {("diethylstilbestrol", "diethylstilbestrol"), ("DES", "diethylstilbestrol")},
+                 id="definition-then-a-dose"),
+    pytest.param("Patients given sodium nitroprusside (SNP, n = 9) or SNP with saline.", "drug",
+                 {("sodium nitroprusside", "nitroprusside"), ("SNP", "nitroprusside")}, id="definition-then-a-count"),
+    pytest.param("Loss of the suppressors (PTEN, TP53) and PTEN-null cells.", "gene",
+                 {("PTEN", "PTEN"), ("TP53", "TP53")}, id="a-list-of-names-defines-nothing"),
+    # the symbol Li is lithium only where the document says lithium
+    pytest.param("Lithium raised the fractional Li excretion.", "drug", {("Lithium", "lithium"), ("Li", "lithium")},
+                 id="Li-with-lithium-in-the-document"),
+    pytest.param("As Li and colleagues showed, miR-21 rose.", "drug", set(), id="Li-a-surname"),
+    pytest.param("Grafts on ciclosporin did well, and CSA levels were stable.", "drug",
+                 {("ciclosporin", "cyclosporine"), ("CSA", "cyclosporine")}, id="CSA-with-cyclosporine-named"),
+    pytest.param("ASA class II patients were enrolled.", "drug", set(), id="ASA-physical-status"),
+    pytest.param("Women on ethinyl estradiol took EE daily.", "drug",
+                 {("ethinyl estradiol", "ethinylestradiol"), ("EE", "ethinylestradiol")},
+                 id="ethinyl-estradiol-not-estradiol"),
+    # a long form with a salt after the drug's name defines the drug; an ester is another compound
+    pytest.param("Patients took otilonium bromide (OB), and OB eased the pain.", "drug",
+                 {("otilonium", "otilonium"), ("OB", "otilonium")}, id="salt-long-form"),
+    pytest.param("Neurons released pregnenolone sulfate (PREGS), and PREGS rose.", "drug",
+                 {("pregnenolone", "pregnenolone")}, id="sulfate-ester-long-form"),
     # a common word and a number is no term
     pytest.param("Expression rose in 12 of 20 tumours at 10 weeks.", "drug", set(), id="word-and-number"),
     # names added to the gene lexicon win over the drug dictionary

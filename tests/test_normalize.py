@@ -376,9 +376,18 @@ def test_short_aliases_are_weak_unless_punctuated_or_the_usual_name(term: str, n
     assert (WEAK_SHORT in alias.note.split(";")) is weak
 
 
-@pytest.mark.parametrize(("term", "flagged"), [("arsenic", True), ("cisplatin", False)], ids=["MeSH-only", "DrugBank"])
-def test_a_generated_drug_without_a_drugbank_id_needs_a_cue(term: str, flagged: bool) -> None:
-    entry = next(e for e in load_lexicon("drug", load_ruleset()).lookup(term) if e.type == "drug")
+@pytest.mark.parametrize(
+    ("term", "norm", "flagged"),
+    [
+        ("arsenic", "arsenic", True),
+        ("cisplatin", "cisplatin", False),
+        ("mycophenolate", "mycophenolate", False),
+        ("depo-provera", "medroxyprogesterone", True),
+    ],
+    ids=["MeSH-only", "DrugBank", "MedlinePlus-medicine", "MedlinePlus-term-that-a-DrugBank-row-also-writes"],
+)
+def test_a_generated_drug_without_a_drugbank_id_needs_a_cue(term: str, norm: str, flagged: bool) -> None:
+    entry = next(e for e in load_lexicon("drug", load_ruleset()).lookup(term) if e.type == "drug" and e.norm == norm)
     assert (NO_DRUGBANK_ID in entry.note.split(";")) is flagged
 
 

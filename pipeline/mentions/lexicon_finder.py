@@ -26,6 +26,7 @@ from .text_checks import (
     KIND_RANK,
     MAY_HAVE_URL,
     PROTEIN_MODIFIER,
+    SALT_SUFFIX,
     URL,
     all_caps_line,
     case_variant_of_symbol,
@@ -233,7 +234,7 @@ class LexiconFinder:
         for short, (long, _, _) in definitions.items():
             # The document says what its abbreviation means: `adriamycin (ADR)` makes ADR doxorubicin, and
             # `pancreatic cancer (PC)` makes PC no gene here, whatever a lexicon lists for PC.
-            candidates = [e for e in self.lexicon.lookup(long) if e.type in self.types and not self._stopped(e)]
+            candidates = self._long_form_entries(long)
             candidates.sort(key=lambda e: KIND_RANK.get(e.kind, len(KIND_RANK)))
             resolved[short] = candidates[0] if candidates else None
         occurrences = {}
@@ -242,6 +243,14 @@ class LexiconFinder:
             if entry is not None:
                 occurrences[(start, end)] = (entry, self.abbreviation_rules[entry.type])
         return occurrences
+
+    def _long_form_entries(self, long: str) -> list[Entry]:
+        """This finder's entries of a long form, or of the drug named before its salt (`otilonium bromide (OB)`)."""
+        entries = [e for e in self.lexicon.lookup(long) if e.type in self.types and not self._stopped(e)]
+        salt = SALT_SUFFIX.search(long) if not entries and "drug" in self.types else None
+        if salt is not None:
+            entries = [e for e in self.lexicon.lookup(long[: salt.start()]) if e.type == "drug" and not self._stopped(e)]
+        return entries
 
     def _sublines(self, text: str, found: list[tuple[int, int, Entry, str]]) -> list[tuple[int, int, Entry, str]]:
         """Derived sublines around each parent line: `SKBR3/TR` -> SK-BR-3/TR, `DOXR-MCF-7` -> MCF-7/DOXR."""

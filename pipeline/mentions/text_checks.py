@@ -81,6 +81,16 @@ PROTEIN_MODIFIER = re.compile(
 )
 
 
+# A salt or counter-ion written after a drug's name (`otilonium bromide`, `perhexiline maleate`, `heparin sodium`).
+# Not acetate, phosphate or sulfate: `ammonium acetate`, `pentose phosphate` and `pregnenolone sulfate` (an ester, a
+# neurosteroid of its own) name other compounds.
+SALT_SUFFIX = re.compile(
+    r"\s+(?:(?:mono|di|tri)?(?:hydro)?(?:chloride|bromide|iodide)|sodium|potassium|calcium|maleate"
+    r"|mesylate|tartrate|citrate|succinate|fumarate|besylate|tosylate|hyclate)$",
+    re.IGNORECASE,
+)
+
+
 def crosses_a_boundary(written: str) -> bool:
     """A hit that runs over a sentence end (`HCs). A` keyed like the alias `hCS-A`) is no name.
 

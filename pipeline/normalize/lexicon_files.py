@@ -38,6 +38,17 @@ def _weak_short(term: str, norm: str, kind: str, strong: frozenset[tuple[str, st
 # `dimethylhydrazine`, `tricarboxylic acid`) is more often an exposure, a reagent, a metabolite or a protein than a
 # drug: it counts only with a drug cue nearby (rules/note_rules.jsonl, note `no-drugbank-id`).
 NO_DRUGBANK_ID = "no-drugbank-id"
+# ... unless the source says the entry has a MedlinePlus drug page (rules/build_lexicons.py writes it): a medicine that
+# DrugBank files under another name (`lithium`, `mycophenolate`, `mesalamine`).
+MEDLINEPLUS_DRUG = "MedlinePlus drug"
+
+
+def _unverified_drug(row: dict, row_type: str, kind: str, drugbank_terms: frozenset[str]) -> bool:
+    """A generated drug row without a DrugBank id, unless it is a medicine by its MedlinePlus page and no DrugBank row
+    writes the same term (`depo-provera` stays a DrugBank name of medroxyprogesterone acetate)."""
+    if row_type != "drug" or kind == "extra" or row["concept_id"].startswith("DB"):
+        return False
+    return MEDLINEPLUS_DRUG not in row["source"] or compact(row["term"]).lower() in drugbank_terms
 
 
 # A generated cell-line row (rules/cellosaurus.tsv, kind `line`): Cellosaurus names lines of every kind, and many
@@ -72,6 +83,7 @@ def read_lexicon(name: str, type_: str, rules: RuleSet) -> list[Entry]:
     strong = frozenset(
         (compact(row["term"]).lower(), row["norm"]) for row in rows if (row.get("kind") or "extra") in _STRONG_KINDS
     )
+    drugbank_terms = frozenset(compact(row["term"]).lower() for row in rows if row["concept_id"].startswith("DB"))
     entries = []
     for row in rows:
         kind = row.get("kind") or "extra"
@@ -79,7 +91,7 @@ def read_lexicon(name: str, type_: str, rules: RuleSet) -> list[Entry]:
         if not any(char.isalpha() for char in row["term"]) or (kind != "extra" and _word_and_number(row["term"])):
             continue  # `2.19`, `219`, `AT 10`: a number (and a word) is never a name, whatever a source lists
         weak_short = _weak_short(row["term"], row["norm"], kind, strong)
-        unverified = row_type == "drug" and kind != "extra" and not row["concept_id"].startswith("DB")
+        unverified = _unverified_drug(row, row_type, kind, drugbank_terms)
         cellosaurus = row_type == "cell_line" and kind == CELLOSAURUS_KIND
         cased = compact(row["term"])
         # Every worker holds these 170,000 entries: the repeated values are one object each (pickle keeps that).

@@ -126,6 +126,8 @@ class AbbreviationDetector:
         self.open_orth = nlp.vocab.strings.add("(")
         self.close_orth = nlp.vocab.strings.add(")")
         self.slash_orth = nlp.vocab.strings.add("/")
+        self.comma_orth = nlp.vocab.strings.add(",")
+        self.semicolon_orth = nlp.vocab.strings.add(";")
 
     def __call__(self, doc: Doc) -> Doc:
         # Orth ids, not doc.text: building the text walks every token, and only the tokens around brackets count.
@@ -177,13 +179,15 @@ class AbbreviationDetector:
     ) -> tuple[int, int, str, tuple[str, int, int]] | None:
         """The definition made by the brackets at tokens open_at and close_at, if any (see `_definitions`)."""
         n_inner = close_at - open_at - 1
-        if n_inner > 3:
+        aside = self._short_then_aside(doc, orths, open_at, close_at)
+        long_inside = n_inner > 3 and not aside
+        if long_inside:
             # `ADR (adriamycin hydrochloride ...)`: the long form is inside, the short form the word before.
             if not _balanced(orths[open_at + 1 : close_at].tolist(), self.open_orth, self.close_orth):
                 return None
             short_start, short_end = open_at - 1, open_at
         else:
-            short_start, short_end = open_at + 1, close_at
+            short_start, short_end = open_at + 1, open_at + 2 if aside else close_at
             if n_inner == 3 and orths[open_at + 2] == self.slash_orth:
                 # `(BCRP/ABCG2)`: the first name is the one defined; the second is usually a synonym.
                 short_end = open_at + 2
@@ -192,7 +196,7 @@ class AbbreviationDetector:
         short_text = _text(short)
         if not _is_short_form(short_words, short_text):
             return None
-        if n_inner > 3:
+        if long_inside:
             window = _tokens(doc, open_at + 1, close_at)
         else:
             # The long form is looked for inside the bracket's sentence, when sentences are set.
@@ -206,6 +210,15 @@ class AbbreviationDetector:
             return None
         return short_start, short_end, short_text, _long_form(window, window_text, start)
 
+    def _short_then_aside(self, doc: Doc, orths: numpy.ndarray, open_at: int, close_at: int) -> bool:
+        """`sodium nitroprusside (SNP, n = 7)`, `puromycin aminonucleoside (PAN; 180 mg/kg)`: a short form with a
+        capital, then `,` or `;` and an aside that starts with a number or a count `n`, not another name (`(PTEN,
+        AKT)` lists genes) or a remark (`(SOX4; targeted by ...)`, where the long form is seldom right)."""
+        if close_at - open_at < 4 or orths[open_at + 2] not in (self.comma_orth, self.semicolon_orth):
+            return False
+        aside = doc[open_at + 3].text
+        return (aside[:1].isdigit() or aside in ("n", "N")) and any(map(str.isupper, doc[open_at + 1].text))
+
     @staticmethod
     def _occurrences(
         doc: Doc, orths: numpy.ndarray, short_start: int, short_end: int, short_text: str
@@ -216,7 +229,7 @@ class AbbreviationDetector:
         hits = (orths[: len(orths) - width + 1] == pattern[0]).nonzero()[0].tolist()
         if width == 1:
             # One token: its orth id gives it the short form's text, so only its offset is read.
-            for hit in hits:
+            for hit in hits + _glued_hits(doc, orths, short_text):
                 start_char = doc[hit].idx
                 yield short_text, start_char, start_char + len(short_text)
             return
@@ -226,6 +239,25 @@ class AbbreviationDetector:
                 tokens = _tokens(doc, hit, hit + width)
                 text = _text(tokens)
                 yield text, tokens[0].idx, tokens[0].idx + len(text)
+
+
+def _glued_hits(doc: Doc, orths: numpy.ndarray, short_text: str) -> list[int]:
+    """Tokens that start with a one-token short form glued to what follows: a word after a hyphen (`STZ-injected`,
+    `AZT-treated`: the tokenizer splits only before common modifiers) or a sentence's full stop (`of AmB. The`).
+
+    A number after the hyphen is part of another name (`GSK-3`), and so is a letter after it (`HCC-LM3`) when the
+    rest carries a digit. Each distinct token text is checked once, not every token.
+    """
+    strings = doc.vocab.strings
+    glued = [
+        orth for orth in numpy.unique(orths).tolist()
+        if strings[orth].startswith(short_text) and _GLUED.fullmatch(strings[orth], len(short_text))
+    ]  # fmt: skip
+    return numpy.isin(orths, glued).nonzero()[0].tolist() if glued else []
+
+
+# What may follow a short form inside its token (matched from the end of the short form).
+_GLUED = re.compile(r"(?:-[^\W\d_]+)+|\.")
 
 
 @Language.factory("mirmine_abbreviations")
