@@ -162,13 +162,14 @@ def test_scai_sentences_are_read_in_their_order_with_inclusive_offsets_mapped(tm
     [
         ("GeneOrGeneProduct=gene", [TypeMapping("GeneOrGeneProduct", "", "gene")]),
         ("Chemical@CID=drug, CellLine=cell_line", [TypeMapping("Chemical", "CID", "drug"), TypeMapping("CellLine", "", "cell_line")]),
+        ("Chemical=drug+drug_class", [TypeMapping("Chemical", "", "drug+drug_class")]),
     ],
 )  # fmt: skip
 def test_a_type_map_reads_types_and_relation_qualifiers(text: str, expected: list[TypeMapping]) -> None:
     assert list(parse_type_map(text)) == expected
 
 
-@pytest.mark.parametrize("text", ["Gene", "Gene=protein", "=gene", ""])
+@pytest.mark.parametrize("text", ["Gene", "Gene=protein", "=gene", "", "Chemical=drug+pill"])
 def test_a_bad_type_map_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_type_map(text)
@@ -267,5 +268,5 @@ def test_tiled_matching_finds_an_enumeration_spanned_as_one_by_its_items(
     document = Document("d", text, (Section("abstract", 0, len(text)),), "test", "scai")
     gold = CorpusGold(Path("g"), {"d": text}, {"d": CorpusRecord(document, (CorpusAnnotation(0, 11, "miR-221/222", "M"),))})
     spans = {"mirna": [Span("d", start, end) for start, end in predicted]}
-    score = score_corpus_mentions(gold, spans, [TypeMapping("M", "", "mirna")], match).rows["M"]
+    score = score_corpus_mentions(gold, spans, [TypeMapping("M", "", "mirna")], match).rows["M -> mirna"]
     assert (score.found, score.right) == expected

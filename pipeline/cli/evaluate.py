@@ -20,7 +20,7 @@ def evaluate(
     pred: Path = typer.Option(DEFAULT_OUT, "--pred", help="Folder of a run (its mentions.tsv and relations.tsv)."),
     types: Optional[str] = typer.Option(
         None, "--types",
-        help="For a corpus file: which corpus type is scored as which mirmine type, e.g. GeneOrGeneProduct=gene,CellLine=cell_line; Chemical@CID=drug takes only chemicals in a CID relation. Default: the known corpora's types found in the file.",
+        help="For a corpus file: which corpus type is scored as which mirmine type, e.g. GeneOrGeneProduct=gene,CellLine=cell_line; Chemical@CID=drug takes only chemicals in a CID relation; drug+drug_class scores either type. Default: the known corpora's types found in the file.",
     ),
     match: str = typer.Option(
         "overlap", "--match",
@@ -104,10 +104,9 @@ def _evaluate_corpus(gold: Path, pred: Path, types: str | None, match: str, erro
     for skipped in corpus.skipped:
         typer.echo(f"Warning: {skipped.source}: {skipped.doc_id} not scored: {skipped.error}", err=True)
     typer.echo(f"mentions of {len(corpus.records)} documents of {gold.name}, {match} match")
-    width = max(len("corpus type -> type"), *(len(f"{label} -> {report.pred_types[label]}") for label in report.rows))
+    width = max(len("corpus type -> type"), *(len(row) for row in report.rows))
     typer.echo(f"{'corpus type -> type':<{width}} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'found':>6} {'pred':>6} {'right':>6}")
-    rows = [(f"{label} -> {report.pred_types[label]}", score) for label, score in report.rows.items()]
-    for name, score in [*rows, ("all (unqualified rows)", report.overall)]:
+    for name, score in [*report.rows.items(), ("all (unqualified rows)", report.overall)]:
         typer.echo(
             f"{name:<{width}} {score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f} "
             f"{score.gold:>6} {score.found:>6} {score.pred:>6} {score.right:>6}"
@@ -120,10 +119,10 @@ def _print_corpus_errors(report, texts: dict[str, str], limit: int, rules) -> No
     from pipeline.evaluate.corpus import context
 
     for title, listing in (("misses", report.misses), ("false hits", report.false_hits)):
-        for label, spans in listing.items():
+        for row, spans in listing.items():
             if not spans:
                 continue
-            typer.echo(f"\n{label} -> {report.pred_types[label]}: {title} ({min(limit, len(spans))} of {len(spans)})")
+            typer.echo(f"\n{row}: {title} ({min(limit, len(spans))} of {len(spans)})")
             for span in spans[:limit]:
                 where = f"\t[{span.rule} @ {rules.locate(span.rule)}]" if span.rule else ""
                 typer.echo(f"  {span.doc_id}\t{span.text}{where}\n      {context(texts, span)}")

@@ -3,7 +3,7 @@
 The corpus file is read by the same reader ``mirmine run`` reads it with (``ingest.read_corpus``), so gold and run
 offsets are offsets into one text. A type map says which corpus type is scored against which mirmine type:
 ``GeneOrGeneProduct=gene``; ``Chemical@CID=drug`` takes only the ``Chemical`` annotations whose identifier (or id)
-takes part in a ``CID`` relation of their document. Spans match ``exact``ly or by ``overlap`` (a gold span is found
+takes part in a ``CID`` relation of their document; ``Chemical@CID=drug+drug_class`` scores mentions of either type. Spans match ``exact``ly or by ``overlap`` (a gold span is found
 if a predicted span of its type overlaps it, and a predicted span is right if it overlaps a gold span), and precision
 and recall are counted on their own sides. ``tiled`` is exact for a corpus that spans an enumeration as one mention
 (SCAI: ``miR-221/222``, ``miR-21 and 221``) where mirmine gives one span per item: a gold span is also found when the
@@ -28,7 +28,7 @@ MATCHES = ("overlap", "exact", "tiled")
 # The corpus types scored by default, for the corpora mirmine is measured on: a row is used when its type (and the
 # relation type of a qualified one) occurs in the gold file. BioRED's ChemicalEntity includes non-drugs (glucose,
 # ions): its precision for `drug` is a floor; BC5CDR's Chemical@CID (chemicals in a chemical-induced-disease
-# relation) is the fair proxy for a drug.
+# relation) is the fair proxy for a drug (`--types Chemical@CID=drug+drug_class` counts classes found too).
 DEFAULT_TYPE_MAP = (
     "GeneOrGeneProduct=gene", "CellLine=cell_line", "ChemicalEntity=drug", "Chemical=drug", "Chemical@CID=drug",
     "Specific_miRNAs=mirna", "Genes/Proteins=gene", "miRNA=mirna", "mRNA=gene",
@@ -48,16 +48,26 @@ class TypeMapping:
     def label(self) -> str:
         return self.gold_type + (f"@{self.relation}" if self.relation else "")
 
+    @property
+    def row(self) -> str:
+        """The row's name in a report: ``Chemical@CID -> drug+drug_class``."""
+        return f"{self.label} -> {self.pred_type}"
+
+    @property
+    def pred_types(self) -> tuple[str, ...]:
+        return tuple(self.pred_type.split("+"))
+
     @classmethod
     def parse(cls, item: str) -> TypeMapping:
         gold, sep, pred = item.strip().partition("=")
         gold_type, _, relation = gold.strip().partition("@")
-        if not sep or not gold_type or pred.strip() not in MENTION_TYPES:
+        pred = pred.strip()
+        if not sep or not gold_type or not all(part in MENTION_TYPES for part in pred.split("+")):
             raise ValueError(
-                f"{item.strip()!r} is not CORPUS_TYPE=TYPE (or CORPUS_TYPE@RELATION=TYPE) with TYPE one of "
+                f"{item.strip()!r} is not CORPUS_TYPE=TYPE (or CORPUS_TYPE@RELATION=TYPE, TYPE+TYPE) with TYPE one of "
                 f"{', '.join(MENTION_TYPES)}"
             )
-        return cls(gold_type, relation.strip(), pred.strip())
+        return cls(gold_type, relation.strip(), pred)
 
 
 def parse_type_map(text: str) -> tuple[TypeMapping, ...]:
@@ -180,11 +190,11 @@ def read_pred_spans(pred_dir: Path, doc_ids: Iterable[str]) -> dict[str, list[Sp
 
 @dataclass
 class CorpusMentionReport:
-    """Per type mapping: the score, the gold spans missed and the predicted spans that are wrong."""
+    """Per type mapping (by its row name, ``Chemical@CID -> drug``): the score, the gold spans missed and the
+    predicted spans that are wrong."""
 
     match: str
     rows: dict[str, SpanScore]
-    pred_types: dict[str, str]
     misses: dict[str, list[Span]]
     false_hits: dict[str, list[Span]]
     overall: SpanScore
@@ -199,7 +209,7 @@ class CorpusMentionReport:
 
         return {
             "match": self.match,
-            "by_type": {label: score.as_dict() | {"type": self.pred_types[label]} for label, score in self.rows.items()},
+            "by_type": {row: score.as_dict() for row, score in self.rows.items()},
             "overall": self.overall.as_dict(),
             "misses": {label: spans(items) for label, items in self.misses.items()},
             "false_hits": {label: spans(items) for label, items in self.false_hits.items()},
@@ -212,17 +222,17 @@ def score_corpus_mentions(
     """Scores of each mapping; ``overall`` sums the unqualified mappings (a qualified one is a subset of another)."""
     if match not in MATCHES:
         raise ValueError(f"match must be one of {', '.join(MATCHES)}, not {match!r}")
-    rows, misses, false_hits, kinds = {}, {}, {}, {}
+    rows, misses, false_hits = {}, {}, {}
     for mapping in mappings:
-        gold_spans, pred_spans = gold.spans(mapping), pred.get(mapping.pred_type, [])
+        gold_spans = gold.spans(mapping)
+        pred_spans = sorted({s for kind in mapping.pred_types for s in pred.get(kind, [])}, key=lambda s: (s.doc_id, s.start, s.end))
         found, right = _matched(gold_spans, pred_spans, match)
-        rows[mapping.label] = SpanScore(len(gold_spans), len(pred_spans), len(found), len(right))
-        misses[mapping.label] = [s for s in gold_spans if s not in found]
-        false_hits[mapping.label] = [s for s in pred_spans if s not in right]
-        kinds[mapping.label] = mapping.pred_type
-    plain = [rows[m.label] for m in mappings if not m.relation]
+        rows[mapping.row] = SpanScore(len(gold_spans), len(pred_spans), len(found), len(right))
+        misses[mapping.row] = [s for s in gold_spans if s not in found]
+        false_hits[mapping.row] = [s for s in pred_spans if s not in right]
+    plain = [rows[m.row] for m in mappings if not m.relation]
     overall = SpanScore(*(sum(getattr(score, name) for score in plain) for name in ("gold", "pred", "found", "right")))
-    return CorpusMentionReport(match, rows, kinds, misses, false_hits, overall)
+    return CorpusMentionReport(match, rows, misses, false_hits, overall)
 
 
 def _matched(gold: list[Span], pred: list[Span], match: str) -> tuple[set[Span], set[Span]]:
