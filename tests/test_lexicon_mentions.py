@@ -324,6 +324,21 @@ DRUG_CLASSES = [
     pytest.param("Resistance to platinum-based drugs is common.", "platinum drug", id="platinum-based-drugs"),
     pytest.param("Resistance to endocrine therapy is common.", "endocrine therapy", id="endocrine-therapy"),
     pytest.param("A CDK4/6 inhibitor was added to letrozole.", "cdk4/6 inhibitor", id="CDK4/6-inhibitor"),
+    # pharmacological classes outside oncology (MeSH pharmacological actions)
+    pytest.param("Long-term use of statins lowered the risk of colorectal cancer.", "statin", id="statins"),
+    pytest.param("Regular NSAIDs intake was recorded.", "nsaid", id="NSAIDs"),
+    pytest.param("Women taking oral contraceptives were excluded.", "oral contraceptive", id="oral-contraceptives"),
+    pytest.param("Patients on beta-blockers had fewer events.", "beta-blocker", id="beta-blockers"),
+    pytest.param("Two selective serotonin reuptake inhibitors were compared.", "selective serotonin reuptake inhibitor", id="SSRIs"),
+    pytest.param("Patients on diuretics had lower sodium.", "diuretic", id="diuretics"),
+]
+
+# The near misses: a class word that names something else in its phrase.
+NO_DRUG_CLASS = [
+    pytest.param("Cells were kept in medium with antibiotics.", "antibiotics", id="culture-antibiotics"),
+    pytest.param("The contraceptive effect of the implant lasted.", "contraceptive", id="contraceptive-alone"),
+    pytest.param("The diuretic effect of caffeine was mild.", "diuretic", id="diuretic-effect"),
+    pytest.param("The glucocorticoid receptor was expressed in the tumour.", "glucocorticoid", id="glucocorticoid-receptor"),
 ]
 
 
@@ -331,6 +346,11 @@ DRUG_CLASSES = [
 def test_a_drug_class_is_a_drug_class(nlp: Language, text: str, norm: str) -> None:
     assert norm in mentions_of(nlp, text, "drug_class")
     assert norm not in mentions_of(nlp, text, "drug")
+
+
+@pytest.mark.parametrize(("text", "written"), NO_DRUG_CLASS)
+def test_a_class_word_in_another_phrase_is_no_drug_class(nlp: Language, text: str, written: str) -> None:
+    assert hits_on(nlp, text, written, ("drug_class",)) == []
 
 
 def test_a_cdk4_6_inhibitor_names_both_kinases(nlp: Language) -> None:
