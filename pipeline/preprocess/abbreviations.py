@@ -149,8 +149,9 @@ class AbbreviationDetector:
             seen_long.add(long_text)
             definitions.append((short_start, short_end, short_text, long))
         found: set[tuple[str, int, int, str, int, int]] = set()
+        glueable = _glueable_tokens(doc, orths) if definitions else []
         for short_start, short_end, short_text, long in definitions:
-            for short in self._occurrences(doc, orths, short_start, short_end, short_text):
+            for short in self._occurrences(doc, orths, short_start, short_end, short_text, glueable):
                 found.add((*short, *long))
         doc._.mirmine_abbreviations = tuple(sorted(found, key=lambda record: (record[1], record[2], record[4])))
         return doc
@@ -221,15 +222,17 @@ class AbbreviationDetector:
 
     @staticmethod
     def _occurrences(
-        doc: Doc, orths: numpy.ndarray, short_start: int, short_end: int, short_text: str
+        doc: Doc, orths: numpy.ndarray, short_start: int, short_end: int, short_text: str,
+        glueable: list[tuple[int, str]],
     ) -> Iterable[tuple[str, int, int]]:
-        """Text and character offsets of every token span whose orth ids equal those of the short form."""
+        """Text and character offsets of every token span whose orth ids equal those of the short form (and, for a
+        one-token short form, every token of ``glueable`` that starts with it glued to a word or a full stop)."""
         pattern = orths[short_start:short_end]
         width = len(pattern)
         hits = (orths[: len(orths) - width + 1] == pattern[0]).nonzero()[0].tolist()
         if width == 1:
             # One token: its orth id gives it the short form's text, so only its offset is read.
-            for hit in hits + _glued_hits(doc, orths, short_text):
+            for hit in hits + _glued_hits(orths, short_text, glueable):
                 start_char = doc[hit].idx
                 yield short_text, start_char, start_char + len(short_text)
             return
@@ -241,17 +244,23 @@ class AbbreviationDetector:
                 yield text, tokens[0].idx, tokens[0].idx + len(text)
 
 
-def _glued_hits(doc: Doc, orths: numpy.ndarray, short_text: str) -> list[int]:
+def _glueable_tokens(doc: Doc, orths: numpy.ndarray) -> list[tuple[int, str]]:
+    """(orth, text) of the doc's distinct tokens that could hold a short form glued to what follows: those with a
+    hyphen or ending in a full stop. Worked out once a document, whatever its number of definitions."""
+    strings = doc.vocab.strings
+    texts = ((orth, strings[orth]) for orth in numpy.unique(orths).tolist())
+    return [(orth, text) for orth, text in texts if len(text) > 1 and ("-" in text or text.endswith("."))]
+
+
+def _glued_hits(orths: numpy.ndarray, short_text: str, glueable: list[tuple[int, str]]) -> list[int]:
     """Tokens that start with a one-token short form glued to what follows: a word after a hyphen (`STZ-injected`,
     `AZT-treated`: the tokenizer splits only before common modifiers) or a sentence's full stop (`of AmB. The`).
 
     A number after the hyphen is part of another name (`GSK-3`), and so is a letter after it (`HCC-LM3`) when the
     rest carries a digit. Each distinct token text is checked once, not every token.
     """
-    strings = doc.vocab.strings
     glued = [
-        orth for orth in numpy.unique(orths).tolist()
-        if strings[orth].startswith(short_text) and _GLUED.fullmatch(strings[orth], len(short_text))
+        orth for orth, text in glueable if text.startswith(short_text) and _GLUED.fullmatch(text, len(short_text))
     ]  # fmt: skip
     return numpy.isin(orths, glued).nonzero()[0].tolist() if glued else []
 
