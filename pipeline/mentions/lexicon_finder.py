@@ -27,8 +27,8 @@ from .text_checks import (
     PROTEIN_MODIFIER,
     URL,
     all_caps_line,
-    case_variant_of_symbol,
     crosses_a_boundary,
+    fits_case,
     inside,
     line_is,
     longest_per_type,
@@ -161,8 +161,7 @@ class LexiconFinder:
         cased = compact(written)
         fitting = [
             e for e in entries
-            if (not e.exact_case or e.cased == cased or case_variant_of_symbol(e, cased, title_mid_sentence))
-            and not self._stopped(e)
+            if fits_case(e, cased, title_mid_sentence) and not self._stopped(e)
         ]  # fmt: skip
         if notes_at is not None:
             fitting = [e for e in fitting if self._notes_allow(e, *notes_at)]

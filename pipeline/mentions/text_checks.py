@@ -9,7 +9,7 @@ from typing import Callable
 
 from spacy.tokens import Doc
 
-from pipeline.normalize import KIND_PRIORITY, Entry
+from pipeline.normalize import KIND_PRIORITY, Entry, greek_initials
 
 from .hits import LINES_KEY
 
@@ -58,6 +58,17 @@ def case_variant_of_symbol(entry: Entry, cased: str, title_mid_sentence: bool) -
     elif entry.kind not in ("alias", "previous", "text") or entry.cased.isupper():
         return False
     return any(char.isupper() for char in cased[1:]) and any(char.islower() for char in cased)
+
+
+def fits_case(entry: Entry, cased: str, title_mid_sentence: bool) -> bool:
+    """Whether a written form (its ``compact`` case key) fits the entry's case rule: as written, in a case variant
+    of a symbol, or with the entry's Greek letters as initials (`TNFa`, `IkBa`, `b-catenin` for `β-catenin`)."""
+    if not entry.exact_case or entry.cased == cased or case_variant_of_symbol(entry, cased, title_mid_sentence):
+        return True
+    initials = greek_initials(entry.cased)
+    return initials != entry.cased and (
+        initials == cased or case_variant_of_symbol(entry._replace(cased=initials), cased, title_mid_sentence)
+    )
 
 
 def starts_sentence(doc: Doc, text: str, offset: int) -> bool:

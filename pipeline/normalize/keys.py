@@ -160,6 +160,40 @@ def term_keys(term: str) -> set[str]:
     return keys
 
 
+# A text that lost its Greek letters writes their Latin initial (`b-catenin`, `TGF-b1`, `IFN-g`, `TNFa`, `NF-kB`,
+# `IkBa`): a gene term with a spelled-out Greek letter also keys with the initial, glued to a piece before it
+# (`tnfalpha` -> "tnfa") or, except alpha (`a` is an article), as a piece of its own ("beta catenin" -> "b catenin";
+# a final one also apart: `IFN-g` for "ifngamma").
+# The letter ends its piece, or a number or one letter follows it; a variant shorter than four characters
+# (`ERa`, `GR b`) would be a word or a stray initial, so it is no key.
+_INITIAL_GREEK = "alpha|beta|gamma|delta|kappa"
+_GLUED_GREEK = re.compile(rf"(?<=[a-z0-9])(?:{_INITIAL_GREEK})(?=\d*[a-z]?(?: |{_INITIAL_GREEK}))")
+_LONE_GREEK = re.compile(r"(?<= )(?:beta|gamma|delta|kappa)(?=\d*[a-z]? )")
+_FINAL_GREEK = re.compile(r"(?<=[a-z0-9])(?:beta|gamma|delta|kappa)(?= )")
+_CASED_GREEK = re.compile(_INITIAL_GREEK)
+_MIN_INITIAL_KEY = 4
+
+
+def greek_initial_keys(keys: set[str]) -> set[str]:
+    """The keys of these term keys with their Greek letters written as initials (`tnfalpha` -> "tnfa")."""
+    variants = set()
+    for key in keys:
+        lone = _LONE_GREEK.sub(_initial, key)
+        for initial in (_GLUED_GREEK.sub(_initial, lone), _FINAL_GREEK.sub(lambda m: " " + m.group()[0], lone)):
+            if initial != key and len(initial.replace(" ", "")) >= _MIN_INITIAL_KEY:
+                variants.add(initial)
+    return variants
+
+
+def greek_initials(cased: str) -> str:
+    """A case key (``compact``) with its Greek letters as initials: `TNFalpha` -> `TNFa`, `IkappaBalpha` -> `IkBa`."""
+    return _CASED_GREEK.sub(_initial, cased)
+
+
+def _initial(match: re.Match) -> str:
+    return match.group()[0]
+
+
 def compact(text: str) -> str:
     """Case-kept form of a written term for case checks: pieces, Greek spelled, no separators."""
     return "".join(match.group().translate(_GREEK_TRANSLATION) for match in _PIECE.finditer(text))
