@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.output import file_sha256
-from pipeline.rules.mesh_genes import MESH_LABELS_FILE, MESH_MAPPINGS_FILE, MESH_SUPP_LABELS_FILE, mesh_gene_rows
+from pipeline.rules.mesh_genes import MESH_LABELS_FILE, MESH_MAPPINGS_FILE, MESH_SUPP_LABELS_FILE
+from pipeline.rules.mesh_genes import mesh_gene_rows, mesh_targets
 
 RULES_DIR = Path(__file__).resolve().parent
 REBUILD_COMMAND = ".venv/bin/python rules/build_lexicons.py"
@@ -228,13 +229,15 @@ def gene_rows(archive: zipfile.ZipFile, drug_terms: set[str]) -> list[Row]:
             terms += [(term, "alias") for term in split_list(record["Alias symbols"])]
             terms.append((record["Approved name"], "name"))
         rows += [(term, symbol, hgnc_id, "HGNC", kind) for term, kind in terms]
-    rows += mesh_gene_rows(
-        *(read_text_rows(archive, name, "\t") for name in (MESH_MAPPINGS_FILE, MESH_LABELS_FILE, MESH_SUPP_LABELS_FILE)),
-        by_symbol, by_uniprot, drug_terms,
-    )
 
     entities = [row[0].strip() for row in read_text_rows(archive, f"{FAMPLEX_DIR}/entities.csv", ",") if row]
     known = set(entities)
+    equivalences = read_text_rows(archive, f"{FAMPLEX_DIR}/equivalences.csv", ",")
+    targets = mesh_targets(read_text_rows(archive, MESH_MAPPINGS_FILE, "\t"), equivalences, by_symbol, by_uniprot, known)
+    rows += mesh_gene_rows(
+        targets, read_text_rows(archive, MESH_LABELS_FILE, "\t"), read_text_rows(archive, MESH_SUPP_LABELS_FILE, "\t"),
+        drug_terms,
+    )
     for fplx_id in entities:
         rows.append((fplx_id, fplx_id, f"FPLX:{fplx_id}", "FamPlex", "family"))
         spaced = readable_family_name(fplx_id)
@@ -254,7 +257,7 @@ def gene_rows(archive: zipfile.ZipFile, drug_terms: set[str]) -> list[Row]:
                 symbol = by_uniprot[ident]
                 rows.append((text, symbol, by_symbol[symbol]["HGNC ID"], "FamPlex", "text"))
 
-    for namespace, name, fplx_id in read_text_rows(archive, f"{FAMPLEX_DIR}/equivalences.csv", ","):
+    for namespace, name, fplx_id in equivalences:
         if namespace in FAMPLEX_NAME_NAMESPACES and fplx_id in known:
             rows.append((name.strip(), fplx_id, f"FPLX:{fplx_id}", "FamPlex", "text"))
     return [row for row in rows if keep_gene_term(row[0])]
@@ -395,7 +398,8 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
                         "Kinds: symbol (every locus type); previous, alias, name (protein-coding genes only);",
                         "name also from MeSH: names of descriptors grounded to HGNC and of human protein",
                         "supplementary concepts grounded to UniProt (one HGNC gene), a run of 4 lower-case letters,",
-                        "no permuted or bracketed forms, not a drug name of drugs.tsv;",
+                        "no permuted or bracketed forms, not a drug name of drugs.tsv; family also from MeSH: names",
+                        "of MeSH concepts FamPlex's equivalences.csv equates with a family;",
                         "family (FamPlex entities); text (FamPlex grounding map to FPLX, HGNC, UniProt->HGNC;",
                         "BEL names of FamPlex entities).",
                     ],

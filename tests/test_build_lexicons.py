@@ -116,6 +116,7 @@ def test_lexicon_is_under_the_commit_limit(name):
         ("genes.tsv", ("Glucocorticoid Receptor", "NR3C1", "HGNC:7978", "MeSH", "name")),
         ("genes.tsv", ("Plasminogen Activator Inhibitor 1", "SERPINE1", "HGNC:8583", "MeSH", "name")),
         ("genes.tsv", ("gankyrin", "PSMD10", "HGNC:9555", "MeSH", "name")),
+        ("genes.tsv", ("Superoxide Dismutase", "SOD", "FPLX:SOD", "MeSH", "family")),
         ("mirbase.tsv", ("hsa-mir-126", "hsa-mir-126", "MI0000471", "miRBase", "precursor")),
         ("mirbase.tsv", ("hsa-let-7i", "hsa-let-7i", "MI0000434", "miRBase", "precursor")),
         ("mirbase.tsv", ("hsa-mir-125b-2", "hsa-mir-125b-2", "MI0000470", "miRBase", "precursor")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.rules.mesh_genes import descriptor_terms, mesh_gene_rows, supplementary_names
+from pipeline.rules.mesh_genes import descriptor_terms, mesh_gene_rows, mesh_targets, supplementary_names
 
 BY_SYMBOL = {"GENEA": {"HGNC ID": "HGNC:1"}, "GENEB": {"HGNC ID": "HGNC:2"}, "GENEC": {"HGNC ID": "HGNC:3"}}
 BY_UNIPROT = {"P00001": "GENEB", "P00002": "GENEC"}
@@ -14,8 +14,12 @@ MAPPINGS = [
     ["MESH", "C002", "GENEC protein, human", "UP", "P00002", "GENEC"],
     ["MESH", "C003", "genex protein, mouse", "UP", "Q99999", "Genex"],  # no human gene: left out
 ]
+EQUIVALENCES = [["MESH", "D002", "Twiddlase"], ["MESH", "D003", "No_such_family"], ["BEL", "Twiddlase Family", "Twiddlase"]]
+FAMILIES = {"Twiddlase"}
 LABELS = [
     ["D001", "Receptors, Frobnication", "Frobnication Receptor|Receptor, Frobnication|FRB-1|Frobnicase", "D12.776.1"],
+    ["D002", "Twiddlases", "Twiddlase", "D08.811.1"],
+    ["D003", "Orphanases", "", "D08.811.2"],
     ["D900", "Frobnicase", "", "D27.505.1"],  # a drug class of the same name: no gene name
 ]
 SUPP_LABELS = [
@@ -25,7 +29,8 @@ SUPP_LABELS = [
 
 
 def rows(drug_terms=frozenset()):
-    return {row[0]: row for row in mesh_gene_rows(MAPPINGS, LABELS, SUPP_LABELS, BY_SYMBOL, BY_UNIPROT, set(drug_terms))}
+    targets = mesh_targets(MAPPINGS, EQUIVALENCES, BY_SYMBOL, BY_UNIPROT, FAMILIES)
+    return {row[0]: row for row in mesh_gene_rows(targets, LABELS, SUPP_LABELS, set(drug_terms))}
 
 
 @pytest.mark.parametrize(
@@ -51,6 +56,15 @@ def test_mesh_name_of_a_human_gene_product_is_a_row(term, norm):
 def test_other_forms_are_no_rows(term):
     assert term not in rows()
     assert term.lower() not in {key.lower() for key in rows()}
+
+
+@pytest.mark.parametrize("term", ["Twiddlases", "Twiddlase"])
+def test_mesh_name_of_a_famplex_family_is_a_family_row(term):
+    assert rows()[term][1:] == ("Twiddlase", "FPLX:Twiddlase", "MeSH", "family")
+
+
+def test_a_family_famplex_does_not_hold_gives_no_row():
+    assert "Orphanases" not in rows()
 
 
 def test_a_drug_name_is_left_to_the_drug_lexicon():
