@@ -22,12 +22,13 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.output import file_sha256
 from pipeline.rules.mesh_genes import MESH_LABELS_FILE, MESH_MAPPINGS_FILE, MESH_SUPP_LABELS_FILE
-from pipeline.rules.mesh_genes import mesh_gene_rows, mesh_targets
+from pipeline.rules.mesh_genes import match_key, mesh_gene_rows, mesh_targets
 
 RULES_DIR = Path(__file__).resolve().parent
 REBUILD_COMMAND = ".venv/bin/python rules/build_lexicons.py"
@@ -74,6 +75,8 @@ MIRNA_LIKE = re.compile(
     re.IGNORECASE,
 )
 PURE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A protein's own name inside an approved name: one lower-case word in -in, and its number (`podocin`, `gremlin 1`).
+PROTEIN_NAME_PART = re.compile(r"[a-z][a-z-]{3,}in(?: \d+)?")
 # Among FamPlex's equivalences only BEL gives names ("AKT Family", "Nfkb Complex"); NXP, PF and the rest are accessions.
 FAMPLEX_NAME_NAMESPACES = ("BEL",)
 # A combination product: "abacavir, lamivudine, and zidovudine", "dolutegravir/lamivudine".
@@ -183,6 +186,14 @@ def keep_gene_term(term: str) -> bool:
     return len(term) >= 2 and not PURE_NUMBER.fullmatch(term) and not MIRNA_LIKE.fullmatch(term)
 
 
+def protein_names_in(approved_name: str) -> list[str]:
+    """The protein's own name where HGNC's approved name adds a description to it after a comma:
+    `NPHS2 stomatin family member, podocin` -> `podocin`, `adiponectin, C1Q and collagen domain containing` ->
+    `adiponectin`, `gremlin 1, DAN family BMP antagonist` -> `gremlin 1` (one word in -in, and its number)."""
+    parts = approved_name.split(", ")
+    return [part for part in parts if len(parts) > 1 and PROTEIN_NAME_PART.fullmatch(part)]
+
+
 def readable_family_name(fplx_id: str) -> str | None:
     """`Cyclin_A` -> `Cyclin A`, `ETC_complex_III` -> `ETC complex III`; None where spaces would misread the id.
 
@@ -221,6 +232,8 @@ def gene_rows(archive: zipfile.ZipFile, drug_terms: set[str]) -> list[Row]:
     FamPlex families and their text names."""
     genes, by_symbol, by_uniprot = hgnc_tables(archive)
     rows: list[Row] = []
+    # A name inside approved names that several genes share (`lectin`, `immunoglobulin`) names none of them.
+    parts = Counter(part for record in genes for part in set(protein_names_in(record["Approved name"])))
     for record in genes:
         symbol, hgnc_id = record["Approved symbol"], record["HGNC ID"]
         terms = [(symbol, "symbol")]
@@ -228,16 +241,14 @@ def gene_rows(archive: zipfile.ZipFile, drug_terms: set[str]) -> list[Row]:
             terms += [(term, "previous") for term in split_list(record["Previous symbols"])]
             terms += [(term, "alias") for term in split_list(record["Alias symbols"])]
             terms.append((record["Approved name"], "name"))
+            terms += [(part, "name") for part in protein_names_in(record["Approved name"]) if parts[part] == 1]
         rows += [(term, symbol, hgnc_id, "HGNC", kind) for term, kind in terms]
 
     entities = [row[0].strip() for row in read_text_rows(archive, f"{FAMPLEX_DIR}/entities.csv", ",") if row]
     known = set(entities)
     equivalences = read_text_rows(archive, f"{FAMPLEX_DIR}/equivalences.csv", ",")
     targets = mesh_targets(read_text_rows(archive, MESH_MAPPINGS_FILE, "\t"), equivalences, by_symbol, by_uniprot, known)
-    rows += mesh_gene_rows(
-        targets, read_text_rows(archive, MESH_LABELS_FILE, "\t"), read_text_rows(archive, MESH_SUPP_LABELS_FILE, "\t"),
-        drug_terms,
-    )
+
     for fplx_id in entities:
         rows.append((fplx_id, fplx_id, f"FPLX:{fplx_id}", "FamPlex", "family"))
         spaced = readable_family_name(fplx_id)
@@ -260,6 +271,14 @@ def gene_rows(archive: zipfile.ZipFile, drug_terms: set[str]) -> list[Row]:
     for namespace, name, fplx_id in equivalences:
         if namespace in FAMPLEX_NAME_NAMESPACES and fplx_id in known:
             rows.append((name.strip(), fplx_id, f"FPLX:{fplx_id}", "FamPlex", "text"))
+
+    norms: dict[str, set[str]] = {}
+    for term, norm, *_ in rows:
+        norms.setdefault(match_key(term), set()).add(norm)
+    rows += mesh_gene_rows(
+        targets, read_text_rows(archive, MESH_LABELS_FILE, "\t"), read_text_rows(archive, MESH_SUPP_LABELS_FILE, "\t"),
+        drug_terms, norms,
+    )
     return [row for row in rows if keep_gene_term(row[0])]
 
 

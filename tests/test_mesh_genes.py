@@ -28,9 +28,9 @@ SUPP_LABELS = [
 ]
 
 
-def rows(drug_terms=frozenset()):
+def rows(drug_terms=frozenset(), symbols=None):
     targets = mesh_targets(MAPPINGS, EQUIVALENCES, BY_SYMBOL, BY_UNIPROT, FAMILIES)
-    return {row[0]: row for row in mesh_gene_rows(targets, LABELS, SUPP_LABELS, set(drug_terms))}
+    return {row[0]: row for row in mesh_gene_rows(targets, LABELS, SUPP_LABELS, set(drug_terms), symbols or {})}
 
 
 @pytest.mark.parametrize(
@@ -65,6 +65,11 @@ def test_mesh_name_of_a_famplex_family_is_a_family_row(term):
 
 def test_a_family_famplex_does_not_hold_gives_no_row():
     assert "Orphanases" not in rows()
+
+
+def test_an_hgnc_alias_of_another_gene_is_no_mesh_name():
+    assert "twinkolin" not in rows(symbols={" twinkolin ": {"GENEC"}})
+    assert "twinkolin" in rows(symbols={" twinkolin ": {"GENEB", "GENEC"}})
 
 
 def test_a_drug_name_is_left_to_the_drug_lexicon():
