@@ -24,6 +24,12 @@ HITS = [
     pytest.param("Dexamethasone acts through the glucocorticoid receptor in T cells.", ("glucocorticoid receptor", "NR3C1"),
                  id="mesh-glucocorticoid-receptor"),
     pytest.param("Serum gankyrin rose in the liver tumours.", ("gankyrin", "PSMD10"), id="mesh-supplementary-gankyrin"),
+    pytest.param("Loss of nephrin at the slit diaphragm caused proteinuria.", ("nephrin", "NPHS1"),
+                 id="protein-name-inside-an-approved-name"),
+    pytest.param("Superoxide dismutase activity fell in the kidney.", ("Superoxide dismutase", "SOD"),
+                 id="mesh-famplex-family"),
+    # a mouse or rat symbol of three letters in its own title case, mid-sentence
+    pytest.param("Conditional deletion of Shh in the gut epithelium stopped growth.", ("Shh", "SHH"), id="mouse-Shh"),
     # Greek letters written as their Latin initial
     pytest.param("Nuclear b-catenin accumulated in the resistant clones.", ("b-catenin", "CTNNB1"), id="b-catenin"),
     pytest.param("Serum TGF-b1 fell after surgery.", ("TGF-b1", "TGFB1"), id="TGF-b1"),
@@ -47,6 +53,17 @@ MISSES = [
     # MeSH gives these words a non-protein concept or no protein name without `protein`
     pytest.param("Hemochromatosis was diagnosed in two brothers.", "Hemochromatosis", id="mesh-disease-name"),
     pytest.param("A wise choice of dose spared the kidneys.", "wise", id="mesh-bare-word"),
+    # three letters in title case inside a product, method or reference name, or the HIV protein
+    pytest.param("RNA was isolated with the miRNA Mini Kit before sequencing.", "Kit", id="Kit-in-a-product-name"),
+    pytest.param("Pathways came from a Gene Set Enrichment Analysis of the arrays.", "Set", id="Set-in-a-method-name"),
+    pytest.param("Vesicles of the line (Exo-Mia) lowered hormone output.", "Mia", id="Mia-after-a-capitalized-prefix"),
+    pytest.param("As shown before (Li, M., Ren, H., Sheth, K. N.), the effect held.", "Ren", id="Ren-a-surname"),
+    pytest.param("The viral Tat protein binds the TAR hairpin.", "Tat", id="Tat-without-the-enzyme"),
+    # a resource's abbreviation is no gene, however its long form reads
+    pytest.param("Staining came from the Human Protein Atlas (HPA), and HPA images agreed.", "HPA", id="HPA-resource"),
+    # a slash inside a name is its wording, not an enumeration
+    pytest.param("Proprotein convertase subtilisin/kexin type 1/3 processes the prohormone.", "3",
+                 id="no-slash-item-after-a-name"),
     # a lone `a` is an article, not alpha; short initials are words
     pytest.param("Loss of a catenin family member was rare.", "a catenin", id="a-is-no-alpha"),
     pytest.param("In that era the receptor was unknown.", "era", id="era-is-no-ERalpha"),

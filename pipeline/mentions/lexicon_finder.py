@@ -29,6 +29,7 @@ from .text_checks import (
     all_caps_line,
     crosses_a_boundary,
     fits_case,
+    in_a_name,
     inside,
     line_is,
     longest_per_type,
@@ -111,6 +112,7 @@ class LexiconFinder:
                 written.istitle()
                 and not starts_sentence(doc, text, match.start)
                 and not line_is(doc, title_case_line, text, match.start)
+                and not (len(written) == 3 and in_a_name(text, match.start, match.end))
             )
             short_letters = len(written) <= 8 and written.replace("-", "").isalpha()
             caps = short_letters and line_is(doc, all_caps_line, text, match.start)
@@ -232,8 +234,8 @@ class LexiconFinder:
         for start, end, entry, _ in found:
             written = text[start:end]
             number = FINAL_NUMBER.search(written)
-            if entry.type != "gene" or number is None:
-                continue
+            if entry.type != "gene" or number is None or " " in written:
+                continue  # a name's own slash is its wording (`subtilisin/kexin type 1/3` is PC1/3, one enzyme)
             stem = written[: number.start()]
             for rule_id, pattern in self.enumerations:
                 position = end
