@@ -36,6 +36,11 @@ HITS = [
     pytest.param("The T cells released IFN-g on stimulation.", ("IFN-g", "IFNG"), id="IFN-g"),
     pytest.param("Macrophages released TNFa on stimulation.", ("TNFa", "TNF"), id="TNFa"),
     pytest.param("Degradation of IkBa freed the p65 subunit.", ("IkBa", "NFKBIA"), id="IkBa"),
+    # a symbol with a position in it (a promoter polymorphism)
+    pytest.param("Carriers of the IL6R-358A/C and CCR5-59029 alleles were compared.", ("IL6R", "IL6R"),
+                 id="symbol-then-position"),
+    pytest.param("Carriers of the IL6R-358A/C and CCR5-59029 alleles were compared.", ("CCR5", "CCR5"),
+                 id="symbol-then-long-position"),
     # a symbol defined by a long form that is a gene name no lexicon holds
     pytest.param("Nightowl 2 (PER2) shapes sleep; PER2 carriers woke early.", ("PER2", "PER2"),
                  id="symbol-defined-by-numbered-name"),
@@ -59,6 +64,8 @@ MISSES = [
     pytest.param("Vesicles of the line (Exo-Mia) lowered hormone output.", "Mia", id="Mia-after-a-capitalized-prefix"),
     pytest.param("As shown before (Li, M., Ren, H., Sheth, K. N.), the effect held.", "Ren", id="Ren-a-surname"),
     pytest.param("The viral Tat protein binds the TAR hairpin.", "Tat", id="Tat-without-the-enzyme"),
+    # a short range after a lettered number is still one piece
+    pytest.param("The needle entered at the L4-5 level under imaging.", "L4", id="L4-5-range"),
     # a resource's abbreviation is no gene, however its long form reads
     pytest.param("Staining came from the Human Protein Atlas (HPA), and HPA images agreed.", "HPA", id="HPA-resource"),
     # a slash inside a name is its wording, not an enumeration

@@ -119,11 +119,22 @@ def _glues(text: str, starts: list[int], ends: list[int], words: list[str], glue
         (greek and (any(char in _HYPHENS for char in gap) or prev_word[-1].isdigit() or text[starts[first] : prev_end].isupper()))
         or (last_greek and len(word) == 1 and text[start].isupper() and gap == " ")
         # `IGF-1R`, `Bcl-2`, `HER-2`, `14-3-3`: a hyphen before a number is spelling, not a separator
-        # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word).
-        or (gap in _HYPHENS and word[0].isdigit())
+        # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word; and a symbol with a number of
+        # its own takes no long or lettered number: `IL1B-31T/C`, `FOXP3-924` name a position in the gene;
+        # `NKX2-1`, `L4-5` glue as before).
+        or (gap in _HYPHENS and word[0].isdigit() and not (_letters_and_digits(prev_word) and _position(word)))
         # `IGF1-R`, `CD40-L`: so is a hyphen between a number and a lone letter.
         or (gap in _HYPHENS and prev_word[-1].isdigit() and end - start == 1 and word.isalpha())
     )
+
+
+def _letters_and_digits(word: str) -> bool:
+    return not word.isdigit() and not word.isalpha() and any(char.isdigit() for char in word)
+
+
+def _position(word: str) -> bool:
+    """A number of three digits or more, or one with letters after it (`924`, `31t`): a position, not a part."""
+    return len(word) > 2 or not word.isdigit()
 
 
 def key_text(text: str) -> KeyedText:
