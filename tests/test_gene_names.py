@@ -36,6 +36,9 @@ HITS = [
     pytest.param("The T cells released IFN-g on stimulation.", ("IFN-g", "IFNG"), id="IFN-g"),
     pytest.param("Macrophages released TNFa on stimulation.", ("TNFa", "TNF"), id="TNFa"),
     pytest.param("Degradation of IkBa freed the p65 subunit.", ("IkBa", "NFKBIA"), id="IkBa"),
+    # two capitals that are the symbol of a gene the document names in full
+    pytest.param("Fumarate hydratase is lost in these tumours; FH loss raises fumarate.", ("FH", "FH"),
+                 id="two-capitals-of-a-named-gene"),
     # a symbol with a position in it (a promoter polymorphism)
     pytest.param("Carriers of the IL6R-358A/C and CCR5-59029 alleles were compared.", ("IL6R", "IL6R"),
                  id="symbol-then-position"),
@@ -64,6 +67,7 @@ MISSES = [
     pytest.param("Vesicles of the line (Exo-Mia) lowered hormone output.", "Mia", id="Mia-after-a-capitalized-prefix"),
     pytest.param("As shown before (Li, M., Ren, H., Sheth, K. N.), the effect held.", "Ren", id="Ren-a-surname"),
     pytest.param("The viral Tat protein binds the TAR hairpin.", "Tat", id="Tat-without-the-enzyme"),
+    pytest.param("FH loss raised fumarate in these tumours.", "FH", id="two-capitals-without-the-name"),
     # a short range after a lettered number is still one piece
     pytest.param("The needle entered at the L4-5 level under imaging.", "L4", id="L4-5-range"),
     # a resource's abbreviation is no gene, however its long form reads

@@ -94,8 +94,10 @@ class LexiconFinder:
         urls = [m.span() for m in URL.finditer(text)] if MAY_HAVE_URL.search(text) else []
         in_protein_names: list[tuple[int, int]] = []
         # The drug finder sees every hit: one it cannot keep may still mark a protein name (`PROTEIN_MODIFIER`).
-        matches = lexicon_matches(doc, self.walk)
-        for match in self.lexicon.find(text_key, None if "drug" in self.types else text, matches):
+        matches = self.lexicon.find(text_key, None if "drug" in self.types else text, lexicon_matches(doc, self.walk))
+        # Genes the document names in full (`fumarate hydratase`): their two-letter symbol (`FH`) needs no context rule.
+        named = frozenset(e.norm for match in matches for e in match.entries if e.kind == "name")
+        for match in matches:
             written = text[match.start : match.end]
             if written in definitions and not self._name_like(definitions[written][0]):
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
@@ -117,7 +119,7 @@ class LexiconFinder:
             short_letters = len(written) <= 8 and written.replace("-", "").isalpha()
             caps = short_letters and line_is(doc, all_caps_line, text, match.start)
             notes_at = None if ruled else (text, match.start, match.end)
-            chosen = self._choose(match.entries, written, caps, mid_sentence, text_key, notes_at)
+            chosen = self._choose(match.entries, written, caps, mid_sentence, text_key, notes_at, named)
             if chosen is not None:
                 found.append((match.start, match.end, chosen[0], chosen[1]))
         if in_protein_names:
@@ -157,9 +159,11 @@ class LexiconFinder:
         title_mid_sentence: bool,
         text_key: KeyedText,
         notes_at: tuple[str, int, int] | None = None,
+        named: frozenset[str] = frozenset(),
     ) -> tuple[Entry, str] | None:
         """The entry (and rule id) this occurrence stands for, or None. ``notes_at``: (text, start, end) of the
-        occurrence when the entries' note rules apply to it (checked last: they read the text around it)."""
+        occurrence when the entries' note rules apply to it (checked last: they read the text around it);
+        ``named``: the norms of the genes the document names in full."""
         cased = compact(written)
         fitting = [
             e for e in entries
@@ -179,7 +183,11 @@ class LexiconFinder:
             supported = [e for e in fitting if e.norm == rule.norm] or [with_norm(fitting[0], rule.norm)]
             return supported[0], rule.id
         if fitting[0].type == "gene" and len(cased) <= 2 and cased.isalpha() and fitting[0].kind != "extra":
-            return None  # two capitals (`AC`, `TS`, `RB`) are too many things to be a gene without a context rule
+            # Two capitals (`AC`, `TS`, `RB`) are too many things to be a gene without a context rule, unless
+            # they are the symbol of a gene the document names in full (`fumarate hydratase` ... `FH`).
+            fitting = [e for e in fitting if e.kind == "symbol" and e.norm in named]
+            if not fitting:
+                return None
         best_rank = min(KIND_RANK.get(e.kind, len(KIND_RANK)) for e in fitting)
         best = [e for e in fitting if KIND_RANK.get(e.kind, len(KIND_RANK)) == best_rank]
         if len({(e.type, e.norm) for e in best}) > 1:
