@@ -36,6 +36,7 @@ HITS = [
     pytest.param("The T cells released IFN-g on stimulation.", ("IFN-g", "IFNG"), id="IFN-g"),
     pytest.param("Macrophages released TNFa on stimulation.", ("TNFa", "TNF"), id="TNFa"),
     pytest.param("Degradation of IkBa freed the p65 subunit.", ("IkBa", "NFKBIA"), id="IkBa"),
+    pytest.param("Tumours of Rb1+/- mice grew faster.", ("Rb1", "RB1"), id="genotype-plus-is-the-gene"),
     # two capitals that are the symbol of a gene the document names in full
     pytest.param("Fumarate hydratase is lost in these tumours; FH loss raises fumarate.", ("FH", "FH"),
                  id="two-capitals-of-a-named-gene"),
@@ -68,6 +69,9 @@ MISSES = [
     pytest.param("As shown before (Li, M., Ren, H., Sheth, K. N.), the effect held.", "Ren", id="Ren-a-surname"),
     pytest.param("The viral Tat protein binds the TAR hairpin.", "Tat", id="Tat-without-the-enzyme"),
     pytest.param("FH loss raised fumarate in these tumours.", "FH", id="two-capitals-without-the-name"),
+    # an ion, and an English word that HGNC lists as an alias in lower case
+    pytest.param("The channel opened with Ca2+ influx and Ca2+-dependent gating.", "Ca2", id="Ca2-plus-is-an-ion"),
+    pytest.param("The maps showed spatial differences between the groups.", "spatial", id="lower-case-alias-word"),
     # a short range after a lettered number is still one piece
     pytest.param("The needle entered at the L4-5 level under imaging.", "L4", id="L4-5-range"),
     # a resource's abbreviation is no gene, however its long form reads

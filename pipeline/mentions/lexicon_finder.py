@@ -27,6 +27,7 @@ from .text_checks import (
     PROTEIN_MODIFIER,
     URL,
     all_caps_line,
+    an_ion,
     crosses_a_boundary,
     fits_case,
     in_a_name,
@@ -102,6 +103,8 @@ class LexiconFinder:
             if written in definitions and not self._name_like(definitions[written][0]):
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
             if looks_like_author(text, match.start, match.end) or inside(urls, match.start) or crosses_a_boundary(written):
+                continue
+            if an_ion(text, match.start, match.end):
                 continue
             if "drug" in self.types and PROTEIN_MODIFIER.match(text, match.end):
                 in_protein_names.append((match.start, match.end))

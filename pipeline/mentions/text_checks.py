@@ -73,6 +73,15 @@ def fits_case(entry: Entry, cased: str, title_mid_sentence: bool) -> bool:
     )
 
 
+def an_ion(text: str, start: int, end: int) -> bool:
+    """`Ca2+`, `Zn2+`: an element and its charge, not the gene CA2 (`Rb1+/-` is a genotype, still the gene)."""
+    return _ION.fullmatch(text, start, end) is not None and _CHARGE.match(text, end) is not None
+
+
+_ION = re.compile(r"[A-Z][a-z]?[1-4]")
+_CHARGE = re.compile(r"\+(?!/)")
+
+
 def in_a_name(text: str, start: int, end: int) -> bool:
     """Whether a word stands next to a capitalized word, as in a product or method name (`miRNA Mini Kit`,
     `Gene Set Enrichment`, `Exo-Mia`): there a short word in title case is part of the name, not a mouse gene (`Shh`)."""
