@@ -133,8 +133,12 @@ def _letters_and_digits(word: str) -> bool:
 
 
 def _position(word: str) -> bool:
-    """A number of three digits or more, or one with letters after it (`924`, `31t`): a position, not a part."""
-    return len(word) > 2 or not word.isdigit()
+    """A number of three digits or more, or one with a letter after it (`924`, `31t`): a position, not a part
+    (`RP11-61I13.3` names a clone: `61i13` glues)."""
+    return _POSITION.fullmatch(word) is not None
+
+
+_POSITION = re.compile(r"\d{3,}|\d+[a-z]")
 
 
 def key_text(text: str) -> KeyedText:
