@@ -45,6 +45,9 @@ HITS = [
                  id="symbol-then-position"),
     pytest.param("Carriers of the IL6R-358A/C and CCR5-59029 alleles were compared.", ("CCR5", "CCR5"),
                  id="symbol-then-long-position"),
+    pytest.param("The IL6R-48TT and IL6R-358Ala genotypes were compared.", ("IL6R", "IL6R"), id="symbol-then-genotype"),
+    pytest.param("Serum plasminogen activator inhibitor type-1 (PAI-1) rose; PAI-1 fell later.", ("PAI-1", "SERPINE1"),
+                 id="symbol-defined-by-numbered-type"),
     # a symbol defined by a long form that is a gene name no lexicon holds
     pytest.param("Nightowl 2 (PER2) shapes sleep; PER2 carriers woke early.", ("PER2", "PER2"),
                  id="symbol-defined-by-numbered-name"),
@@ -72,6 +75,9 @@ MISSES = [
     # an ion, and an English word that HGNC lists as an alias in lower case
     pytest.param("The channel opened with Ca2+ influx and Ca2+-dependent gating.", "Ca2", id="Ca2-plus-is-an-ion"),
     pytest.param("The maps showed spatial differences between the groups.", "spatial", id="lower-case-alias-word"),
+    pytest.param("Neurofibromatosis type 1 (NF1) was diagnosed; NF1 patients had neurofibromas.", "NF1",
+                 id="symbol-defined-as-disease-in-osis"),
+    pytest.param("The lncRNAs RP11-61I13.3 and MIR22HG were upregulated.", "RP11", id="clone-name-is-one-piece"),
     # a short range after a lettered number is still one piece
     pytest.param("The needle entered at the L4-5 level under imaging.", "L4", id="L4-5-range"),
     # a resource's abbreviation is no gene, however its long form reads

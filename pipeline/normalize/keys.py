@@ -133,12 +133,12 @@ def _letters_and_digits(word: str) -> bool:
 
 
 def _position(word: str) -> bool:
-    """A number of three digits or more, or one with a letter after it (`924`, `31t`): a position, not a part
+    """A number of three digits or more, or one with letters after it (`924`, `31TT`, `232Thr`): a position, not a part
     (`RP11-61I13.3` names a clone: `61i13` glues)."""
     return _POSITION.fullmatch(word) is not None
 
 
-_POSITION = re.compile(r"\d{3,}|\d+[a-z]")
+_POSITION = re.compile(r"\d{3,}[a-z]*|\d+[a-z]+")
 
 
 def key_text(text: str) -> KeyedText:
