@@ -105,8 +105,9 @@ def mesh_gene_rows(
 ) -> list[Row]:
     """Rows (term, norm, concept id, `MeSH`, kind) for the MeSH names of the concepts ``targets`` grounds.
 
-    A name that is also a drug name (``drug_terms``, lower case: `Etanercept`, `Darbepoetin alfa`) is left to the
-    drug lexicon, one that MeSH also gives a concept outside the protein branches (`Alzheimer Disease`) is left out,
+    A name that is also a drug name (``drug_terms``, lower case, those with a DrugBank id: `Etanercept`,
+    `Darbepoetin alfa`; not the MeSH-only proteins the drug dictionary holds, `tumor necrosis factor-alpha`) is left
+    to the drug lexicon, one that MeSH also gives a concept outside the protein branches (`Alzheimer Disease`) is left out,
     and so is one that HGNC or FamPlex already give other norms only (``norms``: ``match_key`` -> norms; MeSH
     lists `Snail2` under SNAI1, HGNC has it as SNAI2; `Calcium Sensing Receptor` is CASR, not a family): a MeSH
     name would outrank an alias, a MeSH family an HGNC name.
