@@ -37,6 +37,7 @@ HITS = [
     pytest.param("Macrophages released TNFa on stimulation.", ("TNFa", "TNF"), id="TNFa"),
     pytest.param("Degradation of IkBa freed the p65 subunit.", ("IkBa", "NFKBIA"), id="IkBa"),
     pytest.param("Tumours of Rb1+/- mice grew faster.", ("Rb1", "RB1"), id="genotype-plus-is-the-gene"),
+    pytest.param("Cleavage of BID by caspase-8 amplified apoptosis.", ("BID", "BID"), id="BID-with-apoptosis"),
     # two capitals that are the symbol of a gene the document names in full
     pytest.param("Fumarate hydratase is lost in these tumours; FH loss raises fumarate.", ("FH", "FH"),
                  id="two-capitals-of-a-named-gene"),
@@ -78,6 +79,9 @@ MISSES = [
     pytest.param("Neurofibromatosis type 1 (NF1) was diagnosed; NF1 patients had neurofibromas.", "NF1",
                  id="symbol-defined-as-disease-in-osis"),
     pytest.param("The lncRNAs RP11-61I13.3 and MIR22HG were upregulated.", "RP11", id="clone-name-is-one-piece"),
+    # short symbols that are also a dosing or a codon need their protein named in the document
+    pytest.param("Patients took 20 mg twice daily (BID) or 40 mg BID for a year.", "BID", id="BID-dosing"),
+    pytest.param("The allele carried a (GCG)7 expansion in exon 1.", "GCG", id="GCG-codon"),
     # a short range after a lettered number is still one piece
     pytest.param("The needle entered at the L4-5 level under imaging.", "L4", id="L4-5-range"),
     # a resource's abbreviation is no gene, however its long form reads
