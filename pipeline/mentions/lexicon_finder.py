@@ -29,8 +29,10 @@ from .text_checks import (
     SALT_SUFFIX,
     URL,
     all_caps_line,
-    case_variant_of_symbol,
+    an_ion,
     crosses_a_boundary,
+    fits_case,
+    in_a_name,
     inside,
     line_is,
     longest_per_type,
@@ -102,11 +104,15 @@ class LexiconFinder:
         # The drug finder sees every hit: one it cannot keep may still mark a protein name (`PROTEIN_MODIFIER`).
         matches = self.lexicon.find(text_key, None if "drug" in self.types else text, lexicon_matches(doc, self.walk))
         supported = self._document_support(text, matches)
+        # Genes the document names in full (`fumarate hydratase`): their two-letter symbol (`FH`) needs no context rule.
+        named = frozenset(e.norm for match in matches for e in match.entries if e.kind == "name")
         for match in matches:
             written = text[match.start : match.end]
             if written in definitions and not self._name_like(definitions[written][0]):
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
             if looks_like_author(text, match.start, match.end) or inside(urls, match.start) or crosses_a_boundary(written):
+                continue
+            if an_ion(text, match.start, match.end):
                 continue
             if "drug" in self.types and PROTEIN_MODIFIER.match(text, match.end):
                 in_protein_names.append((match.start, match.end))
@@ -121,11 +127,12 @@ class LexiconFinder:
                 written.istitle()
                 and not starts_sentence(doc, text, match.start)
                 and not line_is(doc, title_case_line, text, match.start)
+                and not (len(written) == 3 and in_a_name(text, match.start, match.end))
             )
             short_letters = len(written) <= 8 and written.replace("-", "").isalpha()
             caps = short_letters and line_is(doc, all_caps_line, text, match.start)
             notes_at = None if ruled else (text, match.start, match.end, supported)
-            chosen = self._choose(match.entries, written, caps, mid_sentence, text_key, notes_at)
+            chosen = self._choose(match.entries, written, caps, mid_sentence, text_key, notes_at, named)
             if chosen is not None:
                 found.append((match.start, match.end, chosen[0], chosen[1]))
         if in_protein_names:
@@ -191,14 +198,15 @@ class LexiconFinder:
         title_mid_sentence: bool,
         text_key: KeyedText,
         notes_at: tuple[str, int, int, frozenset[str]] | None = None,
+        named: frozenset[str] = frozenset(),
     ) -> tuple[Entry, str] | None:
         """The entry (and rule id) this occurrence stands for, or None. ``notes_at``: (text, start, end, supported)
-        of the occurrence when the entries' note rules apply to it (checked last: they read the text around it)."""
+        of the occurrence when the entries' note rules apply to it (checked last: they read the text around it);
+        ``named``: the norms of the genes the document names in full."""
         cased = compact(written)
         fitting = [
             e for e in entries
-            if (not e.exact_case or e.cased == cased or case_variant_of_symbol(e, cased, title_mid_sentence))
-            and not self._stopped(e)
+            if fits_case(e, cased, title_mid_sentence) and not self._stopped(e)
         ]  # fmt: skip
         if notes_at is not None:
             fitting = [e for e in fitting if self._notes_allow(e, *notes_at)]
@@ -214,7 +222,11 @@ class LexiconFinder:
             supported = [e for e in fitting if e.norm == rule.norm] or [with_norm(fitting[0], rule.norm)]
             return supported[0], rule.id
         if fitting[0].type == "gene" and len(cased) <= 2 and cased.isalpha() and fitting[0].kind != "extra":
-            return None  # two capitals (`AC`, `TS`, `RB`) are too many things to be a gene without a context rule
+            # Two capitals (`AC`, `TS`, `RB`) are too many things to be a gene without a context rule, unless
+            # they are the symbol of a gene the document names in full (`fumarate hydratase` ... `FH`).
+            fitting = [e for e in fitting if e.kind == "symbol" and e.norm in named]
+            if not fitting:
+                return None
         best_rank = min(KIND_RANK.get(e.kind, len(KIND_RANK)) for e in fitting)
         best = [e for e in fitting if KIND_RANK.get(e.kind, len(KIND_RANK)) == best_rank]
         if len({(e.type, e.norm) for e in best}) > 1:
@@ -304,8 +316,8 @@ class LexiconFinder:
         for start, end, entry, _ in found:
             written = text[start:end]
             number = FINAL_NUMBER.search(written)
-            if entry.type != "gene" or number is None:
-                continue
+            if entry.type != "gene" or number is None or " " in written:
+                continue  # a name's own slash is its wording (`subtilisin/kexin type 1/3` is PC1/3, one enzyme)
             stem = written[: number.start()]
             for rule_id, pattern in self.enumerations:
                 position = end

@@ -9,7 +9,7 @@ from typing import Callable
 
 from spacy.tokens import Doc
 
-from pipeline.normalize import KIND_PRIORITY, Entry
+from pipeline.normalize import KIND_PRIORITY, Entry, greek_initials
 
 from .hits import LINES_KEY
 
@@ -29,11 +29,11 @@ URL = re.compile(r"(?:https?://|www\.)\S+|\bdoi\.org/\S+")
 MAY_HAVE_URL = re.compile(r"http|www\.|doi\.org")  # a plain scan, much faster than URL on a text without any
 
 
-_INITIALS_FOLLOW = re.compile(r" [A-Z]{1,3}[,.]")
+_INITIALS_FOLLOW = re.compile(r" [A-Z]{1,3}[,.]|, [A-Z]\.")  # `Hartman-Frey C,`, `Ren, H.,` (not `Wnt, BMP,`)
 
 
 def looks_like_author(text: str, start: int, end: int) -> bool:
-    """Author initials (`Giaquinto AN,`) or a surname before them (`Hartman-Frey C,`), not a gene or drug."""
+    """Author initials (`Giaquinto AN,`) or a surname before them (`Hartman-Frey C,`, `Ren, H.,`), not a gene or drug."""
     written = text[start:end]
     if len(written) <= 3 and written.isalpha() and written.isupper():
         return (
@@ -44,20 +44,54 @@ def looks_like_author(text: str, start: int, end: int) -> bool:
 
 
 def case_variant_of_symbol(entry: Entry, cased: str, title_mid_sentence: bool) -> bool:
-    """`Drosha` mid-sentence or `EpCAM` for an approved symbol of four letters or more: a protein in its own case.
+    """`Drosha` or `Shh` mid-sentence for an approved symbol of three letters or more, or `EpCAM` for one of four: a
+    protein in its own case.
 
     Title case at a sentence start (`Impact of ...`) and all lower case (`impact`) stay words. An alias in capitals
     written in mixed case is another word (`ChIP` the assay, not CHIP for STUB1; `NETs`, not NETS for SPINK5); an
     alias that has its own lower case may vary it (`Bcl-XL` for `bcl-xL`, `beta-Catenin` for `beta-catenin`).
     """
-    if len(entry.cased) < 4 or cased.lower() != entry.cased.lower():
+    if len(entry.cased) < 3 or cased.lower() != entry.cased.lower():
         return False
-    if entry.kind == "symbol":
-        if title_mid_sentence and cased == cased.capitalize():
-            return True
-    elif entry.kind not in ("alias", "previous", "text") or entry.cased.isupper():
+    if entry.kind == "symbol" and title_mid_sentence and cased == cased.capitalize():
+        return True  # three letters so are the mouse or rat gene (`Shh`, `Dbh`, `Btk`)
+    if len(entry.cased) < 4:
+        return False  # `CBs`, `LpA`: mixed case in three letters is an abbreviation of its own
+    if entry.kind != "symbol" and (entry.kind not in ("alias", "previous", "text") or entry.cased.isupper()):
         return False
     return any(char.isupper() for char in cased[1:]) and any(char.islower() for char in cased)
+
+
+def fits_case(entry: Entry, cased: str, title_mid_sentence: bool) -> bool:
+    """Whether a written form (its ``compact`` case key) fits the entry's case rule: as written, in a case variant
+    of a symbol, or with the entry's Greek letters as initials (`TNFa`, `IkBa`, `b-catenin` for `β-catenin`)."""
+    if not entry.exact_case or entry.cased == cased or case_variant_of_symbol(entry, cased, title_mid_sentence):
+        return True
+    initials = greek_initials(entry.cased)
+    return initials != entry.cased and (
+        initials == cased or case_variant_of_symbol(entry._replace(cased=initials), cased, title_mid_sentence)
+    )
+
+
+def an_ion(text: str, start: int, end: int) -> bool:
+    """`Ca2+`, `Zn2+`: an element and its charge, not the gene CA2 (`Rb1+/-` is a genotype, still the gene)."""
+    return _ION.fullmatch(text, start, end) is not None and _CHARGE.match(text, end) is not None
+
+
+_ION = re.compile(r"[A-Z][a-z]?[1-4]")
+_CHARGE = re.compile(r"\+(?!/)")
+
+
+def in_a_name(text: str, start: int, end: int) -> bool:
+    """Whether a word stands next to a capitalized word, as in a product or method name (`miRNA Mini Kit`,
+    `Gene Set Enrichment`, `Exo-Mia`): there a short word in title case is part of the name, not a mouse gene (`Shh`)."""
+    return _CAPITALIZED_BEFORE.search(text, max(0, start - 40), start) is not None or (
+        _CAPITALIZED_AFTER.match(text, end) is not None
+    )
+
+
+_CAPITALIZED_BEFORE = re.compile(r"\b[A-Z][\w-]* $|\b[A-Z]\w*-$")  # `Mini Kit`, `Exo-Mia`
+_CAPITALIZED_AFTER = re.compile(r" [A-Z]")
 
 
 def starts_sentence(doc: Doc, text: str, offset: int) -> bool:

@@ -119,11 +119,26 @@ def _glues(text: str, starts: list[int], ends: list[int], words: list[str], glue
         (greek and (any(char in _HYPHENS for char in gap) or prev_word[-1].isdigit() or text[starts[first] : prev_end].isupper()))
         or (last_greek and len(word) == 1 and text[start].isupper() and gap == " ")
         # `IGF-1R`, `Bcl-2`, `HER-2`, `14-3-3`: a hyphen before a number is spelling, not a separator
-        # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word).
-        or (gap in _HYPHENS and word[0].isdigit())
+        # (but `PIK3R2-knockdown` keeps its hyphen: the piece after it is a word; and a symbol with a number of
+        # its own takes no long or lettered number: `IL1B-31T/C`, `FOXP3-924` name a position in the gene;
+        # `NKX2-1`, `L4-5` glue as before).
+        or (gap in _HYPHENS and word[0].isdigit() and not (_letters_and_digits(prev_word) and _position(word)))
         # `IGF1-R`, `CD40-L`: so is a hyphen between a number and a lone letter.
         or (gap in _HYPHENS and prev_word[-1].isdigit() and end - start == 1 and word.isalpha())
     )
+
+
+def _letters_and_digits(word: str) -> bool:
+    return not word.isdigit() and not word.isalpha() and any(char.isdigit() for char in word)
+
+
+def _position(word: str) -> bool:
+    """A number of three digits or more, or one with letters after it (`924`, `31TT`, `232Thr`): a position, not a part
+    (`RP11-61I13.3` names a clone: `61i13` glues)."""
+    return _POSITION.fullmatch(word) is not None
+
+
+_POSITION = re.compile(r"\d{3,}[a-z]*|\d+[a-z]+")
 
 
 def key_text(text: str) -> KeyedText:
@@ -158,6 +173,40 @@ def term_keys(term: str) -> set[str]:
             key += ("" if index in glued else " ") + word
         keys.add(f" {key} ")
     return keys
+
+
+# A text that lost its Greek letters writes their Latin initial (`b-catenin`, `TGF-b1`, `IFN-g`, `TNFa`, `NF-kB`,
+# `IkBa`): a gene term with a spelled-out Greek letter also keys with the initial, glued to a piece before it
+# (`tnfalpha` -> "tnfa") or, except alpha (`a` is an article), as a piece of its own ("beta catenin" -> "b catenin";
+# a final one also apart: `IFN-g` for "ifngamma").
+# The letter ends its piece, or a number or one letter follows it; a variant shorter than four characters
+# (`ERa`, `GR b`) would be a word or a stray initial, so it is no key.
+_INITIAL_GREEK = "alpha|beta|gamma|delta|kappa"
+_GLUED_GREEK = re.compile(rf"(?<=[a-z0-9])(?:{_INITIAL_GREEK})(?=\d*[a-z]?(?: |{_INITIAL_GREEK}))")
+_LONE_GREEK = re.compile(r"(?<= )(?:beta|gamma|delta|kappa)(?=\d*[a-z]? )")
+_FINAL_GREEK = re.compile(r"(?<=[a-z0-9])(?:beta|gamma|delta|kappa)(?= )")
+_CASED_GREEK = re.compile(_INITIAL_GREEK)
+_MIN_INITIAL_KEY = 4
+
+
+def greek_initial_keys(keys: set[str]) -> set[str]:
+    """The keys of these term keys with their Greek letters written as initials (`tnfalpha` -> "tnfa")."""
+    variants = set()
+    for key in keys:
+        lone = _LONE_GREEK.sub(_initial, key)
+        for initial in (_GLUED_GREEK.sub(_initial, lone), _FINAL_GREEK.sub(lambda m: " " + m.group()[0], lone)):
+            if initial != key and len(initial.replace(" ", "")) >= _MIN_INITIAL_KEY:
+                variants.add(initial)
+    return variants
+
+
+def greek_initials(cased: str) -> str:
+    """A case key (``compact``) with its Greek letters as initials: `TNFalpha` -> `TNFa`, `IkappaBalpha` -> `IkBa`."""
+    return _CASED_GREEK.sub(_initial, cased)
+
+
+def _initial(match: re.Match) -> str:
+    return match.group()[0]
 
 
 def compact(text: str) -> str:

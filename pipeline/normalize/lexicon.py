@@ -12,7 +12,7 @@ from itertools import compress
 from sys import intern
 from typing import NamedTuple
 
-from .keys import KeyedText, compact, phrase_key, term_keys
+from .keys import KeyedText, compact, greek_initial_keys, phrase_key, term_keys
 
 LEXICON_COLUMNS = ("term", "norm", "concept_id", "source")
 # When one key has entries of several kinds, the first kind in this order wins; a tie between norms is ambiguous.
@@ -192,6 +192,8 @@ class Lexicon:
             keys = term_keys(entry.term)
             if _takes_plural(entry):
                 keys |= term_keys(entry.term + "s")
+            if entry.type == "gene":
+                keys |= greek_initial_keys(keys)  # `b-catenin`, `TNFa`: Greek written as its initial
             for key in keys:
                 by_key.setdefault(key, []).append(index)
         # Key i has the entries indexes[firsts[i]:firsts[i + 1]]; lower_ok[i] says whether any of them may match a
