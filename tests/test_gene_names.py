@@ -37,6 +37,7 @@ HITS = [
     pytest.param("Macrophages released TNFa on stimulation.", ("TNFa", "TNF"), id="TNFa"),
     pytest.param("Degradation of IkBa freed the p65 subunit.", ("IkBa", "NFKBIA"), id="IkBa"),
     pytest.param("Tumours of Rb1+/- mice grew faster.", ("Rb1", "RB1"), id="genotype-plus-is-the-gene"),
+    pytest.param("Tumours of Rb1 +/- mice grew faster.", ("Rb1", "RB1"), id="genotype-space-plus-is-the-gene"),
     pytest.param("Cleavage of BID by caspase-8 amplified apoptosis.", ("BID", "BID"), id="BID-with-apoptosis"),
     # two capitals that are the symbol of a gene the document names in full
     pytest.param("Fumarate hydratase is lost in these tumours; FH loss raises fumarate.", ("FH", "FH"),
@@ -75,6 +76,8 @@ MISSES = [
     pytest.param("FH loss raised fumarate in these tumours.", "FH", id="two-capitals-without-the-name"),
     # an ion, and an English word that HGNC lists as an alias in lower case
     pytest.param("The channel opened with Ca2+ influx and Ca2+-dependent gating.", "Ca2", id="Ca2-plus-is-an-ion"),
+    pytest.param("Resting [Ca2 +] i rose, and Ca2 + transients slowed.", "Ca2", id="Ca2-space-plus-is-an-ion"),
+    pytest.param("Binding followed a Ca2+/calmodulin switch.", "Ca2", id="Ca2-plus-slash-word-is-an-ion"),
     pytest.param("The maps showed spatial differences between the groups.", "spatial", id="lower-case-alias-word"),
     pytest.param("Neurofibromatosis type 1 (NF1) was diagnosed; NF1 patients had neurofibromas.", "NF1",
                  id="symbol-defined-as-disease-in-osis"),
