@@ -58,6 +58,20 @@ HITS = [
 ]
 
 
+GLUED = [
+    # a species mark or a transcript variant glued to an approved symbol (rules/gene_glued.jsonl)
+    pytest.param("Clock genes such as hPER2 shifted in the patients.", ("hPER2", "PER2"), id="human-prefix"),
+    pytest.param("The rat liver expressed rCYP2E1 after ethanol.", ("rCYP2E1", "CYP2E1"), id="rat-prefix"),
+    pytest.param("A deletion in hALG-6 caused the glycosylation defect.", ("hALG-6", "ALG6"), id="prefix-hyphen-number"),
+    pytest.param("Cells spliced more FLNBv4 than the full transcript.", ("FLNBv4", "FLNB"), id="variant-suffix"),
+]
+
+
+@pytest.mark.parametrize(("text", "hit"), GLUED)
+def test_glued_mark_keeps_the_symbol(nlp: Language, text: str, hit: tuple[str, str]) -> None:
+    assert hit in genes_in(nlp, text)
+
+
 @pytest.mark.parametrize(("text", "hit"), HITS)
 def test_gene_name_is_found(nlp: Language, text: str, hit: tuple[str, str]) -> None:
     assert hit in genes_in(nlp, text)
@@ -99,6 +113,13 @@ MISSES = [
     pytest.param("Multiple endocrine neoplasia type 1 (MEN1) is rare; MEN1 patients had tumours.", "MEN1",
                  id="symbol-defined-as-disease"),
     pytest.param("Alzheimer disease (AD) progressed, and AD patients declined.", "AD", id="disease-is-no-enzyme"),
+    # a glued mark needs an approved symbol of three characters or more, and a word the document does not define
+    pytest.param("Human mesenchymal stem cells (hMSC) were expanded, and hMSC grew well.", "hMSC",
+                 id="glued-word-defined-as-cells"),
+    pytest.param("Bone marrow hMSC cultures grew well.", "hMSC", id="species-mark-on-three-capitals"),
+    pytest.param("Serum hGR levels were measured weekly.", "hGR", id="species-mark-on-two-letters"),
+    pytest.param("The mRNA of the rRNA genes was lower.", "mRNA", id="glued-no-symbol"),
+    pytest.param("We cloned the pcDNAv2 vector.", "pcDNAv2", id="variant-mark-on-no-symbol"),
 ]
 
 
