@@ -37,6 +37,7 @@ HITS = [
     pytest.param("Macrophages released TNFa on stimulation.", ("TNFa", "TNF"), id="TNFa"),
     pytest.param("Degradation of IkBa freed the p65 subunit.", ("IkBa", "NFKBIA"), id="IkBa"),
     pytest.param("Tumours of Rb1+/- mice grew faster.", ("Rb1", "RB1"), id="genotype-plus-is-the-gene"),
+    pytest.param("Tumours of Rb1 +/- mice grew faster.", ("Rb1", "RB1"), id="genotype-space-plus-is-the-gene"),
     pytest.param("Cleavage of BID by caspase-8 amplified apoptosis.", ("BID", "BID"), id="BID-with-apoptosis"),
     # two capitals that are the symbol of a gene the document names in full
     pytest.param("Fumarate hydratase is lost in these tumours; FH loss raises fumarate.", ("FH", "FH"),
@@ -57,6 +58,20 @@ HITS = [
 ]
 
 
+GLUED = [
+    # a species mark or a transcript variant glued to an approved symbol (rules/gene_glued.jsonl)
+    pytest.param("Clock genes such as hPER2 shifted in the patients.", ("hPER2", "PER2"), id="human-prefix"),
+    pytest.param("The rat liver expressed rCYP2E1 after ethanol.", ("rCYP2E1", "CYP2E1"), id="rat-prefix"),
+    pytest.param("A deletion in hALG-6 caused the glycosylation defect.", ("hALG-6", "ALG6"), id="prefix-hyphen-number"),
+    pytest.param("Cells spliced more FLNBv4 than the full transcript.", ("FLNBv4", "FLNB"), id="variant-suffix"),
+]
+
+
+@pytest.mark.parametrize(("text", "hit"), GLUED)
+def test_glued_mark_keeps_the_symbol(nlp: Language, text: str, hit: tuple[str, str]) -> None:
+    assert hit in genes_in(nlp, text)
+
+
 @pytest.mark.parametrize(("text", "hit"), HITS)
 def test_gene_name_is_found(nlp: Language, text: str, hit: tuple[str, str]) -> None:
     assert hit in genes_in(nlp, text)
@@ -75,6 +90,8 @@ MISSES = [
     pytest.param("FH loss raised fumarate in these tumours.", "FH", id="two-capitals-without-the-name"),
     # an ion, and an English word that HGNC lists as an alias in lower case
     pytest.param("The channel opened with Ca2+ influx and Ca2+-dependent gating.", "Ca2", id="Ca2-plus-is-an-ion"),
+    pytest.param("Resting [Ca2 +] i rose, and Ca2 + transients slowed.", "Ca2", id="Ca2-space-plus-is-an-ion"),
+    pytest.param("Binding followed a Ca2+/calmodulin switch.", "Ca2", id="Ca2-plus-slash-word-is-an-ion"),
     pytest.param("The maps showed spatial differences between the groups.", "spatial", id="lower-case-alias-word"),
     pytest.param("Neurofibromatosis type 1 (NF1) was diagnosed; NF1 patients had neurofibromas.", "NF1",
                  id="symbol-defined-as-disease-in-osis"),
@@ -96,6 +113,13 @@ MISSES = [
     pytest.param("Multiple endocrine neoplasia type 1 (MEN1) is rare; MEN1 patients had tumours.", "MEN1",
                  id="symbol-defined-as-disease"),
     pytest.param("Alzheimer disease (AD) progressed, and AD patients declined.", "AD", id="disease-is-no-enzyme"),
+    # a glued mark needs an approved symbol of three characters or more, and a word the document does not define
+    pytest.param("Human mesenchymal stem cells (hMSC) were expanded, and hMSC grew well.", "hMSC",
+                 id="glued-word-defined-as-cells"),
+    pytest.param("Bone marrow hMSC cultures grew well.", "hMSC", id="species-mark-on-three-capitals"),
+    pytest.param("Serum hGR levels were measured weekly.", "hGR", id="species-mark-on-two-letters"),
+    pytest.param("The mRNA of the rRNA genes was lower.", "mRNA", id="glued-no-symbol"),
+    pytest.param("We cloned the pcDNAv2 vector.", "pcDNAv2", id="variant-mark-on-no-symbol"),
 ]
 
 

@@ -8,7 +8,7 @@ import re
 from spacy.tokens import Doc
 
 from pipeline.normalize import Entry, KeyedText, compact
-from pipeline.ruleset import EnumerationRule, RuleSet, SublineRule
+from pipeline.ruleset import EnumerationRule, GlueRule, RuleSet, SublineRule
 
 from .hits import CONCEPTS_KEY, add_hit, concept_key, doc_text, keyed, lexicon_matches
 from .lexicons import (
@@ -77,6 +77,9 @@ class LexiconFinder:
         self.enumerations = (
             tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(EnumerationRule)) if finder == "gene" else ()
         )
+        self.glued = (
+            tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(GlueRule)) if finder == "gene" else ()
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -88,6 +91,8 @@ class LexiconFinder:
         if self.sublines:
             found.extend(self._sublines(text, found))
             found.extend(self._glued_sublines(text))
+        if self.glued:
+            found.extend(self._glued_symbols(text, definitions))
         kept = longest_per_type(found)
         if self.enumerations:
             kept = longest_per_type(kept + self._enumerated(doc, text, kept, text_key))
@@ -307,6 +312,23 @@ class LexiconFinder:
         """Whether a subline's tag is itself a cell line or the approved symbol of a gene."""
         genes = load_lexicon("gene", self.rules).lookup(tag)
         return bool(self.lexicon.lookup(tag)) or any(e.kind == "symbol" and e.term == tag for e in genes)
+
+    def _glued_symbols(self, text: str, definitions: dict) -> list[tuple[int, int, Entry, str]]:
+        """Words made of an approved gene symbol and a glued mark (`hPER2`, `FLNBv4`; rules/gene_glued.jsonl): the
+        symbol as written must be the approved one, the word no lexicon term and nothing the document defines."""
+        derived = []
+        for rule_id, pattern in self.glued:
+            for match in pattern.finditer(text):
+                word, symbol = match.group(), compact(match.group("symbol"))
+                if word in definitions or len(symbol) < 3 or self.lexicon.lookup(word):
+                    continue
+                entries = [
+                    e for e in self.lexicon.lookup(symbol)
+                    if e.type == "gene" and e.kind == "symbol" and compact(e.term) == symbol and not self._stopped(e)
+                ]  # fmt: skip
+                if len({e.norm for e in entries}) == 1:
+                    derived.append((match.start(), match.end(), entries[0], rule_id))
+        return derived
 
     def _enumerated(
         self, doc: Doc, text: str, found: list[tuple[int, int, Entry, str]], text_key: KeyedText

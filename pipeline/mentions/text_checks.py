@@ -74,12 +74,13 @@ def fits_case(entry: Entry, cased: str, title_mid_sentence: bool) -> bool:
 
 
 def an_ion(text: str, start: int, end: int) -> bool:
-    """`Ca2+`, `Zn2+`: an element and its charge, not the gene CA2 (`Rb1+/-` is a genotype, still the gene)."""
+    """`Ca2+`, `Zn2+` (or `Ca2 +`, as tokenized text writes it): an element and its charge, not the gene CA2
+    (`Rb1+/-` and `Rb1 +/+` are genotypes, still the gene; `Ca2+/calmodulin` is the ion)."""
     return _ION.fullmatch(text, start, end) is not None and _CHARGE.match(text, end) is not None
 
 
 _ION = re.compile(r"[A-Z][a-z]?[1-4]")
-_CHARGE = re.compile(r"\+(?!/)")
+_CHARGE = re.compile(r" ?\+(?! ?/ ?[-+])")
 
 
 def in_a_name(text: str, start: int, end: int) -> bool:

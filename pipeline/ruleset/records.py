@@ -247,6 +247,14 @@ class EnumerationRule(Rule, file="gene_enumerations.jsonl", groups=("item",)):
 
 
 @dataclass(frozen=True, kw_only=True)
+class GlueRule(Rule, file="gene_glued.jsonl", groups=("symbol",)):
+    """A mark glued to an approved gene symbol in one word (`hPER2`, `FLNBv4`): ``pattern``, searched in the text,
+    with a group ``symbol``; the word is a mention of that gene."""
+
+    pattern: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class DefinitionRule(Rule, file="definitions.jsonl", choices={"type": MENTION_TYPES}):
     """Words that make an unknown long form read like a name of ``type`` (`... receptor (X)`)."""
 
@@ -273,5 +281,5 @@ class ModelLabel(Rule, file="model_labels.jsonl", choices={"type": MENTION_TYPES
 # Every rule file and the record class its lines load into.
 RULE_CLASSES = (
     MirnaRule, CueRule, RelationRule, LexiconRule, ContextRule, NoteRule, SublineRule, EnumerationRule,
-    DefinitionRule, ModelLabel,
+    GlueRule, DefinitionRule, ModelLabel,
 )  # fmt: skip
