@@ -74,6 +74,7 @@ class LexiconFinder:
             tuple((rule.id, rule.position, re.compile(rule.pattern)) for rule in rules.rules(SublineRule))
             if finder == "cell_line" else ()
         )  # fmt: skip
+        self.subline_needs = {rule.id: re.compile(rule.requires) for rule in rules.rules(SublineRule) if rule.requires}
         self.enumerations = (
             tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(EnumerationRule)) if finder == "gene" else ()
         )
@@ -294,7 +295,7 @@ class LexiconFinder:
         A gene symbol as the tag is read as the tag (`ADM`): a gene is not glued to a line's name."""
         derived = []
         for rule_id, position, pattern in self.sublines:
-            if position != "glued":
+            if position != "glued" or (rule_id in self.subline_needs and not self.subline_needs[rule_id].search(text)):
                 continue
             for match in pattern.finditer(text):
                 if self.lexicon.lookup(match.group()) or self.lexicon.lookup(match.group("tag")):

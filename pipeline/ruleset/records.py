@@ -230,13 +230,17 @@ class SublineRule(
 ):
     """A derived subline written around a parent cell line: ``suffix`` after it, ``prefix`` before it, or ``glued``
     to it in one word (the pattern, searched in the text, then also has a group ``parent``); the group ``tag`` of the
-    pattern becomes the suffix of the norm."""
+    pattern becomes the suffix of the norm. ``requires``: a short pattern that every match of a glued one contains
+    (`\\d[A-Z]`); a text without it is not searched (a pattern that starts at every word is slow on every text)."""
 
     position: str
     pattern: str
+    requires: str = ""
 
     def check(self) -> None:
         self.compiled(self.pattern, groups=("tag", "parent") if self.position == "glued" else ("tag",))
+        if self.requires:
+            self.compiled(self.requires)
 
 
 @dataclass(frozen=True, kw_only=True)
