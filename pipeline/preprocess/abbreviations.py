@@ -128,6 +128,10 @@ class AbbreviationDetector:
         self.slash_orth = nlp.vocab.strings.add("/")
         self.comma_orth = nlp.vocab.strings.add(",")
         self.semicolon_orth = nlp.vocab.strings.add(";")
+        # Token texts a short form could be glued inside (a hyphen, a final full stop) by orth id, and every orth id
+        # judged so far: each distinct token text is judged once a process, not once a document (most words recur).
+        self.glueable: dict[int, str] = {}
+        self.judged: set[int] = set()
 
     def __call__(self, doc: Doc) -> Doc:
         # Orth ids, not doc.text: building the text walks every token, and only the tokens around brackets count.
@@ -149,7 +153,7 @@ class AbbreviationDetector:
             seen_long.add(long_text)
             definitions.append((short_start, short_end, short_text, long))
         found: set[tuple[str, int, int, str, int, int]] = set()
-        glueable = _glueable_tokens(doc, orths) if definitions else []
+        glueable = self._glueable_tokens(doc, orths) if definitions else []
         for short_start, short_end, short_text, long in definitions:
             for short in self._occurrences(doc, orths, short_start, short_end, short_text, glueable):
                 found.add((*short, *long))
@@ -211,6 +215,18 @@ class AbbreviationDetector:
             return None
         return short_start, short_end, short_text, _long_form(window, window_text, start)
 
+    def _glueable_tokens(self, doc: Doc, orths: numpy.ndarray) -> list[tuple[int, str]]:
+        """(orth, text) of the doc's distinct tokens that could hold a short form glued to what follows: those with a
+        hyphen or ending in a full stop. Worked out once a document, whatever its number of definitions."""
+        present = set(orths.tolist())
+        strings = doc.vocab.strings
+        for orth in present - self.judged:
+            text = strings[orth]
+            if len(text) > 1 and ("-" in text or text.endswith(".")):
+                self.glueable[orth] = text
+        self.judged |= present
+        return [(orth, self.glueable[orth]) for orth in present & self.glueable.keys()]
+
     def _short_then_aside(self, doc: Doc, orths: numpy.ndarray, open_at: int, close_at: int) -> bool:
         """`sodium nitroprusside (SNP, n = 7)`, `puromycin aminonucleoside (PAN; 180 mg/kg)`: a short form with a
         capital, then `,` or `;` and an aside that starts with a number or a count `n`, not another name (`(PTEN,
@@ -242,14 +258,6 @@ class AbbreviationDetector:
                 tokens = _tokens(doc, hit, hit + width)
                 text = _text(tokens)
                 yield text, tokens[0].idx, tokens[0].idx + len(text)
-
-
-def _glueable_tokens(doc: Doc, orths: numpy.ndarray) -> list[tuple[int, str]]:
-    """(orth, text) of the doc's distinct tokens that could hold a short form glued to what follows: those with a
-    hyphen or ending in a full stop. Worked out once a document, whatever its number of definitions."""
-    strings = doc.vocab.strings
-    texts = ((orth, strings[orth]) for orth in numpy.unique(orths).tolist())
-    return [(orth, text) for orth, text in texts if len(text) > 1 and ("-" in text or text.endswith("."))]
 
 
 def _glued_hits(orths: numpy.ndarray, short_text: str, glueable: list[tuple[int, str]]) -> list[int]:
