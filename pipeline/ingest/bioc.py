@@ -20,12 +20,11 @@ from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
 
-from lxml import etree
-
 from pipeline.schema import CorpusAnnotation, CorpusRecord, CorpusRelation, Document, InputError, Section
 
-from .errors import STAGE, IngestError, one_line
-from .xml_safety import refuse_entity_declarations
+from .errors import STAGE, IngestError
+from .records import documents_of
+from .xml_safety import stream_elements
 
 FORMAT = "bioc"
 # A passage's type infon -> its section; any other type is body text.
@@ -39,35 +38,21 @@ INLINE_TAG = re.compile(r"</?[A-Za-z][\w-]*>")
 
 def read_bioc(path: str | Path) -> Iterator[Document | InputError]:
     """The documents of a BioC XML file (its annotations are read by ``read_bioc_records``)."""
-    for record in read_bioc_records(path):
-        yield record.document if isinstance(record, CorpusRecord) else record
+    return documents_of(read_bioc_records(path))
 
 
 def read_bioc_records(path: str | Path) -> Iterator[CorpusRecord | InputError]:
     """Each ``<document>`` with its annotations and relations; entity declarations are refused, nothing is fetched."""
     path = Path(path)
-    refuse_entity_declarations(path)
     seen: Counter[str] = Counter()
-    with path.open("rb") as handle:
-        documents = etree.iterparse(
-            handle, events=("end",), tag="document",
-            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-        )  # fmt: skip
+    for element in stream_elements(path, "document"):
+        raw_id = (element.findtext("id") or "").strip()
+        seen[raw_id] += 1
+        doc_id = _doc_id(raw_id) + (f"#{seen[raw_id]}" if seen[raw_id] > 1 else "")
         try:
-            for _, element in documents:
-                raw_id = (element.findtext("id") or "").strip()
-                seen[raw_id] += 1
-                doc_id = _doc_id(raw_id) + (f"#{seen[raw_id]}" if seen[raw_id] > 1 else "")
-                try:
-                    yield _record(path, element, doc_id)
-                except IngestError as err:
-                    yield InputError(err.source, doc_id, STAGE, err.message)
-                element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
-        except etree.XMLSyntaxError as err:
-            line = err.lineno or err.position[0]
-            raise IngestError(path, f"malformed XML at line {line}: {one_line(err.msg)}; fix it or export it again") from err
+            yield _record(path, element, doc_id)
+        except IngestError as err:
+            yield InputError(err.source, doc_id, STAGE, err.message)
 
 
 def _doc_id(raw: str) -> str:

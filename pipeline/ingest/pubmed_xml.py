@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from lxml import etree
-
 from pipeline.schema import Document, InputError
 
-from .errors import STAGE, IngestError, one_line
+from .errors import STAGE
 from .front_matter import parse_year
 from .records import record_document
-from .xml_safety import refuse_entity_declarations
+from .xml_safety import stream_elements
 
 PUBMED_RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
 
@@ -20,23 +18,8 @@ PUBMED_RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
 def read_pubmed_xml(path: str | Path) -> Iterator[Document | InputError]:
     """One Document per PubmedArticle, streamed; entity declarations are refused and nothing is fetched."""
     path = Path(path)
-    refuse_entity_declarations(path)
-    with path.open("rb") as handle:
-        articles = etree.iterparse(
-            handle, events=("end",), tag=PUBMED_RECORD_TAGS,
-            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-        )
-        try:
-            for _, element in articles:
-                yield _pubmed_article(path, element)
-                # Free what is parsed so far: a 30,000-record file stays small in memory.
-                element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
-        except etree.XMLSyntaxError as err:
-            line = err.lineno or err.position[0]
-            message = f"malformed XML at line {line}: {one_line(err.msg)}; fix it or export it again"
-            raise IngestError(path, message) from err
+    for article in stream_elements(path, PUBMED_RECORD_TAGS):
+        yield _pubmed_article(path, article)
 
 
 def _text_of(element) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from pipeline.schema import CorpusAnnotation, CorpusRecord, CorpusRelation, Document, InputError, Section
 
 from .errors import STAGE, IngestError
+from .records import documents_of
 from .text import decode_text
 
 TEXT_LINE = re.compile(r"([^\t|]+)\|([ta])\|(.*)")
@@ -29,8 +30,7 @@ FORMAT = "pubtator"
 
 def read_pubtator(path: str | Path) -> Iterator[Document | InputError]:
     """The documents of a PubTator file (its annotations are read by ``read_pubtator_records``)."""
-    for record in read_pubtator_records(path):
-        yield record.document if isinstance(record, CorpusRecord) else record
+    return documents_of(read_pubtator_records(path))
 
 
 def read_pubtator_records(path: str | Path) -> Iterator[CorpusRecord | InputError]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.schema import Document, Section
+from collections.abc import Iterable, Iterator
+
+from pipeline.schema import CorpusRecord, Document, InputError, Section
 
 
 def record_document(
@@ -35,3 +37,9 @@ def record_document(
         year=year,
         title=title or None,
     )
+
+
+def documents_of(records: Iterable[CorpusRecord | InputError]) -> Iterator[Document | InputError]:
+    """The Documents of an annotated corpus's records (what `mirmine run` reads), its error rows as they are."""
+    for record in records:
+        yield record.document if isinstance(record, CorpusRecord) else record

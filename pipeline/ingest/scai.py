@@ -12,12 +12,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from lxml import etree
-
 from pipeline.schema import CorpusAnnotation, CorpusRecord, CorpusRelation, Document, InputError, Section
 
-from .errors import STAGE, IngestError, one_line
-from .xml_safety import refuse_entity_declarations
+from .errors import STAGE, IngestError
+from .records import documents_of
+from .xml_safety import stream_elements
 
 FORMAT = "scai"
 SENTENCE_NUMBER = re.compile(r"\.s(\d+)$")
@@ -26,33 +25,19 @@ CHAR_RANGE = re.compile(r"(\d+)-(\d+)")
 
 def read_scai(path: str | Path) -> Iterator[Document | InputError]:
     """The documents of a SCAI corpus file (its annotations are read by ``read_scai_records``)."""
-    for record in read_scai_records(path):
-        yield record.document if isinstance(record, CorpusRecord) else record
+    return documents_of(read_scai_records(path))
 
 
 def read_scai_records(path: str | Path) -> Iterator[CorpusRecord | InputError]:
     """Each ``<document>`` with its entities and pairs; entity declarations are refused, nothing is fetched."""
     path = Path(path)
-    refuse_entity_declarations(path)
-    with path.open("rb") as handle:
-        documents = etree.iterparse(
-            handle, events=("end",), tag="document",
-            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-        )  # fmt: skip
+    for element in stream_elements(path, "document"):
+        origin = element.get("origId", "")
+        doc_id = f"PMID:{origin}" if origin.isdigit() else origin or element.get("id", "document")
         try:
-            for _, element in documents:
-                origin = element.get("origId", "")
-                doc_id = f"PMID:{origin}" if origin.isdigit() else origin or element.get("id", "document")
-                try:
-                    yield _record(path, element, doc_id, origin)
-                except IngestError as err:
-                    yield InputError(err.source, doc_id, STAGE, err.message)
-                element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
-        except etree.XMLSyntaxError as err:
-            line = err.lineno or err.position[0]
-            raise IngestError(path, f"malformed XML at line {line}: {one_line(err.msg)}; fix it or export it again") from err
+            yield _record(path, element, doc_id, origin)
+        except IngestError as err:
+            yield InputError(err.source, doc_id, STAGE, err.message)
 
 
 def _sentence_number(sentence) -> int:
