@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.ingest import read_pubtator_records
 from pipeline.output import atomic_open
-from pipeline.schema import Document
+from pipeline.schema import Document, InputError
 
 from .documents import AnnotatedDocument, MentionRecord, RelationRecord, RunTables
 from .writer import LINE_BREAKS, Guard, Writer, one_line
@@ -113,39 +113,19 @@ class PubTatorWriter(Writer):
         self.written.append(self.path)
 
 
-_PUBTATOR_TEXT = re.compile(r"([^\t]*?)\|([ta])\|(.*)")
-
-
 def read_pubtator(path: Path) -> tuple[list[MentionRecord], list[RelationRecord]]:
-    """Mentions and relations of a PubTator file, offsets as written (into title + " " + abstract).
-
-    A numeric PMID field gives the doc_id ``PMID:<n>``; any other is the doc_id itself. Each mention's text is
-    checked against the title and abstract.
-    """
+    """Mentions and relations of a PubTator file, offsets as written (into title + " " + abstract), read by the
+    reader `mirmine run` uses (``ingest.read_pubtator_records``): a numeric PMID field gives the doc_id ``PMID:<n>``,
+    each mention's text is checked against the title and abstract, and a bad record is a ValueError."""
     mentions: list[MentionRecord] = []
     relations: list[RelationRecord] = []
-    texts: dict[str, dict[str, str]] = defaultdict(dict)
-    with path.open(encoding="utf-8", newline="") as handle:
-        lines = handle.read().split("\n")
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        match = _PUBTATOR_TEXT.fullmatch(line)
-        if match:
-            texts[match.group(1)][match.group(2)] = match.group(3)
-            continue
-        fields = line.split("\t")
-        pmid = fields[0]
-        doc_id = f"PMID:{pmid}" if pmid.isdigit() else pmid
-        if len(fields) >= 6:
-            start, end = int(fields[1]), int(fields[2])
-            full = f"{texts[pmid].get('t', '')} {texts[pmid].get('a', '')}"
-            if full[start:end] != fields[3]:
-                raise ValueError(f"{path}:{number}: text {fields[3]!r} but the title and abstract have {full[start:end]!r}")
-            mentions.append(MentionRecord(doc_id, start, end, fields[3], fields[4], fields[5]))
-        elif len(fields) in (4, 5):
-            flags = fields[4].split(",") if len(fields) == 5 else []
-            relations.append(RelationRecord(doc_id, fields[1], fields[2], fields[3], "negated" in flags, "hedged" in flags))
-        else:
-            raise ValueError(f"{path}:{number}: neither a title, abstract, mention nor relation line")
+    for record in read_pubtator_records(path):
+        if isinstance(record, InputError):
+            raise ValueError(f"{record.source}: {record.error}")
+        doc_id = record.document.doc_id
+        mentions.extend(MentionRecord(doc_id, a.start, a.end, a.text, a.type, a.concept_id) for a in record.annotations)
+        for relation in record.relations:
+            flags = relation.label.split(",")
+            mirna, partner = relation.arguments
+            relations.append(RelationRecord(doc_id, relation.type, mirna, partner, "negated" in flags, "hedged" in flags))
     return mentions, relations

@@ -20,6 +20,7 @@ from .jsonl import read_jsonl
 from .medline import read_medline
 from .pdf import join_lines, read_pdf
 from .pubmed_xml import read_pubmed_xml
+from .pubtator import read_pubtator_records
 from .records import record_document
 from .sections import detect_sections
 from .text import decode_text, normalize_newlines, read_text, text_document
@@ -43,6 +44,7 @@ __all__ = [
     "read_medline",
     "read_pdf",
     "read_pubmed_xml",
+    "read_pubtator_records",
     "read_text",
     "record_document",
     "text_document",
