@@ -42,8 +42,10 @@ def evaluate(
 
     Example: mirmine run Dev.PubTator --out runs/biored && mirmine evaluate --gold Dev.PubTator --pred runs/biored
     """
-    if match not in ("overlap", "exact", "tiled"):
-        raise typer.BadParameter("use --match overlap, exact or tiled", param_hint="--match")
+    from pipeline.evaluate import MATCHES
+
+    if match not in MATCHES:
+        raise typer.BadParameter(f"use --match {', '.join(MATCHES[:-1])} or {MATCHES[-1]}", param_hint="--match")
     if gold.is_file():
         _evaluate_corpus(gold, pred, types, match, errors if details else 0, as_json, rules)
         return

@@ -23,7 +23,7 @@ from pathlib import Path
 from pipeline.schema import CorpusAnnotation, CorpusRecord, CorpusRelation, Document, InputError, Section
 
 from .errors import STAGE, IngestError
-from .records import documents_of
+from .records import corpus_doc_id, documents_of
 from .xml_safety import stream_elements
 
 FORMAT = "bioc"
@@ -48,19 +48,11 @@ def read_bioc_records(path: str | Path) -> Iterator[CorpusRecord | InputError]:
     for element in stream_elements(path, "document"):
         raw_id = (element.findtext("id") or "").strip()
         seen[raw_id] += 1
-        doc_id = _doc_id(raw_id) + (f"#{seen[raw_id]}" if seen[raw_id] > 1 else "")
+        doc_id = corpus_doc_id(raw_id) + (f"#{seen[raw_id]}" if seen[raw_id] > 1 else "")
         try:
             yield _record(path, element, doc_id)
         except IngestError as err:
             yield InputError(err.source, doc_id, STAGE, err.message)
-
-
-def _doc_id(raw: str) -> str:
-    if raw.isdigit():
-        return f"PMID:{raw}"
-    if re.fullmatch(r"PMC\d+", raw):
-        return f"PMCID:{raw}"
-    return raw or "document"
 
 
 def _infons(element) -> dict[str, str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.schema import CorpusAnnotation, CorpusRecord, CorpusRelation, Document, InputError, Section
 
 from .errors import STAGE, IngestError
-from .records import documents_of
+from .records import corpus_doc_id, documents_of
 from .text import decode_text
 
 TEXT_LINE = re.compile(r"([^\t|]+)\|([ta])\|(.*)")
@@ -57,7 +57,7 @@ def read_pubtator_records(path: str | Path) -> Iterator[CorpusRecord | InputErro
             if record is not None:
                 yield record.finish(path)
             record = None
-            yield InputError(f"{path}:{number}", _doc_id(fields[0]), STAGE, _NO_TEXT)
+            yield InputError(f"{path}:{number}", corpus_doc_id(fields[0]), STAGE, _NO_TEXT)
             continue
         record.lines.append((number, fields))
     if record is not None:
@@ -76,7 +76,7 @@ class _Record:
         self.lines: list[tuple[int, list[str]]] = []
 
     def finish(self, path: Path) -> CorpusRecord | InputError:
-        doc_id = _doc_id(self.pmid)
+        doc_id = corpus_doc_id(self.pmid)
         try:
             return self._record(path, doc_id)
         except IngestError as err:
@@ -107,7 +107,3 @@ class _Record:
         pmid = self.pmid if self.pmid.isdigit() else None
         document = Document(doc_id, text, tuple(sections), str(path), FORMAT, pmid=pmid, title=title or None)
         return CorpusRecord(document, tuple(annotations), tuple(relations))
-
-
-def _doc_id(pmid: str) -> str:
-    return f"PMID:{pmid}" if pmid.isdigit() else pmid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from pipeline.schema import CorpusRecord, Document, InputError, Section
@@ -43,3 +44,13 @@ def documents_of(records: Iterable[CorpusRecord | InputError]) -> Iterator[Docum
     """The Documents of an annotated corpus's records (what `mirmine run` reads), its error rows as they are."""
     for record in records:
         yield record.document if isinstance(record, CorpusRecord) else record
+
+
+def corpus_doc_id(raw: str, fallback: str = "document") -> str:
+    """The doc_id of an annotated corpus's document id: ``PMID:<n>`` for a number, ``PMCID:PMC<n>``, else as written."""
+    raw = raw.strip()
+    if raw.isdigit():
+        return f"PMID:{raw}"
+    if re.fullmatch(r"PMC\d+", raw):
+        return f"PMCID:{raw}"
+    return raw or fallback

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.schema import CorpusAnnotation, CorpusRecord, CorpusRelation, Document, InputError, Section
 
 from .errors import STAGE, IngestError
-from .records import documents_of
+from .records import corpus_doc_id, documents_of
 from .xml_safety import stream_elements
 
 FORMAT = "scai"
@@ -33,7 +33,7 @@ def read_scai_records(path: str | Path) -> Iterator[CorpusRecord | InputError]:
     path = Path(path)
     for element in stream_elements(path, "document"):
         origin = element.get("origId", "")
-        doc_id = f"PMID:{origin}" if origin.isdigit() else origin or element.get("id", "document")
+        doc_id = corpus_doc_id(origin, fallback=element.get("id", "document"))
         try:
             yield _record(path, element, doc_id, origin)
         except IngestError as err:
