@@ -71,10 +71,12 @@ class LexiconFinder:
         self.definition_words = load_definition_words(rules)
         self.abbreviation_rules = {type_: rules.lexicon_rule(type_, "abbreviation").id for type_ in self.types}
         self.sublines = (
-            tuple((rule.id, rule.position, re.compile(rule.pattern)) for rule in rules.rules(SublineRule))
+            tuple(
+                (rule.id, rule.position, re.compile(rule.pattern), re.compile(rule.requires) if rule.requires else None)
+                for rule in rules.rules(SublineRule)
+            )
             if finder == "cell_line" else ()
         )  # fmt: skip
-        self.subline_needs = {rule.id: re.compile(rule.requires) for rule in rules.rules(SublineRule) if rule.requires}
         self.enumerations = (
             tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(EnumerationRule)) if finder == "gene" else ()
         )
@@ -274,7 +276,7 @@ class LexiconFinder:
         """Derived sublines around each parent line: `SKBR3/TR` -> SK-BR-3/TR, `DOXR-MCF-7` -> MCF-7/DOXR."""
         derived = []
         for start, end, entry, _ in found:
-            for rule_id, position, pattern in self.sublines:
+            for rule_id, position, pattern, _ in self.sublines:
                 if position == "glued":
                     continue  # `_glued_sublines`
                 if position == "suffix":
@@ -294,8 +296,8 @@ class LexiconFinder:
         line that its note flags let count here, and neither the word nor the tag a cell line (`U87MG`, `HEK293T`).
         A gene symbol as the tag is read as the tag (`ADM`): a gene is not glued to a line's name."""
         derived = []
-        for rule_id, position, pattern in self.sublines:
-            if position != "glued" or (rule_id in self.subline_needs and not self.subline_needs[rule_id].search(text)):
+        for rule_id, position, pattern, requires in self.sublines:
+            if position != "glued" or (requires is not None and not requires.search(text)):
                 continue
             for match in pattern.finditer(text):
                 if self.lexicon.lookup(match.group()) or self.lexicon.lookup(match.group("tag")):
