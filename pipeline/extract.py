@@ -12,8 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import pipeline.mentions  # noqa: F401  (registers the mirmine_* mention factories)
-from pipeline.mentions import TEXT_KEY, mentions_from_doc
-from pipeline.preprocess import build_nlp, normalize_chars
+from pipeline.mentions import mentions_from_doc
+from pipeline.preprocess import TEXT_KEY, build_nlp, normalize_chars
 from pipeline.relations import relation_rules, relations_from_sentences, table_relations
 from pipeline.ruleset import RuleSet, load_ruleset
 from pipeline.ruleset.spacy_config import rules_config

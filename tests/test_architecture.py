@@ -27,7 +27,7 @@ ALLOWED_IMPORTS = {
     "ingest": {"schema"},
     "preprocess": {"ruleset", "schema"},
     "normalize": {"ruleset", "schema"},
-    "mentions": {"normalize", "ruleset", "schema"},
+    "mentions": {"preprocess", "normalize", "ruleset", "schema"},
     "relations": {"preprocess", "ruleset", "schema"},
     "extract": {"mentions", "relations", "preprocess", "normalize", "ruleset", "schema"},
     "output": {"schema"},

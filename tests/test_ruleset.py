@@ -15,6 +15,7 @@ from pipeline.cli import app
 from pipeline.output import RunFolder
 from pipeline.ruleset import (
     CueRule,
+    GlueRule,
     LexiconRule,
     ModelLabel,
     NoteRule,
@@ -51,6 +52,7 @@ BROKEN_RULES = {
     "passive-without-verb": (CueRule, "cue.gene.passive", {"id": "cue.gene.passive", "role": "gene_passive", "pattern": "was reduced", "raising": "x"}, "group named verb"),
     "confidence-without-roles": (RelationRule, "confidence.raise", {"id": "confidence.raise", "kind": "confidence", "confidence": 0.8}, "needs roles"),
     "model-id-prefix": (ModelLabel, "model.chemical", {"id": "chemical", "label": "CHEMICAL", "type": "drug"}, "starts with 'model.'"),
+    "glue-bad-requires": (GlueRule, "gene.variant_suffix", {"id": "gene.variant_suffix", "pattern": "(?P<symbol>[A-Z]{3})v[0-9]", "requires": "v[0-9"}, "not a valid regex"),
     "lexicon-unknown-type": (LexiconRule, "gene.symbol", {"id": "gene.symbol", "type": "protein", "kind": "symbol"}, "unknown type 'protein'"),
 }  # fmt: skip
 

@@ -4,7 +4,7 @@ grammar (``mirna_finder``) and the lexicon finders (``lexicon_finder``); its nor
 
 from .components import make_cell_line_finder, make_drug_finder, make_gene_finder, make_mirna_finder
 from .components import make_model_entities, make_span_writer
-from .hits import SPANS_KEY, TEXT_KEY, SpanWriter, add_hit, hits_of
+from .hits import SPANS_KEY, SpanWriter, add_hit, hits_of
 from .lexicon_finder import LexiconFinder
 from .lexicons import LEXICON_FILES, load_context, load_lexicon
 from .mirna_finder import MirnaFinder
@@ -12,7 +12,7 @@ from .model import ModelEntities, ModelError
 from .records import TYPE_PRIORITY, mentions_from_doc
 
 __all__ = [
-    "LEXICON_FILES", "SPANS_KEY", "TEXT_KEY", "TYPE_PRIORITY", "LexiconFinder", "MirnaFinder", "ModelEntities",
+    "LEXICON_FILES", "SPANS_KEY", "TYPE_PRIORITY", "LexiconFinder", "MirnaFinder", "ModelEntities",
     "ModelError", "SpanWriter", "add_hit", "hits_of", "load_context", "load_lexicon", "make_cell_line_finder",
     "make_drug_finder", "make_gene_finder", "make_mirna_finder", "make_model_entities", "make_span_writer",
     "mentions_from_doc",

@@ -11,14 +11,15 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from pipeline.normalize import KeyedText, WalkTable, key_matches, key_text
+from pipeline.preprocess import doc_text
 
 SPANS_KEY = "mirmine"
 HITS_KEY = "mirmine_hits"
 CONCEPTS_KEY = "mirmine_concepts"
 KEYED_KEY = "mirmine_keyed"
 MATCHES_KEY = "mirmine_lexicon_matches"
-TEXT_KEY = "mirmine_text"
 LINES_KEY = "mirmine_lines"
+URLS_KEY = "mirmine_urls"
 
 
 def add_hit(doc: Doc, start: int, end: int, label: str, norm: str, rule: str) -> None:
@@ -57,14 +58,6 @@ def lexicon_matches(doc: Doc, table: WalkTable) -> list[tuple[int, int, str]]:
     if stored is None:
         stored = doc.user_data[MATCHES_KEY] = key_matches(keyed(doc), table)
     return stored
-
-
-def doc_text(doc: Doc) -> str:
-    """The doc's text, built once per doc (``Doc.text`` joins every token again on each access)."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text
 
 
 def keyed(doc: Doc, text: str | None = None) -> KeyedText:

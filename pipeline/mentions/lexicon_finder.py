@@ -4,6 +4,7 @@ decisions a curator would make about each hit. See rules/README.md, "How a lexic
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 from spacy.tokens import Doc
 
@@ -24,10 +25,8 @@ from .lexicons import (
 from .text_checks import (
     FINAL_NUMBER,
     KIND_RANK,
-    MAY_HAVE_URL,
     PROTEIN_MODIFIER,
     SALT_SUFFIX,
-    URL,
     all_caps_line,
     an_ion,
     crosses_a_boundary,
@@ -39,11 +38,24 @@ from .text_checks import (
     looks_like_author,
     starts_sentence,
     title_case_line,
+    url_spans,
     with_norm,
 )
 
 # Kinds that are weak evidence on their own: a document that defines the term as something else overrules them.
 WEAK_KINDS = frozenset({"alias", "previous", "synonym", "brand"})
+
+
+class _NamedGenes:
+    """The norms of the genes a document names in full (`fumarate hydratase`), whose two-letter symbol (`FH`) then
+    needs no context rule; worked out from the doc's lexicon matches only when a two-letter symbol asks."""
+
+    def __init__(self, matches: list) -> None:
+        self.matches = matches
+
+    @cached_property
+    def norms(self) -> frozenset[str]:
+        return frozenset(e.norm for match in self.matches for e in match.entries if e.kind == "name")
 
 
 class LexiconFinder:
@@ -81,8 +93,12 @@ class LexiconFinder:
             tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(EnumerationRule)) if finder == "gene" else ()
         )
         self.glued = (
-            tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(GlueRule)) if finder == "gene" else ()
-        )
+            tuple(
+                (rule.id, re.compile(rule.pattern), re.compile(rule.requires) if rule.requires else None)
+                for rule in rules.rules(GlueRule)
+            )
+            if finder == "gene" else ()
+        )  # fmt: skip
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -107,13 +123,12 @@ class LexiconFinder:
     ) -> list[tuple[int, int, Entry, str]]:
         """(start, end, entry, rule id) of every lexicon hit this finder keeps, before definitions and derived forms."""
         found: list[tuple[int, int, Entry, str]] = []
-        urls = [m.span() for m in URL.finditer(text)] if MAY_HAVE_URL.search(text) else []
+        urls = url_spans(doc, text)
         in_protein_names: list[tuple[int, int]] = []
         # The drug finder sees every hit: one it cannot keep may still mark a protein name (`PROTEIN_MODIFIER`).
         matches = self.lexicon.find(text_key, None if "drug" in self.types else text, lexicon_matches(doc, self.walk))
         supported = self._document_support(text, matches)
-        # Genes the document names in full (`fumarate hydratase`): their two-letter symbol (`FH`) needs no context rule.
-        named = frozenset(e.norm for match in matches for e in match.entries if e.kind == "name")
+        named = _NamedGenes(matches)
         for match in matches:
             written = text[match.start : match.end]
             if written in definitions and not self._name_like(definitions[written][0]):
@@ -193,7 +208,7 @@ class LexiconFinder:
         supported = set()
         for match in matches:
             for entry in match.entries:
-                if entry.type in self.types and self.document_flags.intersection(entry.note.split(";")):
+                if entry.note and entry.type in self.types and self.document_flags.intersection(entry.note.split(";")):
                     if self._notes_allow(entry, text, match.start, match.end):
                         supported.add(entry.norm)
         return frozenset(supported)
@@ -206,7 +221,7 @@ class LexiconFinder:
         title_mid_sentence: bool,
         text_key: KeyedText,
         notes_at: tuple[str, int, int, frozenset[str]] | None = None,
-        named: frozenset[str] = frozenset(),
+        named: _NamedGenes | None = None,
     ) -> tuple[Entry, str] | None:
         """The entry (and rule id) this occurrence stands for, or None. ``notes_at``: (text, start, end, supported)
         of the occurrence when the entries' note rules apply to it (checked last: they read the text around it);
@@ -232,7 +247,7 @@ class LexiconFinder:
         if fitting[0].type == "gene" and len(cased) <= 2 and cased.isalpha() and fitting[0].kind != "extra":
             # Two capitals (`AC`, `TS`, `RB`) are too many things to be a gene without a context rule, unless
             # they are the symbol of a gene the document names in full (`fumarate hydratase` ... `FH`).
-            fitting = [e for e in fitting if e.kind == "symbol" and e.norm in named]
+            fitting = [e for e in fitting if e.kind == "symbol" and named is not None and e.norm in named.norms]
             if not fitting:
                 return None
         best_rank = min(KIND_RANK.get(e.kind, len(KIND_RANK)) for e in fitting)
@@ -320,7 +335,9 @@ class LexiconFinder:
         """Words made of an approved gene symbol and a glued mark (`hPER2`, `FLNBv4`; rules/gene_glued.jsonl): the
         symbol as written must be the approved one, the word no lexicon term and nothing the document defines."""
         derived = []
-        for rule_id, pattern in self.glued:
+        for rule_id, pattern, requires in self.glued:
+            if requires is not None and not requires.search(text):
+                continue
             for match in pattern.finditer(text):
                 word, symbol = match.group(), compact(match.group("symbol"))
                 if word in definitions or len(symbol) < 3 or self.lexicon.lookup(word):

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from pipeline.normalize import KIND_PRIORITY, Entry, greek_initials
 
-from .hits import LINES_KEY
+from .hits import LINES_KEY, URLS_KEY
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_PRIORITY)}
 FINAL_NUMBER = re.compile(r"[0-9]+$")
@@ -156,7 +156,16 @@ def line_is(doc: Doc, check: Callable[[str, int], bool], text: str, offset: int)
     return answers[key]
 
 
-def inside(spans: list[tuple[int, int]], offset: int) -> bool:
+def url_spans(doc: Doc, text: str) -> list[list[int]]:
+    """[start, end] of every web address in the doc's text (no finder takes a hit inside one), once per doc."""
+    stored = doc.user_data.get(URLS_KEY)
+    if stored is None:
+        found = URL.finditer(text) if MAY_HAVE_URL.search(text) else ()
+        stored = doc.user_data[URLS_KEY] = [list(match.span()) for match in found]
+    return stored
+
+
+def inside(spans: list[list[int]], offset: int) -> bool:
     return any(start <= offset < end for start, end in spans)
 
 

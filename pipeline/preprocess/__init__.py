@@ -7,17 +7,19 @@ and `mirmine_abbreviations` and the Doc extension `mirmine_abbreviations`.
 """
 
 from .abbreviations import AbbreviationDetector, abbreviations_from_doc, make_abbreviation_detector
-from .chars import normalize_chars
+from .chars import TEXT_KEY, doc_text, normalize_chars
 from .nlp import build_nlp, get_nlp
 from .sentences import SentenceSplitter, make_sentence_splitter
 from .tokenizer import build_tokenizer
 
 __all__ = [
+    "TEXT_KEY",
     "AbbreviationDetector",
     "SentenceSplitter",
     "abbreviations_from_doc",
     "build_nlp",
     "build_tokenizer",
+    "doc_text",
     "get_nlp",
     "make_abbreviation_detector",
     "make_sentence_splitter",

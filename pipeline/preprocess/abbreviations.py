@@ -8,11 +8,13 @@ import re
 from collections.abc import Iterable, Sequence
 
 import numpy
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from pipeline.schema import Abbreviation
+
+from .chars import doc_text
 
 if not Doc.has_extension("mirmine_abbreviations"):
     # (short, short_start, short_end, long, long_start, long_end) per occurrence, character offsets, by short_start.
@@ -128,10 +130,6 @@ class AbbreviationDetector:
         self.slash_orth = nlp.vocab.strings.add("/")
         self.comma_orth = nlp.vocab.strings.add(",")
         self.semicolon_orth = nlp.vocab.strings.add(";")
-        # Token texts a short form could be glued inside (a hyphen, a final full stop) by orth id, and every orth id
-        # judged so far: each distinct token text is judged once a process, not once a document (most words recur).
-        self.glueable: dict[int, str] = {}
-        self.judged: set[int] = set()
 
     def __call__(self, doc: Doc) -> Doc:
         # Orth ids, not doc.text: building the text walks every token, and only the tokens around brackets count.
@@ -153,9 +151,8 @@ class AbbreviationDetector:
             seen_long.add(long_text)
             definitions.append((short_start, short_end, short_text, long))
         found: set[tuple[str, int, int, str, int, int]] = set()
-        glueable = self._glueable_tokens(doc, orths) if definitions else []
         for short_start, short_end, short_text, long in definitions:
-            for short in self._occurrences(doc, orths, short_start, short_end, short_text, glueable):
+            for short in self._occurrences(doc, orths, short_start, short_end, short_text):
                 found.add((*short, *long))
         doc._.mirmine_abbreviations = tuple(sorted(found, key=lambda record: (record[1], record[2], record[4])))
         return doc
@@ -215,18 +212,6 @@ class AbbreviationDetector:
             return None
         return short_start, short_end, short_text, _long_form(window, window_text, start)
 
-    def _glueable_tokens(self, doc: Doc, orths: numpy.ndarray) -> list[tuple[int, str]]:
-        """(orth, text) of the doc's distinct tokens that could hold a short form glued to what follows: those with a
-        hyphen or ending in a full stop. Worked out once a document, whatever its number of definitions."""
-        present = set(orths.tolist())
-        strings = doc.vocab.strings
-        for orth in present - self.judged:
-            text = strings[orth]
-            if len(text) > 1 and ("-" in text or text.endswith(".")):
-                self.glueable[orth] = text
-        self.judged |= present
-        return [(orth, self.glueable[orth]) for orth in present & self.glueable.keys()]
-
     def _short_then_aside(self, doc: Doc, orths: numpy.ndarray, open_at: int, close_at: int) -> bool:
         """`sodium nitroprusside (SNP, n = 7)`, `puromycin aminonucleoside (PAN; 180 mg/kg)`: a short form with a
         capital, then `,` or `;` and an aside that starts with a number or a count `n`, not another name (`(PTEN,
@@ -238,18 +223,16 @@ class AbbreviationDetector:
 
     @staticmethod
     def _occurrences(
-        doc: Doc, orths: numpy.ndarray, short_start: int, short_end: int, short_text: str,
-        glueable: list[tuple[int, str]],
+        doc: Doc, orths: numpy.ndarray, short_start: int, short_end: int, short_text: str
     ) -> Iterable[tuple[str, int, int]]:
         """Text and character offsets of every token span whose orth ids equal those of the short form (and, for a
-        one-token short form, every token of ``glueable`` that starts with it glued to a word or a full stop)."""
+        one-token short form, every token that starts with it glued to a word or a full stop: ``_glued_starts``)."""
         pattern = orths[short_start:short_end]
         width = len(pattern)
         hits = (orths[: len(orths) - width + 1] == pattern[0]).nonzero()[0].tolist()
         if width == 1:
             # One token: its orth id gives it the short form's text, so only its offset is read.
-            for hit in hits + _glued_hits(orths, short_text, glueable):
-                start_char = doc[hit].idx
+            for start_char in [doc[hit].idx for hit in hits] + _glued_starts(doc, short_text):
                 yield short_text, start_char, start_char + len(short_text)
             return
         for hit in hits:
@@ -260,17 +243,27 @@ class AbbreviationDetector:
                 yield text, tokens[0].idx, tokens[0].idx + len(text)
 
 
-def _glued_hits(orths: numpy.ndarray, short_text: str, glueable: list[tuple[int, str]]) -> list[int]:
-    """Tokens that start with a one-token short form glued to what follows: a word after a hyphen (`STZ-injected`,
-    `AZT-treated`: the tokenizer splits only before common modifiers) or a sentence's full stop (`of AmB. The`).
+def _glued_starts(doc: Doc, short_text: str) -> list[int]:
+    """Where tokens start that hold a one-token short form glued to what follows: a word after a hyphen
+    (`STZ-injected`, `AZT-treated`: the tokenizer splits only before common modifiers) or a sentence's full stop
+    (`of AmB. The`). A number after the hyphen is part of another name (`GSK-3`), and so is a letter after it
+    (`HCC-LM3`) when the rest carries a digit.
 
-    A number after the hyphen is part of another name (`GSK-3`), and so is a letter after it (`HCC-LM3`) when the
-    rest carries a digit. Each distinct token text is checked once, not every token.
+    Found in the doc's text (a short form glued to something is rare): each place where the short form is followed
+    by a hyphen or a full stop is read as a token only when a token starts there.
     """
-    glued = [
-        orth for orth, text in glueable if text.startswith(short_text) and _GLUED.fullmatch(text, len(short_text))
-    ]  # fmt: skip
-    return numpy.isin(orths, glued).nonzero()[0].tolist() if glued else []
+    text, width, starts = doc_text(doc), len(short_text), None
+    found = []
+    at = text.find(short_text)
+    while at >= 0:
+        if text[at + width : at + width + 1] in ("-", "."):
+            if starts is None:
+                starts = doc.to_array(IDX)
+            index = int(numpy.searchsorted(starts, at))
+            if index < len(starts) and starts[index] == at and _GLUED.fullmatch(doc[index].text, width):
+                found.append(at)
+        at = text.find(short_text, at + 1)
+    return found
 
 
 # What may follow a short form inside its token (matched from the end of the short form).

@@ -253,9 +253,16 @@ class EnumerationRule(Rule, file="gene_enumerations.jsonl", groups=("item",)):
 @dataclass(frozen=True, kw_only=True)
 class GlueRule(Rule, file="gene_glued.jsonl", groups=("symbol",)):
     """A mark glued to an approved gene symbol in one word (`hPER2`, `FLNBv4`): ``pattern``, searched in the text,
-    with a group ``symbol``; the word is a mention of that gene."""
+    with a group ``symbol``; the word is a mention of that gene. ``requires``: a short pattern that every match
+    contains (`v\\d`); a text without it is not searched."""
 
     pattern: str
+    requires: str = ""
+
+    def check(self) -> None:
+        super().check()
+        if self.requires:
+            self.compiled(self.requires)
 
 
 @dataclass(frozen=True, kw_only=True)
