@@ -28,17 +28,17 @@ CORPORA = {
 # (corpus, type mapping row, match) -> (precision, recall), as `mirmine evaluate` printed them on these files. MMIC marks
 # one miRNA a sentence, so its precision is no measure; SCAI spans an enumeration as one mention (`tiled`).
 PINNED = {
-    ("biored", "GeneOrGeneProduct -> gene", "overlap"): (0.950, 0.830),
-    ("biored", "GeneOrGeneProduct -> gene", "exact"): (0.883, 0.777),
+    ("biored", "GeneOrGeneProduct -> gene", "overlap"): (0.949, 0.842),
+    ("biored", "GeneOrGeneProduct -> gene", "exact"): (0.884, 0.789),
     ("biored", "CellLine -> cell_line", "overlap"): (0.991, 0.848),
     ("biored", "CellLine -> cell_line", "exact"): (0.963, 0.824),
-    ("biored", "ChemicalEntity -> drug", "overlap"): (0.911, 0.611),
+    ("biored", "ChemicalEntity -> drug", "overlap"): (0.919, 0.611),
     ("bc5cdr", "Chemical -> drug", "overlap"): (0.980, 0.764),
-    ("bc5cdr", "Chemical@CID -> drug", "overlap"): (0.682, 0.893),
+    ("bc5cdr", "Chemical@CID -> drug", "overlap"): (0.684, 0.896),
     ("scai", "Specific_miRNAs -> mirna", "overlap"): (0.991, 0.996),
     ("scai", "Specific_miRNAs -> mirna", "exact"): (0.809, 0.896),
     ("scai", "Specific_miRNAs -> mirna", "tiled"): (0.973, 0.974),
-    ("scai", "Genes/Proteins -> gene", "overlap"): (0.796, 0.813),
+    ("scai", "Genes/Proteins -> gene", "overlap"): (0.794, 0.813),  # 2 P2Y(12) receptors SCAI leaves untagged
     ("mmic", "miRNA -> mirna", "overlap"): (0.729, 0.999),
 }
 

@@ -126,3 +126,41 @@ MISSES = [
 @pytest.mark.parametrize(("text", "form"), MISSES)
 def test_near_miss_is_no_gene(nlp: Language, text: str, form: str) -> None:
     assert form not in {written for written, _ in genes_in(nlp, text)}
+
+
+RECEPTORS = [
+    # receptors named by their ligand and subtype (rules/receptor_subtypes.tsv, rule gene.receptor)
+    pytest.param("Mice lacking the AT1a receptor kept a normal blood pressure.", ("AT1a receptor", "AGTR1"),
+                 id="abbreviation-subtype-receptor"),
+    pytest.param("Blocking 5-HT(2C) receptors raised food intake in rats.", ("5-HT(2C) receptors", "HTR2C"),
+                 id="bracketed-subtype-plural"),
+    pytest.param("The D2 dopamine receptor was occupied by the antipsychotic.", ("D2 dopamine receptor", "DRD2"),
+                 id="subtype-before-ligand"),
+    pytest.param("Morphine acts on the mu opioid receptor in these neurons.", ("mu opioid receptor", "OPRM1"),
+                 id="greek-name-subtype"),
+    pytest.param("Expression of the adenosine receptor A2A rose after hypoxia.", ("adenosine receptor A2A", "ADORA2A"),
+                 id="ligand-receptor-subtype"),
+    pytest.param("Serum GH receptor levels fell after fasting.", ("GH receptor", "GHR"), id="hormone-abbreviation-receptor"),
+    pytest.param("Thrombin cleaves PAR1 on the platelet surface.", ("PAR1", "F2R"), id="distinctive-bare-form"),
+    pytest.param("Binding to 5-HT(2C) was measured in the cortex.", ("5-HT(2C)", "HTR2C"), id="bare-form-keeps-its-bracket"),
+]
+
+
+@pytest.mark.parametrize(("text", "hit"), RECEPTORS)
+def test_receptor_named_by_ligand_and_subtype(nlp: Language, text: str, hit: tuple[str, str]) -> None:
+    assert hit in genes_in(nlp, text)
+
+
+RECEPTOR_MISSES = [
+    # a subtype code of three characters or fewer alone, a Greek-led code, and the family name are no receptor gene
+    pytest.param("Alveolar AT2 cells repaired the injured epithelium.", "AGTR2", id="AT2-cells"),
+    pytest.param("Vitamin D2 and vitamin D3 were given orally.", "DRD2", id="vitamin-D2"),
+    pytest.param("Histone H1 was phosphorylated during mitosis.", "HRH1", id="histone-H1"),
+    pytest.param("Integrin β1 clustered at focal adhesions.", "ADRB1", id="integrin-beta1"),
+    pytest.param("The opioid receptor family was reviewed in depth.", "OPRM1", id="family-name"),
+]
+
+
+@pytest.mark.parametrize(("text", "norm"), RECEPTOR_MISSES)
+def test_receptor_near_miss_stays_out(nlp: Language, text: str, norm: str) -> None:
+    assert norm not in {found for _, found in genes_in(nlp, text)}

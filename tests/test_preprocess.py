@@ -309,6 +309,18 @@ ABBREVIATION_CASES = [
     ),
     pytest.param("Breast cancer (BC) is one of the most common cancers.", "BC", "Breast cancer", id="sentence-initial"),
     pytest.param(
+        "Tumor necrosis factor (TNF)-related apoptosis-inducing ligand (TRAIL) killed the cells.",
+        "TRAIL",
+        "Tumor necrosis factor (TNF)-related apoptosis-inducing ligand",
+        id="long-form-holding-a-bracketed-short-form",
+    ),
+    pytest.param("Rats got phenobarbital (PB: 15 mg per rat) daily.", "PB", "phenobarbital", id="colon-then-a-dose"),
+    pytest.param(
+        "The poly(ADP-ribose) polymerase (PARP) was cleaved.", "PARP", "poly(ADP-ribose) polymerase",
+        id="bracket-inside-a-word-of-the-long-form",
+    ),
+    pytest.param("Drugs acting on GABA(A) receptors (GABA(A)Rs) calm.", "GABA(A)Rs", "GABA(A) receptors", id="GABA-A"),
+    pytest.param(
         "through the glutathione S-transferase π (GST π) gene",
         "GST π",
         "glutathione S-transferase π",
@@ -321,6 +333,11 @@ ABBREVIATION_CASES = [
 def test_abbreviation_definition(nlp: Language, text: str, short: str, long: str) -> None:
     found = {(abbreviation.short, abbreviation.long) for abbreviation in abbreviations_from_doc(nlp(text))}
     assert (short, long) in found
+
+
+def test_a_colon_aside_of_statistics_defines_nothing(nlp: Language) -> None:
+    text = "Regurgitation was frequent (OR: 3.1; 95% CI: 1.1-8.8) in treated women."
+    assert [record.short for record in abbreviations_from_doc(nlp(text))] == []
 
 
 def test_every_use_of_a_short_form_is_recorded_in_order(nlp: Language) -> None:

@@ -46,6 +46,14 @@ from .text_checks import (
 WEAK_KINDS = frozenset({"alias", "previous", "synonym", "brand"})
 
 
+def _closing_bracket(text: str, start: int, end: int) -> int:
+    """The end of a hit, past the bracket that closes one the hit opened (`5-HT(2C)`, `NAD(P)H`): a match key holds
+    no brackets, so a key match ends at the last letter or digit."""
+    if text[end : end + 1] == ")" and text.count("(", start, end) > text.count(")", start, end):
+        return end + 1
+    return end
+
+
 class _NamedGenes:
     """The norms of the genes a document names in full (`fumarate hydratase`), whose two-letter symbol (`FH`) then
     needs no context rule; worked out from the doc's lexicon matches only when a two-letter symbol asks."""
@@ -157,7 +165,7 @@ class LexiconFinder:
             notes_at = None if ruled else (text, match.start, match.end, supported)
             chosen = self._choose(match.entries, written, caps, mid_sentence, text_key, notes_at, named)
             if chosen is not None:
-                found.append((match.start, match.end, chosen[0], chosen[1]))
+                found.append((match.start, _closing_bracket(text, match.start, match.end), chosen[0], chosen[1]))
         if in_protein_names:
             # `adenosine` in `adenosine monophosphate-activated protein kinase` goes with the longer name.
             found = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e in in_protein_names)]

@@ -12,7 +12,7 @@ from pipeline.ruleset import ContextRule, DefinitionRule, NoteRule, RuleSet
 
 # The lexicon files of each finder, with the mention type of their rows.
 LEXICON_FILES = {
-    "gene": (("genes.tsv", "gene"), ("genes_extra.tsv", "gene")),
+    "gene": (("genes.tsv", "gene"), ("genes_extra.tsv", "gene"), ("receptor_subtypes.tsv", "gene")),
     "drug": (("drugs.tsv", "drug"), ("drugs_extra.tsv", "drug"), ("drug_classes.tsv", "drug_class")),
     "cell_line": (("cell_lines.tsv", "cell_line"), ("cellosaurus.tsv", "cell_line")),
 }

@@ -218,3 +218,13 @@ def compact(text: str) -> str:
 def phrase_key(phrase: str) -> str:
     """The match key of a short phrase, remembered: every finder looks up the same long forms and list items."""
     return key_text(phrase).key
+
+
+# A drug's code name keyed as one piece (`ZD1839`, `STI571`, `AZD9291`, and `STI-571`: a hyphen before a number glues)
+# is also written with its letters and its number apart (`ZD 1839`, `STI 571`): that key is added for drug terms.
+_CODE_NAME = re.compile(r" ([a-z]{2,5})([0-9]{3,}[a-z]?) ")
+
+
+def code_name_keys(keys: set[str]) -> set[str]:
+    """The keys of these term keys with a code name's letters and number apart (" zd1839 " -> " zd 1839 ")."""
+    return {f" {match.group(1)} {match.group(2)} " for key in keys if (match := _CODE_NAME.fullmatch(key))}

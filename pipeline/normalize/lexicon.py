@@ -12,11 +12,11 @@ from itertools import compress
 from sys import intern
 from typing import NamedTuple
 
-from .keys import KeyedText, compact, greek_initial_keys, phrase_key, term_keys
+from .keys import KeyedText, code_name_keys, compact, greek_initial_keys, phrase_key, term_keys
 
 LEXICON_COLUMNS = ("term", "norm", "concept_id", "source")
 # When one key has entries of several kinds, the first kind in this order wins; a tie between norms is ambiguous.
-KIND_PRIORITY = ("extra", "text", "symbol", "generic", "family", "name", "class", "line", "brand", "synonym", "previous", "alias")
+KIND_PRIORITY = ("extra", "text", "symbol", "receptor", "generic", "family", "name", "class", "line", "brand", "synonym", "previous", "alias")
 
 
 class Entry(NamedTuple):
@@ -194,6 +194,8 @@ class Lexicon:
                 keys |= term_keys(entry.term + "s")
             if entry.type == "gene":
                 keys |= greek_initial_keys(keys)  # `b-catenin`, `TNFa`: Greek written as its initial
+            elif entry.type == "drug":
+                keys |= code_name_keys(keys)  # `ZD 1839`, `STI 571`: a code name's letters and number apart
             for key in keys:
                 by_key.setdefault(key, []).append(index)
         # Key i has the entries indexes[firsts[i]:firsts[i + 1]]; lower_ok[i] says whether any of them may match a
@@ -267,7 +269,7 @@ def _takes_plural(entry: Entry) -> bool:
     """Multi-word protein names are also written in the plural (`estrogen and progesterone receptors`)."""
     words = entry.term.split()
     return (
-        entry.type == "gene" and entry.kind in ("name", "text", "extra") and len(words) > 1
+        entry.type == "gene" and entry.kind in ("name", "text", "extra", "receptor") and len(words) > 1
         and words[-1].isalpha() and words[-1].islower() and len(words[-1]) > 3 and not words[-1].endswith("s")
     )  # fmt: skip
 

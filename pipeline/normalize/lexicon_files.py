@@ -10,11 +10,12 @@ import tempfile
 from pathlib import Path
 from sys import intern
 
-from pipeline.normalize import keys, lexicon
+from pipeline.normalize import keys, lexicon, receptors
 from pipeline.ruleset import LexiconRule, RuleSet
 
 from .keys import compact
 from .lexicon import LEXICON_COLUMNS, Entry, Lexicon, needs_exact_case
+from .receptors import RECEPTOR_COLUMNS, RECEPTOR_FILE, receptor_rows
 
 # Weak short terms: an alias or previous symbol of three characters or fewer written without punctuation, all
 # letters (`CDF` for LIF, `TNM`) or with a digit (`T4` for CD4, `R2`, `M1`, `E1A`, `19A`: tumour stages, statistics,
@@ -79,7 +80,10 @@ def read_lexicon(name: str, type_: str, rules: RuleSet) -> list[Entry]:
 
     An entry's rule is the rules/lexicon_rules.jsonl rule of its type and kind.
     """
-    rows = rules.rows(name, LEXICON_COLUMNS)
+    if name == RECEPTOR_FILE:
+        rows = receptor_rows(rules.rows(name, RECEPTOR_COLUMNS))  # a row a receptor: its forms are written here
+    else:
+        rows = rules.rows(name, LEXICON_COLUMNS)
     strong = frozenset(
         (compact(row["term"]).lower(), row["norm"]) for row in rows if (row.get("kind") or "extra") in _STRONG_KINDS
     )
@@ -119,7 +123,7 @@ def read_lexicon(name: str, type_: str, rules: RuleSet) -> list[Entry]:
 # The source of the code a cached lexicon is made by (the key function, the lexicon, this module) as it was imported:
 # read at call time instead, a process that imported an older version would write its lexicon under the newer
 # version's cache key.
-_SOURCE = b"".join(Path(module.__file__).read_bytes() for module in (keys, lexicon)) + Path(__file__).read_bytes()
+_SOURCE = b"".join(Path(module.__file__).read_bytes() for module in (keys, lexicon, receptors)) + Path(__file__).read_bytes()
 
 
 def load_lexicon_files(files: tuple[tuple[str, str], ...], rules: RuleSet) -> Lexicon:

@@ -43,12 +43,23 @@ def _lower_each_char(text: str) -> str:
     return "".join([lower if len(lower := char.lower()) == 1 else char for char in text])
 
 
+# A short form in brackets after a space: no space inside, a capital letter, at most ten characters (`carboplatin
+# (CBDCA)`, `factor (TNF)-related`); a bracket inside a word is part of the name (`GABA(A)`, `poly(ADP-ribose)`).
+_BRACKETED_SHORT_FORM = re.compile(r"(?<=\s)\((?=[^()\s]*[A-Z])[^()\s]{1,10}\)")
+
+
 def _long_form_start(long_text: str, short_text: str) -> int | None:
     """Schwartz & Hearst (2003), as in scispaCy: the offset in `long_text` where the long form of `short_text`
     starts, or None. Every letter and digit of the short form must appear in order, the first at a word start."""
     # One lowering and str.rfind per short-form character, rather than lowering and comparing character by
     # character: a kept `İ` matches no lowered letter or digit, just as its two-character lower case never did.
     lowered = _lower_each_char(long_text)
+    if "(" in long_text:
+        # `carboplatin (CBDCA) over cisplatin (CDDP)`: another short form in brackets inside the window is no part of
+        # this long form, so none of this short form's characters is looked for in it (`tumor necrosis factor
+        # (TNF)-related apoptosis-inducing ligand (TRAIL)` still finds every letter outside the brackets).
+        for match in _BRACKETED_SHORT_FORM.finditer(long_text):
+            lowered = lowered[: match.start()] + " " * (match.end() - match.start()) + lowered[match.end() :]
     long_index = len(long_text)  # where the last matched character is; the next one is looked for before it
     for short_index in range(len(short_text) - 1, -1, -1):
         current = short_text[short_index].lower()
@@ -130,6 +141,7 @@ class AbbreviationDetector:
         self.slash_orth = nlp.vocab.strings.add("/")
         self.comma_orth = nlp.vocab.strings.add(",")
         self.semicolon_orth = nlp.vocab.strings.add(";")
+        self.colon_orth = nlp.vocab.strings.add(":")
 
     def __call__(self, doc: Doc) -> Doc:
         # Orth ids, not doc.text: building the text walks every token, and only the tokens around brackets count.
@@ -213,10 +225,10 @@ class AbbreviationDetector:
         return short_start, short_end, short_text, _long_form(window, window_text, start)
 
     def _short_then_aside(self, doc: Doc, orths: numpy.ndarray, open_at: int, close_at: int) -> bool:
-        """`sodium nitroprusside (SNP, n = 7)`, `puromycin aminonucleoside (PAN; 180 mg/kg)`: a short form with a
-        capital, then `,` or `;` and an aside that starts with a number or a count `n`, not another name (`(PTEN,
+        """`sodium nitroprusside (SNP, n = 7)`, `puromycin aminonucleoside (PAN; 180 mg/kg)`, `diethylnitrosamine (DEN:
+        10 mg/kg)`: a short form with a capital, then `,`, `;` or `:` and an aside that starts with a number or a count `n`, not another name (`(PTEN,
         AKT)` lists genes) or a remark (`(SOX4; targeted by ...)`, where the long form is seldom right)."""
-        if close_at - open_at < 4 or orths[open_at + 2] not in (self.comma_orth, self.semicolon_orth):
+        if close_at - open_at < 4 or orths[open_at + 2] not in (self.comma_orth, self.semicolon_orth, self.colon_orth):
             return False
         aside = doc[open_at + 3].text
         return (aside[:1].isdigit() or aside in ("n", "N")) and any(map(str.isupper, doc[open_at + 1].text))
@@ -232,7 +244,7 @@ class AbbreviationDetector:
         hits = (orths[: len(orths) - width + 1] == pattern[0]).nonzero()[0].tolist()
         if width == 1:
             # One token: its orth id gives it the short form's text, so only its offset is read.
-            for start_char in [doc[hit].idx for hit in hits] + _glued_starts(doc, short_text):
+            for start_char in [doc[hit].idx for hit in hits] + _glued_starts(doc, short_text) + _capitalized(doc, orths, short_text):
                 yield short_text, start_char, start_char + len(short_text)
             return
         for hit in hits:
@@ -241,6 +253,15 @@ class AbbreviationDetector:
                 tokens = _tokens(doc, hit, hit + width)
                 text = _text(tokens)
                 yield text, tokens[0].idx, tokens[0].idx + len(text)
+
+
+def _capitalized(doc: Doc, orths: numpy.ndarray, short_text: str) -> list[int]:
+    """Where a short form defined in lower case (`dexamethasone (dex)`) starts a sentence with a capital (`Dex
+    increased ...`): the same abbreviation. Elsewhere the capital may mean something else."""
+    if not short_text.islower() or not short_text.isalpha():
+        return []
+    capital = doc.vocab.strings[short_text.capitalize()]  # the hash of a string (str in, int out): nothing is added
+    return [doc[hit].idx for hit in (orths == capital).nonzero()[0].tolist() if doc[hit].is_sent_start]
 
 
 def _glued_starts(doc: Doc, short_text: str) -> list[int]:
