@@ -164,3 +164,15 @@ RECEPTOR_MISSES = [
 @pytest.mark.parametrize(("text", "norm"), RECEPTOR_MISSES)
 def test_receptor_near_miss_stays_out(nlp: Language, text: str, norm: str) -> None:
     assert norm not in {found for _, found in genes_in(nlp, text)}
+
+
+TIES = [
+    # a text FamPlex grounds both to a family and to one gene names the gene; two genes sharing an alias name neither
+    pytest.param("Cells secreted IFN-beta after the viral RNA was sensed.", {("IFN-beta", "IFNB1")}, id="family-and-gene"),
+    pytest.param("Soluble CD25 rose in the serum of the patients.", set(), id="two-genes-share-an-alias"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TIES)
+def test_a_tie_between_a_family_and_a_gene_names_the_gene(nlp: Language, text: str, expected: set) -> None:
+    assert genes_in(nlp, text) == expected

@@ -46,6 +46,16 @@ from .text_checks import (
 WEAK_KINDS = frozenset({"alias", "previous", "synonym", "brand"})
 
 
+def _gene_over_its_family(best: list[Entry]) -> list[Entry] | None:
+    """Of a term that one FamPlex family and one gene share at the same rank (`IFN-beta`: family IFNB and IFNB1;
+    `p70S6 kinase`, `Abl`, `ARF`), the gene: FamPlex grounds such a text to the member it usually names. None when
+    the tie is of another kind (two genes share an alias: `CD25`)."""
+    norms = {(e.norm, e.concept_id.split(":", 1)[0]) for e in best}
+    if len(norms) != 2 or {source for _, source in norms} != {"FPLX", "HGNC"}:
+        return None
+    return [e for e in best if e.concept_id.startswith("HGNC:")]
+
+
 def _closing_bracket(text: str, start: int, end: int) -> int:
     """The end of a hit, past the bracket that closes one the hit opened (`5-HT(2C)`, `NAD(P)H`): a match key holds
     no brackets, so a key match ends at the last letter or digit."""
@@ -261,7 +271,9 @@ class LexiconFinder:
         best_rank = min(KIND_RANK.get(e.kind, len(KIND_RANK)) for e in fitting)
         best = [e for e in fitting if KIND_RANK.get(e.kind, len(KIND_RANK)) == best_rank]
         if len({(e.type, e.norm) for e in best}) > 1:
-            return None  # an ambiguous term: several genes share it
+            best = _gene_over_its_family(best)
+            if best is None:
+                return None  # an ambiguous term: several genes share it
         return best[0], best[0].rule
 
     def _definitions(self, doc: Doc) -> dict[str, tuple[str, int, int]]:
