@@ -147,9 +147,10 @@ class LexiconFinder:
         matches = self.lexicon.find(text_key, None if "drug" in self.types else text, lexicon_matches(doc, self.walk))
         supported = self._document_support(text, matches)
         named = _NamedGenes(matches)
+        name_like: dict[str, bool] = {}
         for match in matches:
             written = text[match.start : match.end]
-            if written in definitions and not self._name_like(definitions[written][0]):
+            if written in definitions and not self._name_like(definitions[written][0], name_like):
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
             if looks_like_author(text, match.start, match.end) or inside(urls, match.start) or crosses_a_boundary(written):
                 continue
@@ -181,9 +182,15 @@ class LexiconFinder:
             found = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e in in_protein_names)]
         return found
 
-    def _name_like(self, long_form: str) -> bool:
-        """Whether a long form that no lexicon resolves still reads like a name of this finder's types."""
-        return any(regex.search(long_form) for type_, regex in self.definition_words if type_ in self.types)
+    def _name_like(self, long_form: str, known: dict[str, bool] | None = None) -> bool:
+        """Whether a long form that no lexicon resolves still reads like a name of this finder's types (``known``: the
+        answers for this document so far, each long form judged once)."""
+        if known is not None and long_form in known:
+            return known[long_form]
+        answer = any(regex.search(long_form) for type_, regex in self.definition_words if type_ in self.types)
+        if known is not None:
+            known[long_form] = answer
+        return answer
 
     def _stopped(self, entry: Entry) -> bool:
         return (entry.type, stop_key(entry.term)) in self.stop or (entry.type, stop_key(entry.norm)) in self.stop

@@ -211,6 +211,8 @@ def _initial(match: re.Match) -> str:
 
 def compact(text: str) -> str:
     """Case-kept form of a written term for case checks: pieces, Greek spelled, no separators."""
+    if text.isascii() and text.isalnum():
+        return text  # one piece, no Greek letter: most written forms of lexicon hits (`PTEN`, `of`, `HCT116`)
     return "".join(match.group().translate(_GREEK_TRANSLATION) for match in _PIECE.finditer(text))
 
 
