@@ -413,6 +413,33 @@ def test_a_new_lexicon_cache_replaces_the_older_version(tmp_path: Path, monkeypa
     assert [entry.norm for entry in lexicon.lookup("KRAS")] == ["KRAS"]
 
 
+def test_the_merged_walk_table_follows_its_lexicons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The finders' one walk table is cached beside the lexicons: an edited lexicon gets a new table (the old one goes),
+    and the table finds every key of every lexicon, as a table made afresh does."""
+    from pipeline import normalize
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    shutil.copy(default_rules_dir() / "lexicon_rules.jsonl", rules)
+    (rules / "genes.tsv").write_text("term\tnorm\tconcept_id\tsource\nPTEN\tPTEN\tHGNC:9588\ttest\n", encoding="utf-8")
+    (rules / "drugs.tsv").write_text("term\tnorm\tconcept_id\tsource\nfive fu\tfluorouracil\t\ttest\n", encoding="utf-8")
+    monkeypatch.setenv("MIRMINE_CACHE", str(tmp_path / "cache"))
+
+    def walk_of(ruleset):
+        lexicons = tuple(normalize.load_lexicon_files(((name, type_),), ruleset) for name, type_ in
+                         (("genes.tsv", "gene"), ("drugs.tsv", "drug")))  # fmt: skip
+        return normalize.load_walk_table(lexicons, ruleset), lexicons
+
+    table, lexicons = walk_of(load_ruleset(rules))
+    assert table == normalize.merged_walk_table(*(lexicon.walk for lexicon in lexicons))
+    assert [key for *_, key in normalize.key_matches(normalize.key_text("PTEN and five FU"), table)] == [" pten ", " five fu "]
+    assert walk_of(load_ruleset(rules))[0] == table  # read back from the cache
+    (rules / "genes.tsv").write_text("term\tnorm\tconcept_id\tsource\nKRAS\tKRAS\tHGNC:6407\ttest\n", encoding="utf-8")
+    table, _ = walk_of(load_ruleset(rules))
+    assert [key for *_, key in normalize.key_matches(normalize.key_text("PTEN and KRAS"), table)] == [" kras "]
+    assert len(list((tmp_path / "cache").glob("walk-*.pickle"))) == 1
+
+
 def test_lexicon_entries_come_back_whole_from_the_cache_columns() -> None:
     """The cache keeps entries as columns; every field of every row must come back as it was read."""
     import pickle

@@ -7,7 +7,8 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from pipeline.normalize import Lexicon, WalkTable, key_text, load_lexicon_files, merged_walk_table
+from pipeline.normalize import Lexicon, WalkTable, key_text, load_lexicon_files
+from pipeline.normalize import load_walk_table as load_merged_walk_table
 from pipeline.ruleset import ContextRule, DefinitionRule, NoteRule, RuleSet
 
 # The lexicon files of each finder, with the mention type of their rows.
@@ -36,7 +37,7 @@ def load_lexicon(finder: str, rules: RuleSet) -> Lexicon:
 @cache
 def load_walk_table(rules: RuleSet) -> WalkTable:
     """One walk table for every finder's lexicon: a document is walked once, each finder takes its own keys."""
-    return merged_walk_table(*(load_lexicon(finder, rules).walk for finder in LEXICON_FILES))
+    return load_merged_walk_table(tuple(load_lexicon(finder, rules) for finder in LEXICON_FILES), rules)
 
 
 @cache

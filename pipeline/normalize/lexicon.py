@@ -7,6 +7,7 @@ all-letter terms (`ER`, `SET`, `DDP`) only as written.
 from __future__ import annotations
 
 from array import array
+from functools import cached_property
 from collections.abc import Iterable, Sequence
 from itertools import compress
 from sys import intern
@@ -209,7 +210,8 @@ class Lexicon:
             self.firsts.append(len(self.indexes))
             lower_ok.append(any(not entries[i].exact_case or not any(map(str.isupper, entries[i].cased)) for i in indexes))
         self.lower_ok = bytes(lower_ok)
-        self.walk = walk_table(self.keys)
+        # What the lexicon cache file was made from (``load_lexicon_files`` sets it): the merged walk table's cache key.
+        self.cache_key = ""
         self.entries = EntryTable(entries)
         self._made: dict[int, tuple[Entry, ...]] = {}
 
@@ -228,8 +230,14 @@ class Lexicon:
             )
         return made
 
+    @cached_property
+    def walk(self) -> WalkTable:
+        """The walk table of this lexicon's keys alone, made when first asked: the finders walk one table of every
+        lexicon (``load_walk_table``), so a process that runs them never makes or loads this one."""
+        return walk_table(self.keys)
+
     def __getstate__(self) -> dict:
-        return {name: value for name, value in self.__dict__.items() if name != "_made"}
+        return {name: value for name, value in self.__dict__.items() if name not in ("_made", "walk")}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state, _made={})

@@ -14,7 +14,7 @@ from pipeline.normalize import keys, lexicon, receptors
 from pipeline.ruleset import LexiconRule, RuleSet
 
 from .keys import compact
-from .lexicon import LEXICON_COLUMNS, Entry, Lexicon, needs_exact_case
+from .lexicon import LEXICON_COLUMNS, Entry, Lexicon, WalkTable, merged_walk_table, needs_exact_case, walk_table
 from .receptors import RECEPTOR_COLUMNS, RECEPTOR_FILE, receptor_rows
 
 # Weak short terms: an alias or previous symbol of three characters or fewer written without punctuation, all
@@ -141,17 +141,40 @@ def load_lexicon_files(files: tuple[tuple[str, str], ...], rules: RuleSet) -> Le
     # One cache file per lexicon and rules folder: older versions of it are removed when a new one is written.
     tag = hashlib.sha256(repr((files, str(rules.folder))).encode()).hexdigest()[:8]
     cache_file = _cache_dir() / f"lexicon-{tag}-{digest.hexdigest()[:24]}.pickle"
-    try:
-        with cache_file.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        pass  # no cache yet, or one from another version: build
+    cached = _read_cache(cache_file)
+    if isinstance(cached, Lexicon):
+        return cached
     entries: list[Entry] = []
     for name, type_ in files:
         entries.extend(read_lexicon(name, type_, rules))
     lexicon = Lexicon(entries)
+    lexicon.cache_key = digest.hexdigest()
     _write_cache(cache_file, lexicon)
     return lexicon
+
+
+def load_walk_table(lexicons: tuple[Lexicon, ...], rules: RuleSet) -> WalkTable:
+    """One walk table of the keys of these lexicons (a document is walked once for them all), from the cache when it
+    was made from the same lexicon caches: merging the three tables took 0.13 s of every start, and each lexicon's own
+    table doubled what a start loaded."""
+    digest = hashlib.sha256(_SOURCE + "\n".join(lexicon.cache_key for lexicon in lexicons).encode()).hexdigest()
+    tag = hashlib.sha256(str(rules.folder).encode()).hexdigest()[:8]  # one file per rules folder: older ones go
+    cache_file = _cache_dir() / f"walk-{tag}-{digest[:24]}.pickle"
+    cached = _read_cache(cache_file)
+    if isinstance(cached, WalkTable):
+        return cached
+    table = merged_walk_table(*(walk_table(lexicon.keys) for lexicon in lexicons))
+    if all(lexicon.cache_key for lexicon in lexicons):
+        _write_cache(cache_file, table)
+    return table
+
+
+def _read_cache(path: Path) -> object:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None  # no cache yet, or one from another version: build
 
 
 def _cache_dir() -> Path:
