@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.output import RunFolder
 from pipeline.ruleset import (
+    CodeNameRule,
     CueRule,
     GlueRule,
     LexiconRule,
@@ -52,6 +53,8 @@ BROKEN_RULES = {
     "passive-without-verb": (CueRule, "cue.gene.passive", {"id": "cue.gene.passive", "role": "gene_passive", "pattern": "was reduced", "raising": "x"}, "group named verb"),
     "confidence-without-roles": (RelationRule, "confidence.raise", {"id": "confidence.raise", "kind": "confidence", "confidence": 0.8}, "needs roles"),
     "model-id-prefix": (ModelLabel, "model.chemical", {"id": "chemical", "label": "CHEMICAL", "type": "drug"}, "starts with 'model.'"),
+    "code-name-bad-cue": (CodeNameRule, "drug.code_name", {"id": "drug.code_name", "pattern": "(?P<code>[A-Z]{2}[0-9]{3})", "cue": "(inhibitor", "window": 40}, "not a valid regex"),
+    "code-name-without-group": (CodeNameRule, "drug.code_name", {"id": "drug.code_name", "pattern": "[A-Z]{2}[0-9]{3}", "cue": "inhibitor", "window": 40}, "group named code"),
     "glue-bad-requires": (GlueRule, "gene.variant_suffix", {"id": "gene.variant_suffix", "pattern": "(?P<symbol>[A-Z]{3})v[0-9]", "requires": "v[0-9"}, "not a valid regex"),
     "lexicon-unknown-type": (LexiconRule, "gene.symbol", {"id": "gene.symbol", "type": "protein", "kind": "symbol"}, "unknown type 'protein'"),
 }  # fmt: skip

@@ -8,8 +8,8 @@ from functools import cached_property
 
 from spacy.tokens import Doc
 
-from pipeline.normalize import Entry, KeyedText, compact
-from pipeline.ruleset import EnumerationRule, GlueRule, RuleSet, SublineRule
+from pipeline.normalize import Entry, KeyedText, compact, phrase_key
+from pipeline.ruleset import CodeNameRule, EnumerationRule, GlueRule, RuleSet, SublineRule
 
 from .hits import CONCEPTS_KEY, add_hit, concept_key, doc_text, keyed, lexicon_matches
 from .lexicons import (
@@ -54,6 +54,15 @@ def _gene_over_its_family(best: list[Entry]) -> list[Entry] | None:
     if len(norms) != 2 or {source for _, source in norms} != {"FPLX", "HGNC"}:
         return None
     return [e for e in best if e.concept_id.startswith("HGNC:")]
+
+
+def _cue_by(cue: re.Pattern, window: int, text: str, start: int, end: int) -> bool:
+    """Whether the cue stands within ``window`` characters of the span, on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = text[max(line_start, start - window) : start]
+    after = text[end : min(end + window, line_end if line_end >= 0 else len(text))]
+    return cue.search(before + " " + after) is not None
 
 
 def _closing_bracket(text: str, start: int, end: int) -> int:
@@ -110,6 +119,10 @@ class LexiconFinder:
         self.enumerations = (
             tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(EnumerationRule)) if finder == "gene" else ()
         )
+        self.code_names = (
+            tuple((rule.id, re.compile(rule.pattern), re.compile(rule.cue), rule.window) for rule in rules.rules(CodeNameRule))
+            if finder == "drug" else ()
+        )  # fmt: skip
         self.glued = (
             tuple(
                 (rule.id, re.compile(rule.pattern), re.compile(rule.requires) if rule.requires else None)
@@ -130,6 +143,8 @@ class LexiconFinder:
             found.extend(self._glued_sublines(text))
         if self.glued:
             found.extend(self._glued_symbols(text, definitions))
+        if self.code_names:
+            found.extend(self._code_names(text, found))
         kept = longest_per_type(found)
         if self.enumerations:
             kept = longest_per_type(kept + self._enumerated(doc, text, kept, text_key))
@@ -376,6 +391,31 @@ class LexiconFinder:
                 if len({e.norm for e in entries}) == 1:
                     derived.append((match.start(), match.end(), entries[0], rule_id))
         return derived
+
+    def _code_names(self, text: str, found: list[tuple[int, int, Entry, str]]) -> list[tuple[int, int, Entry, str]]:
+        """Research compounds by their code name (`SD-208`, `CB 3717`; rules/drug_codes.jsonl): a code that no lexicon
+        lists and no hit covers, with a drug cue by one of its occurrences; then every occurrence counts."""
+        derived = []
+        taken = [(start, end) for start, end, *_ in found]
+        for rule_id, pattern, cue, window in self.code_names:
+            spans: dict[str, list[tuple[int, int]]] = {}
+            for match in pattern.finditer(text):
+                start, end = match.span("code")
+                if any(start < other_end and other_start < end for other_start, other_end in taken):
+                    continue
+                spans.setdefault(phrase_key(match.group("code")), []).append((start, end))
+            for key, occurrences in spans.items():
+                cued = [span for span in occurrences if _cue_by(cue, window, text, *span)]
+                if not cued or self._listed_anywhere(text[occurrences[0][0] : occurrences[0][1]]):
+                    continue
+                code = text[cued[0][0] : cued[0][1]]
+                entry = Entry("drug", code, code, "", "code", rule_id, True, code)
+                derived.extend((start, end, entry, rule_id) for start, end in occurrences)
+        return derived
+
+    def _listed_anywhere(self, word: str) -> bool:
+        """Whether a lexicon of any finder lists the word (a cell line `SW 480`, a gene `GPR120`, a drug it rejected)."""
+        return any(load_lexicon(finder, self.rules).lookup(word) for finder in LEXICON_FILES)
 
     def _enumerated(
         self, doc: Doc, text: str, found: list[tuple[int, int, Entry, str]], text_key: KeyedText

@@ -7,12 +7,13 @@ rule (or the parts of a composed id) behind any such value. ``patterns`` reads w
 
 from .files import RuleError, default_rules_dir
 from .patterns import HeadScan, necessary_substrings
-from .records import ANCHORED_ROLES, CUE_ROLES, DECIDING_ROLES, RULE_CLASSES, ContextRule, CueRule, DefinitionRule
-from .records import EnumerationRule, GlueRule, LexiconRule, MirnaRule, ModelLabel, NoteRule, RelationRule, Rule, SublineRule
+from .records import ANCHORED_ROLES, CUE_ROLES, DECIDING_ROLES, RULE_CLASSES, CodeNameRule, ContextRule, CueRule
+from .records import DefinitionRule, EnumerationRule, GlueRule, LexiconRule, MirnaRule, ModelLabel, NoteRule, RelationRule
+from .records import Rule, SublineRule
 from .ruleset import ID_JOINER, RuleSet, load_ruleset
 
 __all__ = [
-    "ANCHORED_ROLES", "CUE_ROLES", "DECIDING_ROLES", "ID_JOINER", "RULE_CLASSES", "ContextRule", "CueRule",
+    "ANCHORED_ROLES", "CUE_ROLES", "DECIDING_ROLES", "ID_JOINER", "RULE_CLASSES", "CodeNameRule", "ContextRule", "CueRule",
     "DefinitionRule", "EnumerationRule", "GlueRule", "HeadScan", "LexiconRule", "MirnaRule", "ModelLabel", "NoteRule",
     "RelationRule", "Rule", "RuleError", "RuleSet", "SublineRule", "default_rules_dir", "load_ruleset",
     "necessary_substrings",

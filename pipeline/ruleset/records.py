@@ -266,6 +266,21 @@ class GlueRule(Rule, file="gene_glued.jsonl", groups=("symbol",)):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CodeNameRule(Rule, file="drug_codes.jsonl", groups=("code",)):
+    """A research compound's code name that no lexicon lists (`SD-208`, `GW4869`, `CB 3717`): ``pattern`` with a group
+    ``code``, searched in the text; it is a drug where a ``cue`` (a regex) stands within ``window`` characters of one of
+    its occurrences on the same line, and then everywhere in the document."""
+
+    pattern: str
+    cue: str
+    window: int
+
+    def check(self) -> None:
+        super().check()
+        self.compiled(self.cue)
+
+
+@dataclass(frozen=True, kw_only=True)
 class DefinitionRule(Rule, file="definitions.jsonl", choices={"type": MENTION_TYPES}):
     """Words that make an unknown long form read like a name of ``type`` (`... receptor (X)`)."""
 
@@ -292,5 +307,5 @@ class ModelLabel(Rule, file="model_labels.jsonl", choices={"type": MENTION_TYPES
 # Every rule file and the record class its lines load into.
 RULE_CLASSES = (
     MirnaRule, CueRule, RelationRule, LexiconRule, ContextRule, NoteRule, SublineRule, EnumerationRule,
-    GlueRule, DefinitionRule, ModelLabel,
+    GlueRule, CodeNameRule, DefinitionRule, ModelLabel,
 )  # fmt: skip
