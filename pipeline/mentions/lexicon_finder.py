@@ -56,6 +56,11 @@ def _gene_over_its_family(best: list[Entry]) -> list[Entry] | None:
     return [e for e in best if e.concept_id.startswith("HGNC:")]
 
 
+def _compiled(pattern: str) -> re.Pattern | None:
+    """An optional pattern of a rule, compiled (None when the rule has none)."""
+    return re.compile(pattern) if pattern else None
+
+
 def _cue_by(cue: re.Pattern, window: int, text: str, start: int, end: int) -> bool:
     """Whether the cue stands within ``window`` characters of the span, on its line."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -111,7 +116,7 @@ class LexiconFinder:
         self.abbreviation_rules = {type_: rules.lexicon_rule(type_, "abbreviation").id for type_ in self.types}
         self.sublines = (
             tuple(
-                (rule.id, rule.position, re.compile(rule.pattern), re.compile(rule.requires) if rule.requires else None)
+                (rule.id, rule.position, re.compile(rule.pattern), _compiled(rule.requires))
                 for rule in rules.rules(SublineRule)
             )
             if finder == "cell_line" else ()
@@ -120,12 +125,15 @@ class LexiconFinder:
             tuple((rule.id, re.compile(rule.pattern)) for rule in rules.rules(EnumerationRule)) if finder == "gene" else ()
         )
         self.code_names = (
-            tuple((rule.id, re.compile(rule.pattern), re.compile(rule.cue), rule.window) for rule in rules.rules(CodeNameRule))
+            tuple(
+                (rule.id, re.compile(rule.pattern), _compiled(rule.exclude), re.compile(rule.cue), rule.window)
+                for rule in rules.rules(CodeNameRule)
+            )
             if finder == "drug" else ()
         )  # fmt: skip
         self.glued = (
             tuple(
-                (rule.id, re.compile(rule.pattern), re.compile(rule.requires) if rule.requires else None)
+                (rule.id, re.compile(rule.pattern), _compiled(rule.requires))
                 for rule in rules.rules(GlueRule)
             )
             if finder == "gene" else ()
@@ -397,10 +405,12 @@ class LexiconFinder:
         lists and no hit covers, with a drug cue by one of its occurrences; then every occurrence counts."""
         derived = []
         taken = [(start, end) for start, end, *_ in found]
-        for rule_id, pattern, cue, window in self.code_names:
+        for rule_id, pattern, exclude, cue, window in self.code_names:
             spans: dict[str, list[tuple[int, int]]] = {}
             for match in pattern.finditer(text):
                 start, end = match.span("code")
+                if exclude is not None and exclude.match(text, start, end):
+                    continue  # an identifier (`GSE12345`, `RTOG 9704`)
                 if any(start < other_end and other_start < end for other_start, other_end in taken):
                     continue
                 spans.setdefault(phrase_key(match.group("code")), []).append((start, end))

@@ -142,6 +142,7 @@ class AbbreviationDetector:
         self.comma_orth = nlp.vocab.strings.add(",")
         self.semicolon_orth = nlp.vocab.strings.add(";")
         self.colon_orth = nlp.vocab.strings.add(":")
+        self.aside_orths = (self.comma_orth, self.semicolon_orth, self.colon_orth)  # `(SNP, n = 7)`, `(DEN: 10 mg/kg)`
 
     def __call__(self, doc: Doc) -> Doc:
         # Orth ids, not doc.text: building the text walks every token, and only the tokens around brackets count.
@@ -226,9 +227,10 @@ class AbbreviationDetector:
 
     def _short_then_aside(self, doc: Doc, orths: numpy.ndarray, open_at: int, close_at: int) -> bool:
         """`sodium nitroprusside (SNP, n = 7)`, `puromycin aminonucleoside (PAN; 180 mg/kg)`, `diethylnitrosamine (DEN:
-        10 mg/kg)`: a short form with a capital, then `,`, `;` or `:` and an aside that starts with a number or a count `n`, not another name (`(PTEN,
-        AKT)` lists genes) or a remark (`(SOX4; targeted by ...)`, where the long form is seldom right)."""
-        if close_at - open_at < 4 or orths[open_at + 2] not in (self.comma_orth, self.semicolon_orth, self.colon_orth):
+        10 mg/kg)`: a short form with a capital, then `,`, `;` or `:` and an aside that starts with a number or a count
+        `n`, not another name (`(PTEN, AKT)` lists genes) or a remark (`(SOX4; targeted by ...)`, where the long form is
+        seldom right)."""
+        if close_at - open_at < 4 or orths[open_at + 2] not in self.aside_orths:
             return False
         aside = doc[open_at + 3].text
         return (aside[:1].isdigit() or aside in ("n", "N")) and any(map(str.isupper, doc[open_at + 1].text))
@@ -244,7 +246,8 @@ class AbbreviationDetector:
         hits = (orths[: len(orths) - width + 1] == pattern[0]).nonzero()[0].tolist()
         if width == 1:
             # One token: its orth id gives it the short form's text, so only its offset is read.
-            for start_char in [doc[hit].idx for hit in hits] + _glued_starts(doc, short_text) + _capitalized(doc, orths, short_text):
+            starts = [doc[hit].idx for hit in hits] + _glued_starts(doc, short_text) + _capitalized(doc, orths, short_text)
+            for start_char in starts:
                 yield short_text, start_char, start_char + len(short_text)
             return
         for hit in hits:

@@ -268,16 +268,20 @@ class GlueRule(Rule, file="gene_glued.jsonl", groups=("symbol",)):
 @dataclass(frozen=True, kw_only=True)
 class CodeNameRule(Rule, file="drug_codes.jsonl", groups=("code",)):
     """A research compound's code name that no lexicon lists (`SD-208`, `GW4869`, `CB 3717`): ``pattern`` with a group
-    ``code``, searched in the text; it is a drug where a ``cue`` (a regex) stands within ``window`` characters of one of
-    its occurrences on the same line, and then everywhere in the document."""
+    ``code``, searched in the text, and not matching ``exclude`` at its start (identifiers: `GSE12345`); it is a drug
+    where a ``cue`` (a regex) stands within ``window`` characters of one of its occurrences on the same line, and then
+    everywhere in the document."""
 
     pattern: str
     cue: str
     window: int
+    exclude: str = ""
 
     def check(self) -> None:
         super().check()
         self.compiled(self.cue)
+        if self.exclude:
+            self.compiled(self.exclude)
 
 
 @dataclass(frozen=True, kw_only=True)
