@@ -428,7 +428,7 @@ def test_the_merged_walk_table_follows_its_lexicons(tmp_path: Path, monkeypatch:
     def walk_of(ruleset):
         lexicons = tuple(normalize.load_lexicon_files(((name, type_),), ruleset) for name, type_ in
                          (("genes.tsv", "gene"), ("drugs.tsv", "drug")))  # fmt: skip
-        return normalize.load_walk_table(lexicons, ruleset), lexicons
+        return normalize.load_merged_walk_table(lexicons, ruleset), lexicons
 
     table, lexicons = walk_of(load_ruleset(rules))
     assert table == normalize.merged_walk_table(*(lexicon.walk for lexicon in lexicons))

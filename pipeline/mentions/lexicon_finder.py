@@ -61,13 +61,13 @@ def _compiled(pattern: str) -> re.Pattern | None:
     return re.compile(pattern) if pattern else None
 
 
-def _cue_by(cue: re.Pattern, window: int, text: str, start: int, end: int) -> bool:
-    """Whether the cue stands within ``window`` characters of the span, on its line."""
+def _around(text: str, start: int, end: int, window: int) -> tuple[str, str]:
+    """The text within ``window`` characters before and after a span, on the span's line."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     before = text[max(line_start, start - window) : start]
     after = text[end : min(end + window, line_end if line_end >= 0 else len(text))]
-    return cue.search(before + " " + after) is not None
+    return before, after
 
 
 def _closing_bracket(text: str, start: int, end: int) -> int:
@@ -170,10 +170,11 @@ class LexiconFinder:
         matches = self.lexicon.find(text_key, None if "drug" in self.types else text, lexicon_matches(doc, self.walk))
         supported = self._document_support(text, matches)
         named = _NamedGenes(matches)
-        name_like: dict[str, bool] = {}
+        # Short forms the document defines as something that reads like no name of this finder's types.
+        foreign = {short for short, (long, _, _) in definitions.items() if not self._name_like(long)}
         for match in matches:
             written = text[match.start : match.end]
-            if written in definitions and not self._name_like(definitions[written][0], name_like):
+            if written in foreign:
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
             if looks_like_author(text, match.start, match.end) or inside(urls, match.start) or crosses_a_boundary(written):
                 continue
@@ -205,15 +206,9 @@ class LexiconFinder:
             found = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e in in_protein_names)]
         return found
 
-    def _name_like(self, long_form: str, known: dict[str, bool] | None = None) -> bool:
-        """Whether a long form that no lexicon resolves still reads like a name of this finder's types (``known``: the
-        answers for this document so far, each long form judged once)."""
-        if known is not None and long_form in known:
-            return known[long_form]
-        answer = any(regex.search(long_form) for type_, regex in self.definition_words if type_ in self.types)
-        if known is not None:
-            known[long_form] = answer
-        return answer
+    def _name_like(self, long_form: str) -> bool:
+        """Whether a long form that no lexicon resolves still reads like a name of this finder's types."""
+        return any(regex.search(long_form) for type_, regex in self.definition_words if type_ in self.types)
 
     def _stopped(self, entry: Entry) -> bool:
         return (entry.type, stop_key(entry.term)) in self.stop or (entry.type, stop_key(entry.norm)) in self.stop
@@ -238,11 +233,7 @@ class LexiconFinder:
     @staticmethod
     def _cue_near(cue: NoteCue, text: str, start: int, end: int) -> bool:
         """Whether a needs_cue rule's cue stands by the occurrence, in its window and on the same line."""
-        window = cue.rule.window
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        before = text[max(line_start, start - window) : start]
-        after = text[end : min(end + window, line_end if line_end >= 0 else len(text))]
+        before, after = _around(text, start, end, cue.rule.window)
         return bool(
             (cue.either is not None and cue.either.search(before + " " + after))
             or (cue.after is not None and cue.after.match(after))
@@ -415,7 +406,7 @@ class LexiconFinder:
                     continue
                 spans.setdefault(phrase_key(match.group("code")), []).append((start, end))
             for key, occurrences in spans.items():
-                cued = [span for span in occurrences if _cue_by(cue, window, text, *span)]
+                cued = [span for span in occurrences if cue.search(" ".join(_around(text, *span, window)))]
                 if not cued or self._listed_anywhere(text[occurrences[0][0] : occurrences[0][1]]):
                     continue
                 code = text[cued[0][0] : cued[0][1]]

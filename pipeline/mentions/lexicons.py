@@ -7,8 +7,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from pipeline.normalize import Lexicon, WalkTable, key_text, load_lexicon_files
-from pipeline.normalize import load_walk_table as load_merged_walk_table
+from pipeline.normalize import Lexicon, WalkTable, key_text, load_lexicon_files, load_merged_walk_table
 from pipeline.ruleset import ContextRule, DefinitionRule, NoteRule, RuleSet
 
 # The lexicon files of each finder, with the mention type of their rows.

@@ -7,8 +7,8 @@ all-letter terms (`ER`, `SET`, `DDP`) only as written.
 from __future__ import annotations
 
 from array import array
-from functools import cached_property
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from itertools import compress
 from sys import intern
 from typing import NamedTuple
@@ -233,7 +233,7 @@ class Lexicon:
     @cached_property
     def walk(self) -> WalkTable:
         """The walk table of this lexicon's keys alone, made when first asked: the finders walk one table of every
-        lexicon (``load_walk_table``), so a process that runs them never makes or loads this one."""
+        lexicon (``load_merged_walk_table``), so a process that runs them never makes or loads this one."""
         return walk_table(self.keys)
 
     def __getstate__(self) -> dict:

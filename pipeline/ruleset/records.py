@@ -39,15 +39,19 @@ class Rule:
     # Set by each kind of rule in its class line: `class CueRule(Rule, file=..., choices={"role": CUE_ROLES})`.
     FILE: ClassVar[str] = ""  # the rule file
     GROUPS: ClassVar[tuple[str, ...]] = ()  # the named groups its ``pattern`` must have (the code reads them)
+    REGEXES: ClassVar[tuple[str, ...]] = ()  # other keys that hold a regex, which must compile where given
     CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {}  # the values a key may take
 
     id: str
     where: str
     note: str = ""
 
-    def __init_subclass__(cls, file: str = "", groups: tuple[str, ...] = (), choices: dict | None = None, **kwargs) -> None:
+    def __init_subclass__(
+        cls, file: str = "", groups: tuple[str, ...] = (), regexes: tuple[str, ...] = (), choices: dict | None = None,
+        **kwargs,
+    ) -> None:  # fmt: skip
         super().__init_subclass__(**kwargs)
-        cls.FILE, cls.GROUPS, cls.CHOICES = file, groups, choices or {}
+        cls.FILE, cls.GROUPS, cls.REGEXES, cls.CHOICES = file, groups, regexes, choices or {}
 
     @classmethod
     def from_json(cls, obj: dict, where: str) -> Rule:
@@ -69,10 +73,14 @@ class Rule:
         return rule
 
     def check(self) -> None:
-        """Raise RuleError (via ``self.fail``) when the values do not fit together; a ``pattern`` must compile."""
+        """Raise RuleError (via ``self.fail``) when the values do not fit together; a ``pattern`` must compile, and
+        so must every other regex key (``REGEXES``) that is given."""
         pattern = getattr(self, "pattern", None)
         if pattern is not None and self.GROUPS:
             self.compiled(pattern, groups=self.GROUPS)
+        for key in self.REGEXES:
+            if getattr(self, key):
+                self.compiled(getattr(self, key))
 
     def fail(self, message: str) -> RuleError:
         return RuleError(f"{self.where}: rule {self.id!r}: {message}")
@@ -226,7 +234,8 @@ class NoteRule(
 
 @dataclass(frozen=True, kw_only=True)
 class SublineRule(
-    Rule, file="cell_sublines.jsonl", groups=("tag",), choices={"position": ("suffix", "prefix", "glued")}
+    Rule, file="cell_sublines.jsonl", groups=("tag",), regexes=("requires",),
+    choices={"position": ("suffix", "prefix", "glued")},
 ):
     """A derived subline written around a parent cell line: ``suffix`` after it, ``prefix`` before it, or ``glued``
     to it in one word (the pattern, searched in the text, then also has a group ``parent``); the group ``tag`` of the
@@ -238,9 +247,8 @@ class SublineRule(
     requires: str = ""
 
     def check(self) -> None:
+        super().check()
         self.compiled(self.pattern, groups=("tag", "parent") if self.position == "glued" else ("tag",))
-        if self.requires:
-            self.compiled(self.requires)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,7 +259,7 @@ class EnumerationRule(Rule, file="gene_enumerations.jsonl", groups=("item",)):
 
 
 @dataclass(frozen=True, kw_only=True)
-class GlueRule(Rule, file="gene_glued.jsonl", groups=("symbol",)):
+class GlueRule(Rule, file="gene_glued.jsonl", groups=("symbol",), regexes=("requires",)):
     """A mark glued to an approved gene symbol in one word (`hPER2`, `FLNBv4`): ``pattern``, searched in the text,
     with a group ``symbol``; the word is a mention of that gene. ``requires``: a short pattern that every match
     contains (`v\\d`); a text without it is not searched."""
@@ -259,14 +267,9 @@ class GlueRule(Rule, file="gene_glued.jsonl", groups=("symbol",)):
     pattern: str
     requires: str = ""
 
-    def check(self) -> None:
-        super().check()
-        if self.requires:
-            self.compiled(self.requires)
-
 
 @dataclass(frozen=True, kw_only=True)
-class CodeNameRule(Rule, file="drug_codes.jsonl", groups=("code",)):
+class CodeNameRule(Rule, file="drug_codes.jsonl", groups=("code",), regexes=("cue", "exclude")):
     """A research compound's code name that no lexicon lists (`SD-208`, `GW4869`, `CB 3717`): ``pattern`` with a group
     ``code``, searched in the text, and not matching ``exclude`` at its start (identifiers: `GSE12345`); it is a drug
     where a ``cue`` (a regex) stands within ``window`` characters of one of its occurrences on the same line, and then
@@ -276,12 +279,6 @@ class CodeNameRule(Rule, file="drug_codes.jsonl", groups=("code",)):
     cue: str
     window: int
     exclude: str = ""
-
-    def check(self) -> None:
-        super().check()
-        self.compiled(self.cue)
-        if self.exclude:
-            self.compiled(self.exclude)
 
 
 @dataclass(frozen=True, kw_only=True)
