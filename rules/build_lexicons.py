@@ -109,6 +109,10 @@ DRUG_LINKS = ("drugbank_id", "medline_plus_id", "wikipedia_url")
 # Raw variants include scraped wiki markup ("&lt;ref name=...", "{{cite web", "title=dapril", "tradename \t= sirturo")
 # and mis-decoded bytes: none of that is a name.
 DRUG_JUNK = re.compile(r"&[a-z]+;|\{\{|\}\}|\[\[|\]\]|=|''|[\x00-\x1f\x7f-\x9f]")
+# Cell-therapy products named by their cells (`adult human mesenchymal stem cells`, `allogeneic natural killer cells`,
+# `CAR-NK cell`) and cell proteins listed under a MeSH id (`cell adhesion molecules`): in a text the words name the
+# cells or the protein, not a drug.
+CELL_NAMED = re.compile(r"\bcells?\b", re.IGNORECASE)
 
 # Within one (term, norm, concept_id, source) only the first of these kinds is written.
 KIND_ORDER = ("symbol", "family", "previous", "alias", "name", "text", "precursor", "generic", "brand", "synonym", "line")
@@ -337,8 +341,8 @@ def drug_id_and_source(data: dict) -> tuple[str, str]:
 
 
 def keep_drug_term(term: str) -> bool:
-    """Drug terms: at least 3 characters, not a bare number, no markup."""
-    return len(term) >= 3 and not PURE_NUMBER.fullmatch(term) and not DRUG_JUNK.search(term)
+    """Drug terms: at least 3 characters, not a bare number, no markup, no cells."""
+    return len(term) >= 3 and not PURE_NUMBER.fullmatch(term) and not DRUG_JUNK.search(term) and not CELL_NAMED.search(term)
 
 
 def is_drug_entry(canonical: str, data: dict) -> bool:

@@ -183,7 +183,12 @@ def pubtator_run(pubtator: Path, tmp_path: Path) -> Path:
 
 
 def scores(stdout: str) -> dict[str, list[str]]:
-    return {line.split(" -> ")[0]: line.split()[-7:] for line in stdout.splitlines() if " -> " in line and "type" not in line}
+    """The figures of the first row of each corpus type (`GeneOrGeneProduct -> gene`, not its `gene+mirna` view)."""
+    rows: dict[str, list[str]] = {}
+    for line in stdout.splitlines():
+        if " -> " in line and "type" not in line:
+            rows.setdefault(line.split(" -> ")[0], line.split()[-7:])
+    return rows
 
 
 def test_evaluate_scores_a_run_against_pubtator_by_overlap_and_exact_span(pubtator: Path, pubtator_run: Path) -> None:
@@ -195,6 +200,15 @@ def test_evaluate_scores_a_run_against_pubtator_by_overlap_and_exact_span(pubtat
     assert scores(overlap.stdout)["CellLine"] == ["1.000", "1.000", "1.000", "3", "3", "3", "3"]
     assert scores(exact.stdout)["CellLine"] == ["0.667", "0.667", "0.667", "3", "2", "3", "2"]
     assert scores(overlap.stdout)["GeneOrGeneProduct"][3:] == ["3", "3", "3", "3"]
+
+
+def test_the_overall_row_counts_a_corpus_type_once_when_two_rows_score_it(pubtator: Path, pubtator_run: Path) -> None:
+    # GeneOrGeneProduct is scored as gene and, by BioRED's convention, as gene+mirna: its 3 genes count once.
+    result = runner.invoke(app, ["evaluate", "--gold", str(pubtator), "--pred", str(pubtator_run), "--errors", "0"])
+    assert result.exit_code == 0, result.output
+    assert "GeneOrGeneProduct -> gene+mirna" in result.stdout
+    overall = next(line for line in result.stdout.splitlines() if line.startswith("all ("))
+    assert overall.split()[-4] == "8"  # gold: 3 genes, 3 cell lines, 2 chemicals
 
 
 def test_evaluate_lists_misses_and_false_hits_with_their_context(pubtator: Path, pubtator_run: Path) -> None:

@@ -30,11 +30,13 @@ CORPORA = {
 PINNED = {
     ("biored", "GeneOrGeneProduct -> gene", "overlap"): (0.949, 0.842),
     ("biored", "GeneOrGeneProduct -> gene", "exact"): (0.884, 0.790),
+    ("biored", "GeneOrGeneProduct -> gene+mirna", "overlap"): (0.950, 0.849),  # BioRED tags miRNAs as genes
     ("biored", "CellLine -> cell_line", "overlap"): (0.991, 0.848),
     ("biored", "CellLine -> cell_line", "exact"): (0.963, 0.824),
     ("biored", "ChemicalEntity -> drug", "overlap"): (0.920, 0.618),
     ("bc5cdr", "Chemical -> drug", "overlap"): (0.980, 0.778),
-    ("bc5cdr", "Chemical@CID -> drug", "overlap"): (0.678, 0.904),  # P: drug against CID chemicals only
+    ("bc5cdr", "Chemical@CID -> drug", "overlap"): (0.679, 0.905),  # P: drug against CID chemicals only
+    ("bc5cdr", "Chemical@CID -> drug+drug_class", "overlap"): (0.651, 0.924),
     ("scai", "Specific_miRNAs -> mirna", "overlap"): (0.991, 0.996),
     ("scai", "Specific_miRNAs -> mirna", "exact"): (0.809, 0.896),
     ("scai", "Specific_miRNAs -> mirna", "tiled"): (0.973, 0.974),

@@ -308,6 +308,36 @@ def test_a_defined_abbreviation_is_the_drug_everywhere(nlp: Language, text: str,
     assert {m.norm for m in hits} == {norm}
 
 
+# A long form no lexicon holds that ends with a name the finder kept: the short form is that name (text, short form,
+# type, norm). The detector may take more words than the name (`conversion of patients from cyclosporine`) or fewer
+# (`contraceptives` of `oral contraceptives`).
+NAME_AT_THE_END = [
+    pytest.param(
+        "Renal function improved after conversion of patients from cyclosporine (CsA) to sirolimus, and CsA withdrawal "
+        "was safe.", "CsA", "drug", "cyclosporine", id="clause-ending-with-the-drug",
+    ),
+    pytest.param(
+        "Users of combined oral contraceptives (COCs) had a higher risk; COCs were stopped.", "COCs", "drug_class",
+        "oral contraceptive", id="part-of-a-class-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "short", "type_", "norm"), NAME_AT_THE_END)
+def test_a_short_form_is_the_name_its_long_form_ends_with(
+    nlp: Language, text: str, short: str, type_: str, norm: str
+) -> None:
+    hits = [m for m in find_mentions(nlp, text) if m.text == short]
+    assert len(hits) == text.count(short)
+    assert {(m.type, m.norm, m.rule) for m in hits} == {(type_, norm, f"{type_}.abbreviation")}
+
+
+def test_a_short_form_for_two_drugs_joined_is_neither(nlp: Language) -> None:
+    # The long form ends with a drug, but the short form's first letter is another drug's: a combination.
+    text = "Patients received cisplatin plus 5-fluorouracil (CF), and CF was well tolerated."
+    assert [m for m in find_mentions(nlp, text) if m.text == "CF"] == []
+
+
 UNDEFINED_ABBREVIATIONS = [
     pytest.param("ADR was detected in two of the samples.", "ADR", id="ADR-undefined"),
     pytest.param("DOX was added at 1 μM.", "DOX", id="DOX-undefined"),
@@ -333,6 +363,11 @@ DRUG_CLASSES = [
     pytest.param("Patients on beta-blockers had fewer events.", "beta-blocker", id="beta-blockers"),
     pytest.param("Two selective serotonin reuptake inhibitors were compared.", "selective serotonin reuptake inhibitor", id="SSRIs"),
     pytest.param("Patients on diuretics had lower sodium.", "diuretic", id="diuretics"),
+    pytest.param("Appetite suppressants were withdrawn from the market.", "appetite suppressant", id="appetite-suppressants"),
+    pytest.param("Iodinated contrast media can injure the kidney.", "contrast agent", id="contrast-media"),
+    pytest.param("Selective COX-2 inhibitors lowered prostaglandin levels.", "cyclooxygenase 2 inhibitor", id="COX-2-inhibitors"),
+    pytest.param("Neuromuscular blocking agents were given before intubation.", "neuromuscular blocking agent", id="NMBAs"),
+    pytest.param("Patients treated with antibiotics recovered.", "antibiotic", id="antibiotics-with-a-cue"),
 ]
 
 # The near misses: a class word that names something else in its phrase.

@@ -108,7 +108,7 @@ def _evaluate_corpus(gold: Path, pred: Path, types: str | None, match: str, erro
     typer.echo(f"mentions of {len(corpus.records)} documents of {gold.name}, {match} match")
     width = max(len("corpus type -> type"), *(len(row) for row in report.rows))
     typer.echo(f"{'corpus type -> type':<{width}} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'found':>6} {'pred':>6} {'right':>6}")
-    for name, score in [*report.rows.items(), ("all (unqualified rows)", report.overall)]:
+    for name, score in [*report.rows.items(), ("all (one row per corpus type)", report.overall)]:
         typer.echo(
             f"{name:<{width}} {score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f} "
             f"{score.gold:>6} {score.found:>6} {score.pred:>6} {score.right:>6}"

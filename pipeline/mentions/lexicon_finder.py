@@ -70,6 +70,21 @@ def _around(text: str, start: int, end: int, window: int) -> tuple[str, str]:
     return before, after
 
 
+def _name_at_end(
+    text: str, short: str, long_start: int, long_end: int, found: list[tuple[int, int, Entry, str]]
+) -> Entry | None:
+    """The name a long form that no lexicon holds ends with: the longest hit that ends where the long form ends and
+    starts at or before it (`combined oral [contraceptives] (COCs)`) or inside it with the short form's first letter
+    (`patients undergoing cyclosporine (CsA)`, whose letters the detector matched across the clause). A name whose
+    first letter is not the short form's is another thing the long form joins (`cisplatin plus 5-fluorouracil (CF)`)."""
+    first = short[:1].lower()
+    ends_here = [
+        (start, entry) for start, end, entry, _ in found
+        if end == long_end and start < long_end and (start <= long_start or text[start].lower() == first)
+    ]  # fmt: skip
+    return min(ends_here, key=lambda hit: hit[0])[1] if ends_here else None
+
+
 def _closing_bracket(text: str, start: int, end: int) -> int:
     """The end of a hit, past the bracket that closes one the hit opened (`5-HT(2C)`, `NAD(P)H`): a match key holds
     no brackets, so a key match ends at the last letter or digit."""
@@ -144,7 +159,7 @@ class LexiconFinder:
         text_key = keyed(doc, text)
         definitions = self._definitions(doc)
         found = self._lexicon_hits(doc, text, text_key, definitions)
-        for (short_start, short_end), (entry, rule) in self._defined_occurrences(doc, definitions).items():
+        for (short_start, short_end), (entry, rule) in self._defined_occurrences(doc, definitions, found).items():
             found.append((short_start, short_end, entry, rule))
         if self.sublines:
             found.extend(self._sublines(text, found))
@@ -304,15 +319,18 @@ class LexiconFinder:
             definitions.setdefault(short, (long, long_start, long_end))
         return definitions
 
-    def _defined_occurrences(self, doc: Doc, definitions: dict) -> dict[tuple[int, int], tuple[Entry, str]]:
-        """Every occurrence of a short form whose long form normalizes in this lexicon."""
+    def _defined_occurrences(
+        self, doc: Doc, definitions: dict, found: list[tuple[int, int, Entry, str]]
+    ) -> dict[tuple[int, int], tuple[Entry, str]]:
+        """Every occurrence of a short form whose long form normalizes in this lexicon, or ends with a name this
+        finder kept (``found``: its lexicon hits)."""
         resolved: dict[str, Entry | None] = {}
-        for short, (long, _, _) in definitions.items():
+        for short, (long, long_start, long_end) in definitions.items():
             # The document says what its abbreviation means: `adriamycin (ADR)` makes ADR doxorubicin, and
             # `pancreatic cancer (PC)` makes PC no gene here, whatever a lexicon lists for PC.
             candidates = self._long_form_entries(long)
             candidates.sort(key=lambda e: KIND_RANK.get(e.kind, len(KIND_RANK)))
-            resolved[short] = candidates[0] if candidates else None
+            resolved[short] = candidates[0] if candidates else _name_at_end(doc_text(doc), short, long_start, long_end, found)
         occurrences = {}
         for short, start, end, *_ in doc._.mirmine_abbreviations:
             entry = resolved.get(short)
