@@ -55,6 +55,10 @@ HITS = [
                  id="symbol-defined-by-numbered-name"),
     pytest.param("Hypoxia Inducible Factor-1a (HIF-1a) was stabilised, and HIF-1a rose.", ("HIF-1a", "HIF1A"),
                  id="symbol-defined-by-title-case-factor"),
+    # the cellular proto-oncogene prefix `c-`, in whatever case the text writes it
+    pytest.param("Mast cells expressing c-kit were counted.", ("c-kit", "KIT"), id="c-kit-lower-case"),
+    pytest.param("C-KIT staining was strong in the stroma.", ("C-KIT", "KIT"), id="C-KIT-capitals"),
+    pytest.param("Imatinib binds c-abl in the inactive state.", ("c-abl", "ABL1"), id="c-abl-lower-case"),
 ]
 
 
@@ -77,6 +81,8 @@ MISSES = [
     pytest.param("RNA was isolated with the miRNA Mini Kit before sequencing.", "Kit", id="Kit-in-a-product-name"),
     pytest.param("Pathways came from a Gene Set Enrichment Analysis of the arrays.", "Set", id="Set-in-a-method-name"),
     pytest.param("Vesicles of the line (Exo-Mia) lowered hormone output.", "Mia", id="Mia-after-a-capitalized-prefix"),
+    # `C-` before a word that names no gene is no proto-oncogene (`C-type` is a lectin fold)
+    pytest.param("Each C-type lectin domain binds calcium.", "C-type", id="C-type-lectin"),
     pytest.param("As shown before (Li, M., Ren, H., Sheth, K. N.), the effect held.", "Ren", id="Ren-a-surname"),
     pytest.param("The viral Tat protein binds the TAR hairpin.", "Tat", id="Tat-without-the-enzyme"),
     pytest.param("FH loss raised fumarate in these tumours.", "FH", id="two-capitals-without-the-name"),

@@ -6,6 +6,7 @@ all-letter terms (`ER`, `SET`, `DDP`) only as written.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -44,6 +45,10 @@ class LexiconMatch(NamedTuple):
     lower_ok: bool = True
 
 
+# `c-` and three letters or more: a cellular proto-oncogene (`c-Kit`, `c-Abl`, `c-Raf`, `c-Rel`).
+_CELLULAR_ONCOGENE = re.compile(r"[cC]-[A-Za-z]{3,}")
+
+
 def needs_exact_case(term: str, type_: str, kind: str) -> bool:
     """Whether a term only matches as written: all-letter symbols (`SET`, `IMPACT`, `PTEN`) and short abbreviations.
 
@@ -52,6 +57,8 @@ def needs_exact_case(term: str, type_: str, kind: str) -> bool:
     letters = compact(term)
     if type_ == "drug_class" or kind == "name" or " " in term.strip():
         return False
+    if type_ == "gene" and _CELLULAR_ONCOGENE.fullmatch(term):
+        return False  # `c-kit`, `C-KIT`, `c-Kit`: the cellular proto-oncogene is written in every case
     if any(char.isdigit() for char in letters):
         return len(letters) < 3
     if type_ == "cell_line" and kind == "line" and not letters.isupper():
