@@ -340,6 +340,12 @@ def test_a_colon_aside_of_statistics_defines_nothing(nlp: Language) -> None:
     assert [record.short for record in abbreviations_from_doc(nlp(text))] == []
 
 
+def test_a_genotype_in_the_brackets_defines_nothing(nlp: Language) -> None:
+    # `(DAT(-/-))`: the bracket opened after DAT closes outside the short form; `(GABA(A)R)` closes its own.
+    text = "Hyperactivity was seen in dopamine transporter (DAT(-/-)) knockout mice and the GABA(A) receptor (GABA(A)R)."
+    assert [record.short for record in abbreviations_from_doc(nlp(text))] == ["GABA(A)R"]
+
+
 def test_every_use_of_a_short_form_is_recorded_in_order(nlp: Language) -> None:
     text = "Breast cancer (BC) is common. BC kills. Early BC is curable."
     assert [

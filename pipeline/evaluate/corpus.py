@@ -221,8 +221,8 @@ class CorpusMentionReport:
 def score_corpus_mentions(
     gold: CorpusGold, pred: dict[str, list[Span]], mappings: Sequence[TypeMapping], match: str = "overlap"
 ) -> CorpusMentionReport:
-    """Scores of each mapping; ``overall`` sums the first unqualified mapping of each corpus type (a qualified one is a subset of
-    another, a second unqualified one another view of the same gold)."""
+    """Scores of each mapping; ``overall`` sums the first unqualified mapping of each corpus type (a qualified one
+    is a subset of another, a second unqualified one another view of the same gold)."""
     if match not in MATCHES:
         raise ValueError(f"match must be one of {', '.join(MATCHES)}, not {match!r}")
     rows, misses, false_hits = {}, {}, {}

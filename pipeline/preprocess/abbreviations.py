@@ -25,7 +25,10 @@ _GREEK_LETTER = re.compile(r"[\u0391-\u03a9\u03b1-\u03c9]\Z")
 
 
 def _is_short_form(tokens: Sequence[str], text: str) -> bool:
-    """scispaCy's short-form filter, also accepting a one-letter Greek token after the first (`GSK-3 β`)."""
+    """scispaCy's short-form filter, also accepting a one-letter Greek token after the first (`GSK-3 β`); a bracket
+    opened and not closed inside is a genotype or a remark cut short (`(DAT(-/-))` is no definition of `DAT(-`)."""
+    if text.count("(") != text.count(")"):
+        return False
     for position, token in enumerate(tokens):
         if not 2 <= len(token) < 10 and not (position > 0 and _GREEK_LETTER.match(token)):
             return False
