@@ -225,6 +225,9 @@ ALIAS_UNSUPPORTED = [
     pytest.param("The hazard ratio (HR) was 1.8, and HR was higher in men.", "HR", id="HR-hazard-ratio"),
     pytest.param("The risk was higher (95% CI 1.2-2.5).", "CI", id="CI"),
     pytest.param("High miR-21 predicted shorter OS in both cohorts.", "OS", id="OS"),
+    pytest.param("Rats injected with STZ became diabetic within a week.", "STZ", id="STZ-streptozotocin"),
+    pytest.param("Boys with adrenoleukodystrophy lost myelin early.", "adrenoleukodystrophy", id="a-disease-alias"),
+    pytest.param("The STOP trial enrolled a thousand patients.", "STOP", id="STOP-in-capitals"),
 ]
 
 
