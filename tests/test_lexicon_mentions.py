@@ -341,6 +341,12 @@ def test_a_short_form_for_two_drugs_joined_is_neither(nlp: Language) -> None:
     assert [m for m in find_mentions(nlp, text) if m.text == "CF"] == []
 
 
+def test_a_symbol_keeps_its_gene_when_its_long_form_ends_with_another_name(nlp: Language) -> None:
+    # The long form ends with the family `protein phosphatase 2`; PHLPP2 is an approved symbol of its own.
+    text = "Loss of PH domain leucine-rich repeat protein phosphatase 2 (PHLPP2) activates AKT, and PHLPP2 is deleted."
+    assert {m.norm for m in find_mentions(nlp, text) if m.text == "PHLPP2"} == {"PHLPP2"}
+
+
 UNDEFINED_ABBREVIATIONS = [
     pytest.param("ADR was detected in two of the samples.", "ADR", id="ADR-undefined"),
     pytest.param("DOX was added at 1 μM.", "DOX", id="DOX-undefined"),

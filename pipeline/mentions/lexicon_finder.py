@@ -330,13 +330,25 @@ class LexiconFinder:
             # `pancreatic cancer (PC)` makes PC no gene here, whatever a lexicon lists for PC.
             candidates = self._long_form_entries(long)
             candidates.sort(key=lambda e: KIND_RANK.get(e.kind, len(KIND_RANK)))
-            resolved[short] = candidates[0] if candidates else _name_at_end(doc_text(doc), short, long_start, long_end, found)
+            resolved[short] = candidates[0] if candidates else self._name_at_end(doc, short, long_start, long_end, found)
         occurrences = {}
         for short, start, end, *_ in doc._.mirmine_abbreviations:
             entry = resolved.get(short)
             if entry is not None:
                 occurrences[(start, end)] = (entry, self.abbreviation_rules[entry.type])
         return occurrences
+
+    def _name_at_end(
+        self, doc: Doc, short: str, long_start: int, long_end: int, found: list[tuple[int, int, Entry, str]]
+    ) -> Entry | None:
+        """The name the long form ends with (``_name_at_end``), unless the short form is a term of this finder of
+        its own that names something else: `PH domain leucine-rich repeat protein phosphatase 2 (PHLPP2)` ends with
+        the family `protein phosphatase 2`, and PHLPP2 stays the gene its symbol names."""
+        entry = _name_at_end(doc_text(doc), short, long_start, long_end, found)
+        if entry is None:
+            return None
+        own = {e.norm for e in self.lexicon.lookup(short) if e.type in self.types}
+        return entry if not own or entry.norm in own else None
 
     def _long_form_entries(self, long: str) -> list[Entry]:
         """This finder's entries of a long form, or of the drug named before its salt (`otilonium bromide (OB)`)."""
