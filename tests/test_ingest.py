@@ -756,7 +756,7 @@ def test_batch_goes_on_after_a_bad_file(tmp_path: Path) -> None:
 
 
 def test_read_inputs_expands_folders_sorted_skipping_hidden_and_gold(tmp_path: Path) -> None:
-    files = ["z.txt", "a/b.txt", "a/sub/c.txt", "a/.hidden.txt", "a/.git/d.txt", "a/gold/e.txt"]
+    files = ["z.txt", "a/b.txt", "a/sub/c.txt", "a/.hidden.txt", "a/.git/d.txt", "a/gold/e.txt", "gold-bench/f.txt"]
     for name in files:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(f"{name} is a short text about miR-21.")
@@ -801,11 +801,11 @@ def test_each_folder_entry_that_is_skipped_gets_a_row_naming_it_and_the_reason(
         ("a/good.txt", "read"),
         ("a/pipe.txt", "a named pipe (FIFO), not a file: nothing to read; remove it from the inputs"),
         ("a/sock", "a socket, not a file: nothing to read; remove it from the inputs"),
-        ("b_empty", "empty folder: no files to read (hidden files and gold/ folders are left out)"),
+        ("b_empty", "empty folder: no files to read (hidden files and gold/, gold-bench/ folders are left out)"),
         ("c_locked", "cannot list the folder (Permission denied); fix its permissions"),
         ("d_real/paper.txt", "read"),
         ("e_linked", "a link to a folder, not followed: pass that folder itself to read it"),
-        ("f_nothing", "empty folder: no files to read (hidden files and gold/ folders are left out)"),
+        ("f_nothing", "empty folder: no files to read (hidden files and gold/, gold-bench/ folders are left out)"),
     ]  # fmt: skip
 
 

@@ -36,9 +36,9 @@ READERS = {
 CORPUS_READERS = {"pubtator": read_pubtator_records, "bioc": read_bioc_records, "scai": read_scai_records}
 CORPUS_FORMATS_HINT = "PubTator (BioRED, BC5CDR), BioC XML (MMIC) or the SCAI miRNA corpus XML"
 
-# Folders that hold annotations, not inputs (corpus/gold/).
-SKIPPED_FOLDERS = frozenset({"gold"})
-EMPTY_FOLDER = "empty folder: no files to read (hidden files and gold/ folders are left out)"
+# Folders that hold annotations, not inputs (corpus/gold/, corpus/gold-bench/).
+SKIPPED_FOLDERS = frozenset({"gold", "gold-bench"})
+EMPTY_FOLDER = "empty folder: no files to read (hidden files and gold/, gold-bench/ folders are left out)"
 LINKED_FOLDER = "a link to a folder, not followed: pass that folder itself to read it"
 
 
@@ -94,7 +94,8 @@ def _expand(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
 def _folder_entries(folder: Path) -> list[Path | InputError]:
     """The files under ``folder`` in sorted order, and a row for each entry that is skipped for a reason a user can
     act on: a broken link, a link to a folder, a FIFO, a socket or a device, a folder that cannot be listed or holds
-    nothing to read. Hidden files and folders and annotation folders (``gold/``) are left out without a row."""
+    nothing to read. Hidden files and folders and annotation folders (``gold/``,
+    ``gold-bench/``) are left out without a row."""
     found: list[tuple[tuple[str, ...], Path | InputError]] = []
 
     def unlisted(err: OSError) -> None:
