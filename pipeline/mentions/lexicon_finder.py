@@ -70,21 +70,6 @@ def _around(text: str, start: int, end: int, window: int) -> tuple[str, str]:
     return before, after
 
 
-def _name_at_end(
-    text: str, short: str, long_start: int, long_end: int, found: list[tuple[int, int, Entry, str]]
-) -> Entry | None:
-    """The name a long form that no lexicon holds ends with: the longest hit that ends where the long form ends and
-    starts at or before it (`combined oral [contraceptives] (COCs)`) or inside it with the short form's first letter
-    (`patients undergoing cyclosporine (CsA)`, whose letters the detector matched across the clause). A name whose
-    first letter is not the short form's is another thing the long form joins (`cisplatin plus 5-fluorouracil (CF)`)."""
-    first = short[:1].lower()
-    ends_here = [
-        (start, entry) for start, end, entry, _ in found
-        if end == long_end and start < long_end and (start <= long_start or text[start].lower() == first)
-    ]  # fmt: skip
-    return min(ends_here, key=lambda hit: hit[0])[1] if ends_here else None
-
-
 def _closing_bracket(text: str, start: int, end: int) -> int:
     """The end of a hit, past the bracket that closes one the hit opened (`5-HT(2C)`, `NAD(P)H`): a match key holds
     no brackets, so a key match ends at the last letter or digit."""
@@ -325,12 +310,13 @@ class LexiconFinder:
         """Every occurrence of a short form whose long form normalizes in this lexicon, or ends with a name this
         finder kept (``found``: its lexicon hits)."""
         resolved: dict[str, Entry | None] = {}
+        text = doc_text(doc)
         for short, (long, long_start, long_end) in definitions.items():
             # The document says what its abbreviation means: `adriamycin (ADR)` makes ADR doxorubicin, and
             # `pancreatic cancer (PC)` makes PC no gene here, whatever a lexicon lists for PC.
             candidates = self._long_form_entries(long)
             candidates.sort(key=lambda e: KIND_RANK.get(e.kind, len(KIND_RANK)))
-            resolved[short] = candidates[0] if candidates else self._name_at_end(doc, short, long_start, long_end, found)
+            resolved[short] = candidates[0] if candidates else self._name_at_end(text, short, long_start, long_end, found)
         occurrences = {}
         for short, start, end, *_ in doc._.mirmine_abbreviations:
             entry = resolved.get(short)
@@ -339,14 +325,23 @@ class LexiconFinder:
         return occurrences
 
     def _name_at_end(
-        self, doc: Doc, short: str, long_start: int, long_end: int, found: list[tuple[int, int, Entry, str]]
+        self, text: str, short: str, long_start: int, long_end: int, found: list[tuple[int, int, Entry, str]]
     ) -> Entry | None:
-        """The name the long form ends with (``_name_at_end``), unless the short form is a term of this finder of
-        its own that names something else: `PH domain leucine-rich repeat protein phosphatase 2 (PHLPP2)` ends with
-        the family `protein phosphatase 2`, and PHLPP2 stays the gene its symbol names."""
-        entry = _name_at_end(doc_text(doc), short, long_start, long_end, found)
-        if entry is None:
+        """The name a long form that no lexicon holds ends with: the longest hit of ``found`` that ends where the long
+        form ends and starts at or before it (`combined oral [contraceptives] (COCs)`) or inside it with the short
+        form's first letter (`conversion of patients from cyclosporine (CsA)`, whose letters the detector matched
+        across the clause). Not a name whose first letter is not the short form's (`cisplatin plus 5-fluorouracil
+        (CF)` joins two drugs), nor one that a short form of this finder's own terms contradicts (`PH domain
+        leucine-rich repeat protein phosphatase 2 (PHLPP2)` ends with the family `protein phosphatase 2`; PHLPP2
+        stays the gene its symbol names)."""
+        first = short[:1].lower()
+        ends_here = [
+            (start, entry) for start, end, entry, _ in found
+            if end == long_end and start < long_end and (start <= long_start or text[start].lower() == first)
+        ]  # fmt: skip
+        if not ends_here:
             return None
+        entry = min(ends_here, key=lambda hit: hit[0])[1]
         own = {e.norm for e in self.lexicon.lookup(short) if e.type in self.types}
         return entry if not own or entry.norm in own else None
 
