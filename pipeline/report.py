@@ -40,6 +40,8 @@ ENTITY_COLOURS = {
 ENTITY_LABELS = {"mirna": "miRNA", "gene": "gene", "drug": "drug", "drug_class": "drug class", "cell_line": "cell line"}
 RELATION_COLOURS = {
     "targets": "#4c78a8",
+    "regulates": "#72a0cf",
+    "regulated_by": "#a0785a",
     "sensitizes": "#3b8a3e",
     "confers_resistance": "#c8413f",
     "associated": "#7a7a7a",
@@ -54,6 +56,18 @@ class ReportError(Exception):
 def drug_of(row: RelationRow) -> str:
     """The partner when it is a drug or a drug class, else empty."""
     return row.partner if row.partner_type in DRUG_TYPES else ""
+
+
+def _arrow(relation: str, direction: str) -> str:
+    """The direction of a relation as an arrow after its label (none where the text gives none)."""
+    if direction not in ("down", "up"):
+        return ""
+    arrow = "\u2193" if direction == "down" else "\u2191"
+    if relation == "regulated_by":
+        what = "the partner raises the miRNA" if direction == "up" else "the partner lowers the miRNA"
+    else:
+        what = f"more miRNA, partner {direction}"
+    return f' <span class="direction" title="{what}">{arrow}</span>'
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +300,7 @@ def _row(row: RelationRow, mentions: Sequence[Mention] | None, cache: dict) -> s
         f'data-relation="{escape(row.relation)}" data-drug="{escape(drug_of(row))}" data-mirna="{escape(row.mirna)}">'
         f'<td class="doc">{escape(row.doc_id)}</td><td>{escape(row.section)}</td>'
         f'<td class="mirna">{escape(row.mirna)}{coreferent}</td>'
-        f'<td><span class="relation" style="background:{relation_colour}">{escape(row.relation)}</span></td>'
+        f'<td><span class="relation" style="background:{relation_colour}">{escape(row.relation)}</span>{_arrow(row.relation, row.direction)}</td>'
         f'<td class="partner"{partner_title}>{escape(row.partner)} <span class="kind">{escape(partner_kind)}</span></td>'
         f"<td>{flags}</td><td class=\"rule\">{rule}</td><td class=\"num\">{escape(row.confidence)}</td>"
         f'<td class="sentence">{sentence}{cell_lines}</td></tr>'

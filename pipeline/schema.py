@@ -14,7 +14,14 @@ from itertools import accumulate
 
 SECTION_LABELS = ("title", "abstract", "body", "table", "reference", "other")
 MENTION_TYPES = ("mirna", "gene", "drug", "drug_class", "cell_line")
-RELATION_TYPES = ("targets", "sensitizes", "confers_resistance", "associated")
+RELATION_TYPES = ("targets", "regulates", "regulated_by", "sensitizes", "confers_resistance", "associated")
+# The relations of a miRNA and a gene (regulated_by also takes a drug that changes the miRNA's level).
+GENE_RELATIONS = ("targets", "regulates", "regulated_by")
+# What happens to the partner when there is more of the miRNA (for regulated_by: to the miRNA when there is more of the
+# partner): `down`, `up` or "" where the text gives none. Four relations say it by their name; regulates and regulated_by
+# carry their own.
+DIRECTIONS = ("down", "up", "")
+RELATION_DIRECTIONS = {"targets": "down", "sensitizes": "up", "confers_resistance": "down", "associated": ""}
 # The partner types of the drug relations (sensitizes, confers_resistance, associated): a named drug or a class.
 DRUG_TYPES = ("drug", "drug_class")
 # What one document may cost a run by default (--max-chars, --doc-timeout); over either, it is an errors.tsv row. The
@@ -90,6 +97,7 @@ class Relation:
     sent_end: int
     mirna: str
     relation: str
+    direction: str
     partner: str
     partner_type: str
     partner_id: str

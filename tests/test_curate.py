@@ -35,13 +35,13 @@ from pipeline.curate import (
     wilson_interval,
 )
 from pipeline.output import RELATIONS, TABLE, RunFolder, table_view, write_tsv
-from pipeline.schema import Relation
+from pipeline.schema import RELATION_DIRECTIONS, Relation
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parent.parent
 # Large enough that a merge takes seconds, so that a kill lands inside it.
 BIG_RUN_ROWS = 120_000
-RELATION_TYPES = ("targets", "sensitizes", "confers_resistance", "associated")
+RELATION_TYPES = ("targets", "sensitizes", "confers_resistance", "associated")  # the four of the synthetic runs
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -51,7 +51,8 @@ def relation(doc_id: str, mirna: str, kind: str, partner: str, *, sentence_id: i
              sentence: str = "A sentence written for the test.", partner_type: str = "drug") -> Relation:  # fmt: skip
     start = 1000 * sentence_id
     return Relation(
-        doc_id, "abstract", sentence_id, start, start + len(sentence), mirna, kind, partner, partner_type, "", (),
+        doc_id, "abstract", sentence_id, start, start + len(sentence), mirna, kind, RELATION_DIRECTIONS.get(kind, ""),
+        partner, partner_type, "", (),
         negated, False, "cue.test", 0.8, start, start + 5, start + 10, start + 15, sentence,
     )  # fmt: skip
 
@@ -84,7 +85,8 @@ def write_synthetic_run(folder: Path, rows: int, *, per_doc: int = 20) -> Path:
             partner, partner_type = (f"GENE{i % 97}", "gene") if kind == "targets" else (f"drug{i % 61}", "drug")
             relation_id = hashlib.sha1(f"{doc_id}\t{i}".encode()).hexdigest()[:16]
             handle.write("\t".join((
-                relation_id, doc_id, "abstract", str(i % per_doc), mirna, kind, partner, partner_type, "X:1", "MCF-7",
+                relation_id, doc_id, "abstract", str(i % per_doc), mirna, kind, RELATION_DIRECTIONS.get(kind, ""), partner,
+                partner_type, "X:1", "MCF-7",
                 "true" if i % 50 == 0 else "false", "false", "cue.synthetic", "0.80", "10", "16", "30", "36",
                 f"Sentence {i}: {mirna} {kind} {partner} in breast cancer cells, long enough to look like one.",
             )) + "\n")  # fmt: skip
@@ -233,9 +235,40 @@ def test_the_store_uses_wal_and_records_its_schema_version(db: Path) -> None:
     assert query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(curate.SCHEMA_VERSION),)]
 
 
-def test_merge_prints_a_one_line_summary(tmp_path: Path, corpus_run: Path) -> None:
+def test_a_store_of_the_previous_schema_is_brought_up_to_date_with_its_decisions(db: Path, single) -> None:
+    """A store written before `direction` (schema 1) opens: the column is added, every decision is kept."""
+    fid = finding_id(*single)
+    decide(db, fid, "accepted", note="checked")
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE evidence DROP COLUMN direction")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with curate.open_store(db) as conn:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(evidence)")]
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        kept = conn.execute("SELECT status, note FROM decisions WHERE finding_id = ?", (fid,)).fetchall()
+    assert "direction" in columns and version == str(curate.SCHEMA_VERSION)
+    assert [tuple(row) for row in kept] == [("accepted", "checked")]
+
+
+def test_a_finding_whose_label_changes_shows_in_the_diff(db: Path, corpus_run: Path, tmp_path: Path, table) -> None:
+    """A rule change that relabels a finding (targets -> regulates) is a new finding and the old one goes stale."""
+    old = next(row for row in table if row.relation == "targets")
+    relabelled = relation(old.doc_ids[0], old.mirna, "regulates", old.partner, partner_type="gene")
+    run = edit_run(
+        corpus_run, tmp_path / "relabelled",
+        keep=lambda row: (row["mirna"], row["relation"], row["partner"]) != (old.mirna, old.relation, old.partner),
+        add=[relabelled],
+    )  # fmt: skip
+    merge_run(db, run)
+    report = json.loads(cli("diff", "--db", db, "--json").stdout)
+    changes = {(c["mirna"], c["relation"], c["partner"]): c["kind"] for c in report["changes"]}
+    assert changes[(old.mirna, "regulates", old.partner)] == "added"
+    assert changes[(old.mirna, "targets", old.partner)] == "stale"
+
+
+def test_merge_prints_a_one_line_summary(tmp_path: Path, corpus_run: Path, table) -> None:
     result = cli("merge", corpus_run, "--db", tmp_path / "c.db")
-    assert result.exit_code == 0 and result.stdout.count("\n") == 1 and "findings 126 added" in result.stdout
+    assert result.exit_code == 0 and result.stdout.count("\n") == 1 and f"findings {len(table)} added" in result.stdout
 
 
 def break_header(run: Path) -> None:
@@ -364,10 +397,10 @@ def test_diff_prints_a_table_with_the_finding_ids(changed_store) -> None:
     assert {line.split()[1] for line in lines[4:]} == set(expected)
 
 
-def test_diff_of_an_earlier_merge(changed_store) -> None:
+def test_diff_of_an_earlier_merge(changed_store, table) -> None:
     db, _ = changed_store
     result = cli("diff", "--db", db, "--merge", 1, "--json")
-    assert json.loads(result.stdout)["merge"]["findings_added"] == 126
+    assert json.loads(result.stdout)["merge"]["findings_added"] == len(table)
 
 
 def test_diff_of_a_merge_that_does_not_exist_exits_1(db: Path) -> None:
@@ -404,10 +437,10 @@ FORMATS = (".tsv", ".csv", ".xlsx", ".parquet")
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
-def test_export_writes_the_table_columns_then_the_status_columns(db: Path, tmp_path: Path, suffix: str) -> None:
+def test_export_writes_the_table_columns_then_the_status_columns(db: Path, tmp_path: Path, suffix: str, table) -> None:
     result = cli("export", "--db", db, "--out", tmp_path / f"out{suffix}")
     header, *rows = read_back(tmp_path / f"out{suffix}")
-    assert (result.exit_code, tuple(header), len(rows)) == (0, EXPORT_COLUMNS, 126)
+    assert (result.exit_code, tuple(header), len(rows)) == (0, EXPORT_COLUMNS, len(table))
 
 
 @pytest.mark.parametrize(("suffix", "expected"), [(".tsv", "=1+1"), (".csv", "'=1+1"), (".xlsx", "'=1+1"), (".parquet", "=1+1")])
@@ -538,7 +571,7 @@ def test_sample_draws_only_live_pending_findings(db: Path, corpus_run: Path, tmp
     gone = table[5]
     merge_run(db, edit_run(corpus_run, tmp_path / "run2", keep=lambda row: (row["mirna"], row["relation"], row["partner"]) != (gone.mirna, gone.relation, gone.partner)))
     drawn = {f.finding_id for f in sample_findings(db, 1000, seed=1).findings}
-    assert not drawn & {*decided, finding_id(gone.mirna, gone.relation, gone.partner)} and len(drawn) == 120
+    assert not drawn & {*decided, finding_id(gone.mirna, gone.relation, gone.partner)} and len(drawn) == len(table) - 6
 
 
 def test_a_second_draw_adds_to_the_sample_without_repeats(db: Path) -> None:

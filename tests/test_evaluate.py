@@ -124,7 +124,7 @@ def test_every_pair_of_the_review_table_is_found(relation_report) -> None:
 MEASURED = {
     "mentions all": ((0.989, 0.989, 0.989), (187, 2, 2)),
     "relations strict all": ((0.992, 0.984, 0.988), (125, 1, 2)),
-    "relations lenient all": ((1.000, 0.982, 0.991), (109, 0, 2)),
+    "relations lenient all": ((1.000, 0.991, 0.995), (110, 0, 1)),
     "core tier all": ((0.992, 1.000, 0.996), (118, 1, 0)),
     "hard tier all": ((0.875, 0.778, 0.824), (7, 1, 2)),
 }
@@ -167,7 +167,12 @@ def test_table_prints_the_review_shape(corpus_run: Path) -> None:
 def test_a_false_hit_names_its_rule_and_where_it_is_written(corpus_run: Path) -> None:
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(GOLD), "--pred", str(corpus_run)])
     false_hits = result.stdout.split("relation false hits", 1)[1]
-    assert re.search(r"\tmiR-124-3p\tsensitizes\tdoxorubicin\t\[cue\.direction\.up @ relation_cues\.jsonl:\d+\]", false_hits)
+    # `Dual-targeting of miR-124-3p and ABCC4 promotes sensitivity`: targeting the miRNA is less of it (the gold reads
+    # no direction there); the composed rule id names each part's file and line.
+    assert re.search(
+        r"\tmiR-124-3p\tconfers_resistance\tdoxorubicin\t\[cue\.direction\.up\+loss @ relation_cues\.jsonl:\d+ \+ relation_rules\.jsonl:\d+\]",
+        false_hits,
+    )
 
 
 def test_evaluate_looks_rules_up_in_the_folder_the_run_used(corpus_run: Path, tmp_path: Path) -> None:
@@ -179,4 +184,4 @@ def test_evaluate_looks_rules_up_in_the_folder_the_run_used(corpus_run: Path, tm
     cues = folder / "relation_cues.jsonl"
     cues.write_text("".join(line for line in cues.read_text(encoding="utf-8").splitlines(True) if "cue.direction.up" not in line), encoding="utf-8")
     result = CliRunner().invoke(app, ["evaluate", "--gold", str(GOLD), "--pred", str(corpus_run), "--rules", str(folder)])
-    assert f"[cue.direction.up @ not defined in {folder.resolve()}]" in result.stdout
+    assert f"[cue.direction.up+loss @ not defined in {folder.resolve()}]" in result.stdout

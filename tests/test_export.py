@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 from collections import Counter
 from collections.abc import Sequence
@@ -33,7 +34,7 @@ from pipeline.export import (
     read_pubtator,
 )
 from pipeline.output import MENTIONS, RELATIONS, RelationRow, cell, write_json, write_tsv
-from pipeline.schema import Mention
+from pipeline.schema import RELATION_DIRECTIONS, RELATION_TYPES, Mention
 
 runner = CliRunner()
 READERS = {
@@ -139,8 +140,20 @@ def test_brat_configuration_declares_every_type(corpus_exports) -> None:
     _, out = corpus_exports["brat"]
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
     assert all(f"\n{kind}\n" in conf for kind in ("mirna", "gene", "drug", "drug_class", "cell_line"))
-    assert all(f"\n{kind}\tArg1:mirna, Arg2:" in conf for kind in ("targets", "sensitizes", "confers_resistance", "associated"))
-    assert "Negated\tArg:<RELATION>" in conf and (out / "visual.conf").is_file()
+    assert all(f"\n{kind}\tArg1:mirna, Arg2:" in conf for kind in RELATION_TYPES)
+    assert "Negated\tArg:<RELATION>" in conf and "Direction\tArg:<RELATION>, Value:down|up" in conf
+    assert (out / "visual.conf").is_file()
+
+
+def test_a_relations_direction_is_exported(corpus_exports) -> None:
+    """brat: a `Direction` attribute on the relation; BioC: a `direction` infon; none where the run gives none."""
+    _, brat_out = corpus_exports["brat"]
+    ann = "".join(path.read_text(encoding="utf-8") for path in brat_out.glob("*.ann"))
+    assert re.search(r"^A\d+\tDirection R\d+ down$", ann, re.MULTILINE) and not re.search(r"Direction R\d+ \n", ann)
+    _, bioc_out = corpus_exports["bioc"]
+    text = "".join(path.read_text(encoding="utf-8") for path in bioc_out.glob("*.xml"))
+    assert re.search(r'<infon key="type">targets</infon>\s*<infon key="direction">down</infon>', text)
+    assert re.search(r'<infon key="type">associated</infon>\s*<infon key="negated">', text)
 
 
 # --- small runs made by hand ----------------------------------------------------------------------------------
@@ -188,7 +201,8 @@ def make_run(
     for i, link in enumerate(relations):
         mirna, partner = found[link.mirna], found[link.partner]
         relation_rows.append((
-            f"r{i}", partner.doc_id, "abstract", partner.sentence_id, mirna.norm, link.relation, partner.norm, partner.type,
+            f"r{i}", partner.doc_id, "abstract", partner.sentence_id, mirna.norm, link.relation,
+            RELATION_DIRECTIONS.get(link.relation, ""), partner.norm, partner.type,
             "", "", False, i % 2 == 1, link.rule, 0.9, mirna.start, mirna.end, partner.start, partner.end, "s",
         ))  # fmt: skip
     run_dir = folder / "run"
@@ -447,7 +461,7 @@ def mention(start: int, kind: str, norm: str, sentence_id: int = 1) -> Mention:
 
 def relation(mirna_span: tuple[int, int], partner_span: tuple[int, int], partner_type: str = "drug") -> RelationRow:
     return RelationRow(
-        "r", "d", "abstract", 1, "miR-21", "sensitizes", "DOX", partner_type, "", "", False, False, "test", "0.9",
+        "r", "d", "abstract", 1, "miR-21", "sensitizes", "up", "DOX", partner_type, "", "", False, False, "test", "0.9",
         *mirna_span, *partner_span, "s",
     )  # fmt: skip
 

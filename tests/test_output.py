@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.output import MENTIONS, TABLE, aggregate_table, atomic_open, cell, table_rows, write_tsv
-from pipeline.schema import Relation
+from pipeline.schema import RELATION_DIRECTIONS, Relation
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,8 @@ def relation(doc_id: str, mirna: str, kind: str, partner: str, *, start: int = 0
     partner_type = "gene" if kind == "targets" else "drug"
     return Relation(
         doc_id=doc_id, section="abstract", sentence_id=0, sent_start=start, sent_end=start + 10,
-        mirna=mirna, relation=kind, partner=partner, partner_type=partner_type, partner_id="",
+        mirna=mirna, relation=kind, direction=RELATION_DIRECTIONS.get(kind, ""), partner=partner,
+        partner_type=partner_type, partner_id="",
         cell_lines=("MCF-7",), negated=negated, hedged=False, rule="test", confidence=0.9,
         mirna_start=start, mirna_end=start + len(mirna), partner_start=start + 20, partner_end=start + 20 + len(partner),
         sentence=f"{mirna} {kind} {partner}",

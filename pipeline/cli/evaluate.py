@@ -36,7 +36,7 @@ def evaluate(
 ) -> None:  # fmt: skip
     """Score a run against a gold set: mentions per type, relations strict and lenient per relation type and tier.
 
-    Lists every miss and false hit (relations with their sentence); each false hit names the rule that made it and where that rule is written. Only documents that the gold set covers are scored. A corpus file (BioRED or BC5CDR PubTator, MMIC BioC XML, SCAI XML) is scored by mention spans per type: run mirmine on the same file first.
+    Lists every miss and false hit (relations with their sentence); each false hit names the rule that made it and where that rule is written. Only documents that the gold set covers are scored. A corpus file (BioRED or BC5CDR PubTator, MMIC BioC XML, SCAI XML) is scored by mention spans per type: run mirmine on the same file first. Its miRNA–gene relations are scored too where it has them: MMIC's labelled pair of each sentence, SCAI's True pairs of each document, each beside a co-occurrence baseline.
 
     Example: mirmine evaluate --gold corpus/gold --pred output/
 
@@ -60,24 +60,38 @@ def _evaluate_folder(gold: Path, pred: Path, as_json: bool, details: bool, rules
     from pipeline import evaluate as ev
 
     try:
-        gold_mentions = ev.read_gold_mentions(gold)
-        pred_mentions, examples, mention_rules = ev.read_pred_mentions(pred)
+        # A gold folder of relations alone (corpus/gold-bench) has no mentions.tsv: mentions are then not scored.
+        with_mentions = (gold / ev.GOLD_MENTIONS_FILE).exists() or not (gold / ev.GOLD_RELATIONS_FILE).exists()
+        if with_mentions:
+            gold_mentions = ev.read_gold_mentions(gold)
+            pred_mentions, examples, mention_rules = ev.read_pred_mentions(pred)
         gold_relations = ev.read_gold_relations(gold)
-        relations = ev.score_relations(gold_relations, ev.read_pred_relations(pred), ev.read_gold_table(gold))
+        documents = ev.read_gold_documents(gold)
+        if documents is None and with_mentions:
+            documents = {doc_id for doc_id, _, _ in gold_mentions} | {key[0] for key in gold_relations}
+        relations = ev.score_relations(gold_relations, ev.read_pred_relations(pred), ev.read_gold_table(gold), documents)
     except ev.GoldError as err:
         raise fail(f"{err}; run `mirmine run` first or pass --gold/--pred") from err
-    mentions = ev.score_mentions(gold_mentions, pred_mentions, examples, mention_rules)
+    mentions = ev.score_mentions(gold_mentions, pred_mentions, examples, mention_rules) if with_mentions else None
     if as_json:
-        typer.echo(json.dumps({"mentions": mentions.as_dict(), "relations": relations.as_dict()}, indent=2, ensure_ascii=False))
+        scores = ({"mentions": mentions.as_dict()} if mentions else {}) | {"relations": relations.as_dict()}
+        typer.echo(json.dumps(scores, indent=2, ensure_ascii=False))
         return
-    _print_scores("mentions", [*mentions.by_type.items(), ("all", mentions.overall)])
-    typer.echo("")
+    if mentions:
+        _print_scores("mentions", [*mentions.by_type.items(), ("all", mentions.overall)])
+        typer.echo("")
     _print_scores("relations", list(relations.strict.items()), lenient=relations.lenient)
     for tier, scores in relations.by_tier.items():
         typer.echo("")
         _print_scores(f"{tier} tier", list(scores.items()))
+    if relations.unscored:
+        typer.echo(f"\nnot scored (the gold set has no row of these types): {', '.join(relations.unscored)}")
+    if relations.direction_checked:
+        agrees, checked = relations.direction_agrees, relations.direction_checked
+        typer.echo(f"\ndirection  {agrees}/{checked} strict matches give the gold's direction ({agrees / checked:.3f})")
     score = relations.table_pairs
-    typer.echo(f"\ntable pairs  recall {score.recall:.3f} ({score.tp}/{score.tp + score.fn}), precision {score.precision:.3f}")
+    if score is not None:
+        typer.echo(f"\ntable pairs  recall {score.recall:.3f} ({score.tp}/{score.tp + score.fn}), precision {score.precision:.3f}")
     if details:
         _print_errors(mentions, relations, _rules_of_run(pred, rules))
 
@@ -100,8 +114,10 @@ def _evaluate_corpus(gold: Path, pred: Path, types: str | None, match: str, erro
     if not any(spans.values()):
         raise fail(f"{pred} has no mention in the documents of {gold}: run `mirmine run {gold} --out {pred}` first")
     report = ev.score_corpus_mentions(corpus, spans, mappings, match)
+    pairs = _score_pairs(corpus, pred)
     if as_json:
-        typer.echo(json.dumps(report.as_dict(corpus.texts, errors), indent=2, ensure_ascii=False))
+        data = report.as_dict(corpus.texts, errors) | ({"relations": pairs.as_dict(errors)} if pairs else {})
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     for skipped in corpus.skipped:
         typer.echo(f"Warning: {skipped.source}: {skipped.doc_id} not scored: {skipped.error}", err=True)
@@ -113,8 +129,11 @@ def _evaluate_corpus(gold: Path, pred: Path, types: str | None, match: str, erro
             f"{name:<{width}} {score.precision:>6.3f} {score.recall:>6.3f} {score.f1:>6.3f} "
             f"{score.gold:>6} {score.found:>6} {score.pred:>6} {score.right:>6}"
         )
+    located = _rules_of_run(pred, rules) if errors else None
     if errors:
-        _print_corpus_errors(report, corpus.texts, errors, _rules_of_run(pred, rules))
+        _print_corpus_errors(report, corpus.texts, errors, located)
+    if pairs:
+        _print_pairs(pairs, errors, located)
 
 
 def _print_corpus_errors(report, texts: dict[str, str], limit: int, rules) -> None:
@@ -128,6 +147,53 @@ def _print_corpus_errors(report, texts: dict[str, str], limit: int, rules) -> No
             for span in spans[:limit]:
                 where = f"\t[{span.rule} @ {rules.locate(span.rule)}]" if span.rule else ""
                 typer.echo(f"  {span.doc_id}\t{span.text}{where}\n      {context(texts, span)}")
+
+
+def _score_pairs(corpus, pred: Path):
+    """The run's miRNA–gene relations against the corpus's, if it has relations of a known convention, else None."""
+    from pipeline import evaluate as ev
+
+    convention = ev.pair_convention(corpus)
+    if convention is None:
+        return None
+    try:
+        relations, mentions = ev.read_pred_pairs(pred, corpus.records)
+    except ev.GoldError as err:
+        # The mention scores stand without relations.tsv (a run of an older version): say why the section is missing.
+        typer.echo(f"Warning: miRNA–gene relations not scored: {err}", err=True)
+        return None
+    return ev.score_gene_pairs(corpus, relations, mentions, convention)
+
+
+def _print_pairs(report, limit: int, rules) -> None:
+    """Scores beside the co-occurrence baseline, counts by relation label and by reason, then the errors."""
+    score, baseline = report.score, report.baseline
+    typer.echo(f"\nmiRNA–gene relations ({report.title}): {score.tp + score.fn} gold, {score.tp + score.fp} predicted")
+    if report.skipped:
+        typer.echo(f"  ({report.skipped} gold relations not of one miRNA and one gene annotation left out)")
+    typer.echo(f"{'':<14} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5} {'tn':>5}")
+    # The baseline calls every marked pair positive: it has no true negative.
+    no_tn = "-" if report.tn is None else 0
+    for name, row, tn in (("mirmine", score, report.tn), ("co-occurrence", baseline, no_tn)):
+        typer.echo(
+            f"{name:<14} {row.precision:>6.3f} {row.recall:>6.3f} {row.f1:>6.3f} {row.tp:>5} {row.fp:>5} {row.fn:>5} "
+            f"{'-' if tn is None else tn:>5}"
+        )
+    labels = [f"{label} {count.predicted} (right {count.right})" for label, count in report.by_relation().items()]
+    typer.echo(f"predicted by relation: {', '.join(labels) or 'none'}")
+    listings = (("misses", "fn"), ("false hits", "fp"))
+    for title, outcome in listings:
+        reasons = "".join(f", {why} {n}" for why, n in report.reasons(outcome).items())
+        typer.echo(f"{title}: {len(report.pairs[outcome])}{reasons}")
+    for title, outcome in listings:
+        pairs = report.pairs[outcome]
+        if limit and pairs:
+            typer.echo(f"\nmiRNA–gene relations: {title} ({min(limit, len(pairs))} of {len(pairs)})")
+        for pair in pairs[:limit]:
+            found = "".join(f"\t{label}" for label in pair.relations)
+            where = "".join(f"\t[{rule} @ {rules.locate(rule)}]" for rule in pair.rules)
+            typer.echo(f"  {pair.doc_id}\t{pair.mirna}\t{pair.gene}\t{pair.reason}{found}{where}")
+            typer.echo(f"      {pair.sentence[:200]}")
 
 
 def _rules_of_run(pred: Path, rules: Path | None):
@@ -149,7 +215,8 @@ def _rules_of_run(pred: Path, rules: Path | None):
 
 def _print_errors(mentions, relations, rules) -> None:
     """Every miss and false hit; a false hit with its rule and where that rule is written."""
-    for title, rows in (("mention misses", mentions.misses), ("mention false hits", mentions.false_hits)):
+    listings = (("mention misses", mentions.misses), ("mention false hits", mentions.false_hits)) if mentions else ()
+    for title, rows in listings:
         if rows:
             typer.echo(f"\n{title} ({len(rows)}):")
         for key in rows:

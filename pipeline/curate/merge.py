@@ -25,7 +25,7 @@ MERGE_CACHE_KIB = 128 * 1024
 
 EVIDENCE_COLUMNS = (
     "relation_id", "finding_id", "doc_id", "section", "sentence_id", "mirna", "relation", "partner", "partner_type",
-    "partner_id", "cell_lines", "negated", "hedged", "rule", "confidence", "sentence",
+    "partner_id", "cell_lines", "direction", "negated", "hedged", "rule", "confidence", "sentence",
 )  # fmt: skip
 _EVIDENCE_CONTENT = EVIDENCE_COLUMNS[2:]
 _FINDING_VALUES = ("partner_type", "partner_id", "targets", "cell_lines", "n_sentences", "n_docs", "doc_ids", "example")
@@ -62,8 +62,8 @@ def _evidence_records(folder: RunFolder) -> Iterator[tuple]:
     for row in folder.relations():
         yield (
             row.relation_id, finding_id(row.mirna, row.relation, row.partner), row.doc_id, row.section, row.sentence_id,
-            row.mirna, row.relation, row.partner, row.partner_type, row.partner_id, row.cell_lines, int(row.negated),
-            int(row.hedged), row.rule, float(row.confidence), row.sentence,
+            row.mirna, row.relation, row.partner, row.partner_type, row.partner_id, row.cell_lines, row.direction,
+            int(row.negated), int(row.hedged), row.rule, float(row.confidence), row.sentence,
         )  # fmt: skip
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_WAIT_S = 60.0
 DECISIONS = ("accepted", "rejected")
 CHANGE_KINDS = ("added", "changed", "revived", "stale")
@@ -60,6 +60,7 @@ _SCHEMA = (
         doc_id TEXT NOT NULL, section TEXT NOT NULL, sentence_id INTEGER NOT NULL,
         mirna TEXT NOT NULL, relation TEXT NOT NULL, partner TEXT NOT NULL,
         partner_type TEXT NOT NULL, partner_id TEXT NOT NULL, cell_lines TEXT NOT NULL,
+        direction TEXT NOT NULL DEFAULT '',
         negated INTEGER NOT NULL, hedged INTEGER NOT NULL, rule TEXT NOT NULL, confidence REAL NOT NULL,
         sentence TEXT NOT NULL,
         stale INTEGER NOT NULL DEFAULT 0,
@@ -209,11 +210,31 @@ def _prepare(conn: sqlite3.Connection, db: Path, create: bool) -> None:
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('created_at', ?)", (utc_now(),))
         version = _schema_version(conn, db)
+    if version < SCHEMA_VERSION:
+        _upgrade(conn, db)
+        version = _schema_version(conn, db)
     if version > SCHEMA_VERSION:
         raise CurateError(
             f"{db}: written by a newer mirmine (store schema {version}, this mirmine reads up to {SCHEMA_VERSION}); "
             "upgrade mirmine to use this store"
         )
+
+
+# What each schema version adds to the one before: statements run in one transaction when an older store is opened.
+# Old decisions are kept as they are; the store's findings and evidence gain the new columns with their default.
+_UPGRADES = {
+    2: ("ALTER TABLE evidence ADD COLUMN direction TEXT NOT NULL DEFAULT ''",),  # issue 14: the `direction` column
+}
+
+
+def _upgrade(conn: sqlite3.Connection, db: Path) -> None:
+    """Bring a store written by an older mirmine to SCHEMA_VERSION, one version at a time, under the write lock."""
+    with writing(conn):
+        version = _schema_version(conn, db)
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _UPGRADES[target]:
+                conn.execute(statement)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(target),))
 
 
 def _refuse_unmade_store(conn: sqlite3.Connection, db: Path, empty_ok: bool = False) -> None:

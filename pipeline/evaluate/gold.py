@@ -1,5 +1,9 @@
-"""Gold sets and a run's predictions, read for scoring: mirmine's own gold folder (corpus/gold, see its README)
-and a run folder (through ``output.RunFolder``). A missing file or a bad row is a ``GoldError`` naming file and line."""
+"""Gold sets and a run's predictions, read for scoring: mirmine's own gold folders (corpus/gold and corpus/gold-bench,
+see their READMEs) and a run folder (through ``output.RunFolder``). A missing file or a bad row is a ``GoldError``
+naming file and line.
+
+A gold folder holds relations.tsv, and may hold mentions.tsv and table.tsv (the review's Table 1) and sample.tsv (the
+documents it covers, when some of them have no relation: they still count for precision)."""
 
 from __future__ import annotations
 
@@ -7,13 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.output import RunFolder, TableError, read_rows
-from pipeline.schema import MENTION_TYPES, RELATION_TYPES
+from pipeline.schema import DIRECTIONS, MENTION_TYPES, RELATION_TYPES
 
 from .score import TIERS
 
 GOLD_MENTIONS_FILE = "mentions.tsv"
 GOLD_RELATIONS_FILE = "relations.tsv"
 GOLD_TABLE_FILE = "table.tsv"
+GOLD_SAMPLE_FILE = "sample.tsv"
 GOLD_MENTION_COLUMNS = ("doc_id", "type", "norm")
 GOLD_RELATION_COLUMNS = ("doc_id", "section", "mirna", "relation", "partner", "partner_type", "tier", "evidence")
 
@@ -56,26 +61,49 @@ def read_pred_mentions(pred_dir: Path) -> tuple[set[tuple[str, str, str]], dict,
     return set(examples), examples, rules
 
 
-def read_gold_relations(gold_dir: Path) -> dict[tuple[str, str, str, str], tuple[str, str]]:
-    """Gold triples with their tier (core wins) and one evidence sentence."""
-    gold: dict[tuple[str, str, str, str], tuple[str, str]] = {}
-    for line_no, row in _read_tsv(gold_dir / GOLD_RELATIONS_FILE, GOLD_RELATION_COLUMNS):
+def read_gold_relations(gold_dir: Path) -> dict[tuple[str, str, str, str], tuple[str, str, str]]:
+    """Gold triples with their tier (core wins), one evidence sentence and the direction (empty where the gold folder
+    has no `direction` column)."""
+    path = gold_dir / GOLD_RELATIONS_FILE
+    with_direction = _has_column(path, "direction")
+    columns = (*GOLD_RELATION_COLUMNS, "direction") if with_direction else GOLD_RELATION_COLUMNS
+    gold: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
+    for line_no, row in _read_tsv(path, columns):
         if row["relation"] not in RELATION_TYPES or row["tier"] not in TIERS:
-            raise GoldError(f"{gold_dir / GOLD_RELATIONS_FILE}:{line_no}: bad relation {row['relation']!r} or tier {row['tier']!r}")
+            raise GoldError(f"{path}:{line_no}: bad relation {row['relation']!r} or tier {row['tier']!r}")
+        direction = row.get("direction", "")
+        if direction not in DIRECTIONS:
+            raise GoldError(f"{path}:{line_no}: bad direction {direction!r}; expected down, up or empty")
         key = (row["doc_id"], row["mirna"], row["relation"], row["partner"])
         if key not in gold or row["tier"] == "core":
-            gold[key] = (row["tier"], row["evidence"])
+            gold[key] = (row["tier"], row["evidence"], direction)
     return gold
 
 
-def read_gold_table(gold_dir: Path) -> set[tuple[str, str]]:
-    """(drug, mirna) pairs of the review's Table 1."""
+def read_gold_table(gold_dir: Path) -> set[tuple[str, str]] | None:
+    """(drug, mirna) pairs of the review's Table 1; None for a gold folder without a table.tsv."""
+    if not (gold_dir / GOLD_TABLE_FILE).exists():
+        return None
     return {(row["drug"], row["mirna"]) for _, row in _read_tsv(gold_dir / GOLD_TABLE_FILE, ("drug", "mirna"))}
+
+
+def read_gold_documents(gold_dir: Path) -> set[str] | None:
+    """The documents a gold folder covers, when it lists them (sample.tsv); else None: its relations' documents."""
+    if not (gold_dir / GOLD_SAMPLE_FILE).exists():
+        return None
+    return {row["doc_id"] for _, row in _read_tsv(gold_dir / GOLD_SAMPLE_FILE, ("doc_id",))}
+
+
+def _has_column(path: Path, column: str) -> bool:
+    if not path.is_file():
+        raise GoldError(f"{path}: file not found")
+    with path.open(encoding="utf-8") as handle:
+        return column in handle.readline().rstrip("\n").split("\t")
 
 
 def read_pred_relations(pred_dir: Path) -> list[dict]:
     """The run's relations that are not negated, as dicts of the columns scoring reads."""
-    columns = ("doc_id", "section", "mirna", "relation", "partner", "sentence", "rule")
+    columns = ("doc_id", "section", "mirna", "relation", "direction", "partner", "sentence", "rule")
     try:
         relations = list(RunFolder(pred_dir).check().relations())
     except TableError as err:

@@ -94,6 +94,11 @@ def score_mentions(
     )
 
 
+def _subsumed(key: tuple[str, str, str, str], keys) -> bool:
+    doc_id, mirna, relation, partner = key
+    return relation == "regulates" and (doc_id, mirna, "targets", partner) in keys
+
+
 @dataclass
 class RelationReport:
     """Relation scores: strict and lenient, per relation type and tier, with the table pairs and every error."""
@@ -101,36 +106,63 @@ class RelationReport:
     strict: dict[str, Score]
     lenient: dict[str, Score]
     by_tier: dict[str, dict[str, Score]]
-    table_pairs: Score
+    table_pairs: Score | None  # None: the gold set has no table
     misses: list[tuple[str, str, str, str, str]]  # (*RELATION_KEY, gold evidence)
     false_hits: list[tuple[str, str, str, str, str, str]]  # (*RELATION_KEY, sentence, rule)
+    # Of the strict matches whose gold row gives a direction, how many the run gives the same one.
+    direction_agrees: int = 0
+    direction_checked: int = 0
+    # Relation types the run has but the gold set has no row of (not annotated there): not scored.
+    unscored: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "strict": {k: v.as_dict() for k, v in self.strict.items()},
             "lenient": {k: v.as_dict() for k, v in self.lenient.items()},
             "by_tier": {t: {k: v.as_dict() for k, v in s.items()} for t, s in self.by_tier.items()},
-            "table_pairs": self.table_pairs.as_dict(),
+            "table_pairs": self.table_pairs.as_dict() if self.table_pairs else None,
+            "direction": {"agrees": self.direction_agrees, "checked": self.direction_checked},
+            "unscored_types": self.unscored,
             "misses": [dict(zip((*RELATION_KEY, "sentence"), m)) for m in self.misses],
             "false_hits": [dict(zip((*RELATION_KEY, "sentence", "rule"), m)) for m in self.false_hits],
         }
 
 
 def score_relations(
-    gold: dict[tuple[str, str, str, str], tuple[str, str]], pred_rows: list[dict], gold_table: set[tuple[str, str]]
+    gold: dict[tuple[str, str, str, str], tuple],
+    pred_rows: list[dict],
+    gold_table: set[tuple[str, str]] | None,
+    documents: set[str] | None = None,
 ) -> RelationReport:
-    """Strict and lenient scores per relation type, recall per tier, core precision, table-pair recall.
+    """Strict and lenient scores per relation type, recall per tier, core precision, table-pair recall, and how often
+    the direction of a strict match agrees with the gold's.
 
-    ``pred_rows``: the run's non-negated relations as dicts with doc_id, section, mirna, relation, partner, sentence
-    and (optionally) rule.
+    ``gold``: (doc_id, mirna, relation, partner) -> (tier, evidence[, direction]). ``pred_rows``: the run's non-negated
+    relations as dicts with doc_id, section, mirna, relation, partner, sentence and (optionally) rule and direction.
+    ``documents``: the documents the gold covers (default: those of its relations).
     """
-    gold_docs = {key[0] for key in gold}
+    gold_docs = documents if documents is not None else {key[0] for key in gold}
     rows = [r for r in pred_rows if r["doc_id"] in gold_docs]
     pred = {(r["doc_id"], r["mirna"], r["relation"], r["partner"]): (r["sentence"], r.get("rule", "")) for r in rows}
+    # Scored per document: a pair the miRNA `targets` somewhere in the document is not also `regulates` there (the
+    # document gives targeting evidence), in the gold and in the run alike.
+    gold = {k: v for k, v in gold.items() if not _subsumed(k, gold)}
+    pred = {k: v for k, v in pred.items() if not _subsumed(k, pred)}
+    # A gold set scores the relation types it was annotated for, those it has rows of (the seed gold predates
+    # regulates and regulated_by): the run's rows of other types are left out and named.
+    annotated = {key[2] for key in gold}
+    unscored = sorted({key[2] for key in pred} - annotated, key=RELATION_TYPES.index)
+    # Lenient: pairs whatever their type, but a pair that only a type the gold was not annotated for names is not scored.
+    gold_pairs = {(d, m, p) for d, m, _, p in gold}
+    lenient_pred = {(d, m, p) for d, m, r, p in pred if r in annotated or (d, m, p) in gold_pairs}
+    pred = {k: v for k, v in pred.items() if k[2] in annotated}
+    directions: dict[tuple, set[str]] = {}
+    for r in rows:
+        directions.setdefault((r["doc_id"], r["mirna"], r["relation"], r["partner"]), set()).add(r.get("direction", ""))
+    checked = [k for k in gold.keys() & pred.keys() if len(gold[k]) > 2 and gold[k][2]]
     strict, lenient, by_tier = {}, {}, {tier: {} for tier in TIERS}
-    lenient_gold = {(d, m, p) for d, m, _, p in gold}
-    lenient_pred = {(d, m, p) for d, m, _, p in pred}
-    for relation in (*RELATION_TYPES, "all"):
+    lenient_gold = gold_pairs
+    for relation in (*(r for r in RELATION_TYPES if r in annotated), "all"):
         def keep(key, relation=relation):
             return relation == "all" or key[2] == relation
 
@@ -150,7 +182,10 @@ def score_relations(
         strict=strict,
         lenient=lenient,
         by_tier=by_tier,
-        table_pairs=score_sets(gold_table, table_pred),
+        table_pairs=score_sets(gold_table, table_pred) if gold_table is not None else None,
+        direction_agrees=sum(gold[k][2] in directions[k] for k in checked),
+        direction_checked=len(checked),
+        unscored=unscored,
         misses=sorted((*k, gold[k][1]) for k in gold.keys() - pred.keys()),
         false_hits=sorted((*k, *pred[k]) for k in pred.keys() - gold.keys()),
     )

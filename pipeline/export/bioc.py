@@ -33,7 +33,7 @@ annotation  id T<n>, unique in the document (the n-th mention of the run's menti
             mirna|gene|drug|drug_class|cell_line, norm (the normalized name), identifier (miRBase, HGNC:, FPLX:,
             DrugBank or Cellosaurus id; empty when unknown), rule (the rule that found it), sentence_id; one
             location (offset, length) in document coordinates; text = the mention as written.
-relation    at document level; id R<n>; infons type = targets|sensitizes|confers_resistance|associated, negated and
+relation    at document level; id R<n>; infons type = the relation, direction (down|up, or absent), negated and
             hedged (true|false), rule, confidence, relation_id (stable across runs), sentence_id, mirna and partner
             (normalized names), partner_type, partner_id, cell_lines (;-joined); node role "mirna" and node role
             "partner" refer to the annotations at the spans the run gives for the two arguments (the miRNA of a
@@ -146,7 +146,7 @@ def bioc_document(item: AnnotatedDocument):
         relation = BioCRelation()
         relation.id = f"R{at + 1}"
         relation.infons.update(
-            type=r.relation, negated=_bool(r.negated), hedged=_bool(r.hedged), rule=r.rule, confidence=r.confidence,
+            type=r.relation, **({"direction": r.direction} if r.direction else {}), negated=_bool(r.negated), hedged=_bool(r.hedged), rule=r.rule, confidence=r.confidence,
             relation_id=r.relation_id, sentence_id=str(r.sentence_id), mirna=r.mirna, partner=r.partner,
             partner_type=r.partner_type, partner_id=r.partner_id, cell_lines=r.cell_lines,
         )  # fmt: skip

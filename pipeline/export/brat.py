@@ -22,6 +22,8 @@ BRAT_VISUAL_CONF = "visual.conf"
 # pairing the exported relations hold, so that brat never flags what mirmine wrote.
 RELATION_PARTNERS = {
     "targets": ("gene",),
+    "regulates": ("gene",),
+    "regulated_by": ("gene", *DRUG_TYPES),
     "sensitizes": DRUG_TYPES,
     "confers_resistance": DRUG_TYPES,
     "associated": DRUG_TYPES,
@@ -29,7 +31,7 @@ RELATION_PARTNERS = {
 _BRAT_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 BRAT_COLORS = {
     "mirna": "#ffccaa", "gene": "#8fb2ff", "drug": "#7fe2ff", "drug_class": "#aaddee", "cell_line": "#e0ff00",
-    "targets": "#3333aa", "sensitizes": "#007700", "confers_resistance": "#cc0000", "associated": "#777777",
+    "targets": "#3333aa", "regulates": "#6666cc", "regulated_by": "#996633", "sensitizes": "#007700", "confers_resistance": "#cc0000", "associated": "#777777",
 }  # fmt: skip
 
 
@@ -40,7 +42,7 @@ def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def brat_ann(item: AnnotatedDocument) -> str:
-    """The .ann file of a document: T (mentions), R (relations), A (Negated, Hedged) and # (notes) lines.
+    """The .ann file of a document: T (mentions), R (relations), A (Negated, Hedged, Direction) and # (notes) lines.
 
     The note of a mention holds its norm, concept id and rule; the note of a relation its relation_id, rule,
     confidence and sentence. A relation with an argument that has no mention at its span cannot be an R line: it
@@ -71,6 +73,8 @@ def brat_ann(item: AnnotatedDocument) -> str:
         for name, on in (("Negated", r.negated), ("Hedged", r.hedged)):
             if on:
                 attributes.append(f"A{len(attributes) + 1}\t{name} R{number}")
+        if r.direction:
+            attributes.append(f"A{len(attributes) + 1}\tDirection R{number} {r.direction}")
         notes[f"R{number}"].append(
             f"relation_id={r.relation_id}; rule={r.rule}; confidence={r.confidence}; sentence_id={r.sentence_id}"
         )
@@ -146,6 +150,7 @@ class BratWriter(Writer):
                 "[attributes]",
                 "Negated\tArg:<RELATION>",
                 "Hedged\tArg:<RELATION>",
+                "Direction\tArg:<RELATION>, Value:down|up",
                 "",
             ]
         )
@@ -162,6 +167,7 @@ class BratWriter(Writer):
                 *labels,
                 "Negated | negated | neg",
                 "Hedged | hedged | hedge",
+                "Direction | direction | dir",
                 "",
                 "[drawing]",
                 "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",

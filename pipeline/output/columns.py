@@ -64,7 +64,7 @@ MENTIONS = TableSpec(
 RELATIONS = TableSpec(
     "relations.tsv",
     (
-        "relation_id", "doc_id", "section", "sentence_id", "mirna", "relation", "partner", "partner_type",
+        "relation_id", "doc_id", "section", "sentence_id", "mirna", "relation", "direction", "partner", "partner_type",
         "partner_id", "cell_lines", "negated", "hedged", "rule", "confidence",
         "mirna_start", "mirna_end", "partner_start", "partner_end", "sentence",
     ),  # fmt: skip

@@ -32,6 +32,7 @@ class RelationRow:
     sentence_id: int
     mirna: str
     relation: str
+    direction: str
     partner: str
     partner_type: str
     partner_id: str
