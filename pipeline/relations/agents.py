@@ -31,6 +31,8 @@ class Finding:
     rule: str
     confidence: float
     negated: bool = False
+    # For regulates and regulated_by: `up`, `down` or "" (the other relations say theirs by their name).
+    direction: str = ""
 
 
 def agents(view: SentenceView, mirnas: Sequence[Mention], cue: Cue, before_only: bool = False) -> list[Mention]:
@@ -44,9 +46,18 @@ def agents(view: SentenceView, mirnas: Sequence[Mention], cue: Cue, before_only:
                 break
             group.insert(0, mirna)
         return group
-    after = [m for m in mirnas if view.local(m)[0] >= cue.end]
-    if not after or before_only or not _PASSIVE_AGENT.search(view.masked[cue.end : view.local(after[0])[0]]):
-        return []  # `LINC00473 promotes resistance by sponging miR-15a`: the miRNA after the cue is no agent
+    if before_only:
+        return []
+    # `LINC00473 promotes resistance by sponging miR-15a`: the miRNA after the cue is no agent
+    return agents_after(view, mirnas, cue.end, passive_only=True)
+
+
+def agents_after(view: SentenceView, mirnas: Sequence[Mention], position: int, passive_only: bool = False) -> list[Mention]:
+    """The first miRNA after ``position`` with those coordinated with it (`X is a target of miR-A and miR-B`); with
+    ``passive_only``, only when the words between make it an agent (`after transfection with miR-Y mimics`)."""
+    after = [m for m in mirnas if view.local(m)[0] >= position]
+    if not after or (passive_only and not _PASSIVE_AGENT.search(view.masked[position : view.local(after[0])[0]])):
+        return []
     group = [after[0]]
     for mirna in after[1:]:
         gap = view.masked[view.local(group[-1])[1] : view.local(mirna)[0]]

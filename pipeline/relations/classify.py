@@ -1,35 +1,63 @@
-"""Every (miRNA, partner) finding of one sentence: genes through ``genes``, drugs and drug classes through ``drugs``."""
+"""Every (miRNA, partner) finding of one sentence: the miRNA acting on a gene through ``genes``, on a drug's effect
+through ``drugs``, and a gene or drug acting on the miRNA through ``regulators``."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pipeline.schema import Mention
 
 from .agents import Finding
+from .rules import Cue
 from .drugs import drug_findings
 from .genes import gene_findings
+from .regulators import regulator_findings
 from .sentence import SentenceView
 
 PARTNER_TYPES = ("gene", "drug", "drug_class")
 
 
 def classify_sentence(view: SentenceView, mirnas: Sequence[Mention], coreferent: bool = False) -> list[Finding]:
-    """Every (miRNA, partner) finding of one sentence."""
+    """Every (miRNA, partner) finding of one sentence; none from an open question (`whether miR-X ...`)."""
+    questions = view.of_role("question")
+    # A methods sentence (`PTEN was measured after transfection with miR-21`) states no finding about a gene.
+    method = bool(view.of_role("method"))
     partners = [m for m in view.mentions if m.type in PARTNER_TYPES and not _hidden_partner(m, view.mentions)]
     findings: list[Finding] = []
     for partner in partners:
-        if partner.type == "gene":
+        if partner.type == "gene" and not method:
             findings.extend(gene_findings(view, mirnas, partner))
+            findings.extend(regulator_findings(view, mirnas, partner))
         else:
+            # A drug that changes the miRNA (`genistein downregulated miR-21`) is regulated_by, beside any drug-response
+            # finding of the same sentence.
             findings.extend(drug_findings(view, mirnas, partner))
+            findings.extend(regulator_findings(view, mirnas, partner))
+    if questions:
+        findings = [f for f in findings if not _in_question(view, f, questions)]
     if coreferent:
         rules = view.rules
         findings = [
-            Finding(f.mirna, f.partner, f.relation, rules.coreferent(f.rule), min(f.confidence, rules.coreference.cap), f.negated)
-            for f in findings
+            replace(f, rule=rules.coreferent(f.rule), confidence=min(f.confidence, rules.coreference.cap)) for f in findings
         ]
     return findings
+
+
+# What ends a clause: a finding before it is not inside an open question after it (`..., however, whether ...`).
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:however|but|whereas|while|although)\b|\bbut\b|\bhowever\b")
+
+
+def _in_question(view: SentenceView, finding: Finding, questions: list[Cue]) -> bool:
+    """Whether an open question (`whether`, `remains unclear`) governs the finding: no clause break between them."""
+    spans = [view.local(finding.mirna), view.local(finding.partner)]
+    lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
+    for question in questions:
+        between = view.masked[hi : question.start] if question.start >= hi else view.masked[question.end : lo] if question.end <= lo else ""
+        if question.start < hi and question.end > lo or not _CLAUSE_BREAK.search(between):
+            return True
+    return False
 
 
 def _hidden_partner(partner: Mention, mentions: Sequence[Mention]) -> bool:

@@ -21,6 +21,11 @@ PASSIVE_WINDOW = 70
 _BY_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:by|mediated by|through|via|upon)\b")
 _STATE_OF_MIRNA = re.compile(r"\s*(?:expression\s+|levels?\s+)?(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?")
 _PARTICIPLE = re.compile(r"(?:regulated|expressed|increased|decreased|reduced|elevated|induced|suppressed|lowered)$")
+# What a drug-resistant descriptor names: `cisplatin-resistant (A2780) cells`, `... sublines`, `... patients`.
+_DESCRIPTOR = re.compile(
+    r"(?:\s|§|-|/)*(?:[\w-]+\s+){0,2}?(?:cells?|cell\s+lines?|lines?|sublines?|clones?|variants?|tumou?rs?|xenografts?"
+    r"|patients?|counterparts?|derivatives?|phenotypes?)\b"
+)
 _AMOUNT_NOUN = re.compile(r"(?:regulation|inhibition|reduction|elevation|increase|decrease|suppression|loss)$")
 
 
@@ -28,11 +33,14 @@ def drug_findings(view: SentenceView, mirnas: Sequence[Mention], drug: Mention) 
     start, end = view.local(drug)
     sensitize = nearest(view.of_role("sensitize"), start, end, FRAME_WINDOW, before_only=True)
     frames = view.of_role("resistance", "sensitivity")
-    frame = nearest(frames, start, end, FRAME_WINDOW)
+    # `cisplatin-resistant A2780 cells` names the cells, not the outcome: no frame for a direction word.
+    effects = [f for f in frames if not _DESCRIPTOR.match(view.masked, f.end) or f.role != "resistance"]
+    frame = nearest(effects, start, end, FRAME_WINDOW)
     if sensitize is not None and (frame is None or sensitize.end <= start):
         return _directed(view, mirnas, drug, effect=+1, cue=sensitize)
     if frame is None:
-        return []
+        descriptor = nearest(frames, start, end, FRAME_WINDOW)
+        return _associated(view, mirnas, drug, descriptor) if descriptor is not None else []
     direction = _direction_of(view, frame)
     if direction is not None:
         up = direction.role == "up"

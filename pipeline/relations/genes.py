@@ -1,6 +1,8 @@
-"""Gene findings of a sentence: `targets` from the nearest repressing cue before the gene with only filler between
-(`targeting`, `suppresses`, `decreasing the expression of`), the inverse wording (`X is a target of miR-Y`), or the
-gene as the subject of a passive; pathway, axis, activation and phosphorylation wording blocks it."""
+"""Gene findings of a sentence, the miRNA acting on the gene: `targets` when it represses the gene or the text gives
+targeting evidence (`targeting`, `suppresses`, `decreasing the expression of`, `X is a target of miR-Y`, `binding sites
+in the 3'-UTR of X`, `targets of miR-Y, including X`), `regulates` when it changes the gene otherwise (`upregulates`,
+`regulates Y expression`, `activates AKT`, a change of a pathway, activity or phosphorylation); less of the miRNA turns
+the effect round. The gene as a modifier or an axis (`p53-dependent`, `via AKT`) gives nothing."""
 
 from __future__ import annotations
 
@@ -9,55 +11,146 @@ from collections.abc import Sequence
 
 from pipeline.schema import Mention
 
-from .agents import Finding, agents, lost, negated
+from .agents import Finding, agents, agents_after, lost, negated
 from .rules import Cue
-from .sentence import SentenceView
+from .sentence import MASK, SentenceView
 
-# What may stand between a gene cue and the gene: other genes, coordination and the words of `the expression of`.
+# What may stand between a gene cue and the gene once its descriptors and activity words are left out: other genes,
+# coordination and the words of `the expression of`.
 _FILLER = re.compile(
-    r"^(?:[\s,;()/\-]|§|\band\b|\bor\b|\bboth\b|\bthe\b|\bits\b|\btheir\b|\ba\b|\ban\b|\bof\b|\bexpressions?\b"
-    r"|\blevels?\b|\bproteins?\b|\bmrnas?\b|\bgenes?\b|\bdirectly\b|\bdirect\b|\btranslation\b|\b3.?\s?-?\s?utrs?\b"
-    r"|\boncogenic\b|\boncogenes?\b|\btumou?r\b|\bsuppressors?\b|\bdownstream\b|\bendogenous\b|\bhuman\b|\d)*$"
+    r"^(?:[\s,;()/\-'’]|§|\band\b|\bor\b|\bboth\b|\bthe\b|\bits\b|\btheir\b|\ba\b|\ban\b|\bof\b|\bexpressions?\b"
+    r"|\blevels?\b|\bmrnas?\b|\bdirectly\b|\bdirect\b|\btranslation\b|\b3.?\s?-?\s?utrs?\b"
+    r"|\bdownstream\b|\bendogenous\b|\bhuman\b|\buntranslated\b|\bregions?\b|\butrs?\b|\bincluding\b|\bsuch\s+as\b|\be\.g\.|\bnamely\b|\d)*$"
 )
+# At most two words between `a target of` and the miRNA it names.
+_NEAR = re.compile(r"^[\s,(]*(?:(?!(?:and|or|but|while|whereas|is|was|are|were)\b)[\w-]+\s+){0,2}$")
 _EXPRESSION_WORD = re.compile(r"\b(?:expressions?|levels?|mrnas?|proteins?|translation)\b")
+# What each role does to the gene when there is more of the miRNA: -1 lowers it, +1 raises it, 0 changes it either way.
+_SIGN = {"repress": -1, "repress_weak": -1, "target_of": -1, "target_as": -1, "target_list": -1, "raise": 1, "activate": 1, "regulate": 0}
+_GENE_ROLES = (
+    "repress", "repress_weak", "raise", "regulate", "activate", "target_list", "neutral", "up", "down", "expression_change",
+)  # fmt: skip
+# A noun cue after these words is the means or the setting of another agent, not the miRNA acting on the gene:
+# `suppressed by the up-regulation of HIF-1a`, `altered with upregulation of the MAPK pathway`, `due to the repression
+# of Smad4`.
+_MEANS = re.compile(r"\b(?:by|with|through|via|upon|after|following|due\s+to|owing\s+to)\s+(?:the\s+|an?\s+)?$")
+_NOUN = re.compile(r"[\w-]+(?:tion|ment|sion|ance|ence)\b")
+# Words that make `the X 3'UTR` a binding site of the miRNA before it.
+_BINDING = re.compile(r"\b(?:bind\w*|target\w*|luciferase|reporter|interact\w*|seed|complementary|site)\b")
+# Another agent between the miRNA and the cue (`a miR-34a mimic together with siRNA to silence PLK1`).
+_OTHER_AGENT = re.compile(r"\b(?:si-?rnas?|sh-?rnas?|antibod(?:y|ies)|plasmids?|vectors?|drugs?|compounds?)\b")
+# An expression-change cue (`decreased expression of`) read as what it does to the gene that follows it.
+_LOWERING = re.compile(r"(?:down|low|reduc|decreas|under)")
+_RAISING = re.compile(r"(?:up|high|increas|elevat|over)")
+_DIRECTION = {-1: "down", 1: "up", 0: ""}
 
 
 def gene_findings(view: SentenceView, mirnas: Sequence[Mention], gene: Mention) -> list[Finding]:
     start, end = view.local(gene)
     cues = view.cue_set
-    if cues.after("gene_block_after", view.masked, end) or cues.before("gene_block_before", view.masked, start):
+    masked = view.masked
+    if cues.after("gene_block_after", masked, end) or cues.before("gene_block_before", masked, start):
         return []
-    inverse = cues.after("target_of", view.masked, end)
+    activity = bool(cues.activity_after(masked, end))
+    inverse = cues.after_match("target_of", masked, end)
     if inverse is not None:
-        after = [m for m in mirnas if view.local(m)[0] >= end]
-        confidence = view.rules.confidence["target_of"]
-        return [Finding(m, gene, "targets", inverse, confidence, negated(view, m, gene, None)) for m in after[:1]]
+        cue_id, found = inverse
+        if found.group().rstrip().endswith(("of", "for", "by")):
+            acting = agents_after(view, mirnas, end + found.end())
+            if acting and not _NEAR.match(masked[end + found.end() : view.local(acting[0])[0]]):
+                return []  # `EGFR is a target for therapy`: the miRNA must follow (`a target of the oncogenic miR-21`)
+        else:  # `X was identified as a target`: the miRNA named before it
+            acting = agents(view, mirnas, Cue(start, start, "target_of", cue_id), before_only=True)
+        return _findings(view, acting, gene, "target_of", cue_id, activity)
+    named = cues.after_match("target_as", masked, end)
+    if named is not None:  # `X and Y were confirmed as miR-Z targets`
+        cue_id, found = named
+        lo, hi = end + found.start("mirna"), end + found.end()
+        acting = [m for m in mirnas if lo <= view.local(m)[0] and view.local(m)[1] <= hi]
+        return _findings(view, acting, gene, "target_as", cue_id, activity)
+    utr = cues.after("utr_after", masked, end)
+    if utr is not None:  # `bind to their target sequences in the APP 3'UTR`
+        before = [m for m in mirnas if view.local(m)[1] <= start]
+        if before and _BINDING.search(masked[view.local(before[-1])[1] : start]):
+            acting = agents(view, mirnas, Cue(start, start, "repress", utr), before_only=True)
+            return _findings(view, acting, gene, "repress", utr, activity)
     cue = _gene_cue(view, start, end)
     if cue is None:
         return []
-    role, cue_id, cue_start = cue
-    findings = []
-    # The miRNA that acts on a gene comes before the cue; a miRNA after it is an object (`targeting of miR-X and Y`).
+    role, cue_id, cue_start, cue_end, gap_activity, acting = cue
+    return _findings(view, acting, gene, role, cue_id, activity or gap_activity)
+
+
+def _findings(
+    view: SentenceView, acting: Sequence[Mention], gene: Mention, role: str, cue_id: str, activity: bool
+) -> list[Finding]:
+    """`targets` or `regulates` for each acting miRNA; less of a miRNA turns the sign round."""
     rules = view.rules
-    for mirna in agents(view, mirnas, Cue(cue_start, cue_start, role, cue_id), before_only=True):
+    findings = []
+    for mirna in acting:
         loss = lost(view, mirna)
-        if (role in ("repress", "repress_weak") and not loss) or (role == "raise" and loss):
-            rule = rules.with_loss(cue_id) if loss else cue_id
-            confidence = rules.confidence[role] - (rules.loss.penalty if loss else 0.0)
-            findings.append(Finding(mirna, gene, "targets", rule, confidence, negated(view, mirna, gene, None)))
+        sign = -_SIGN[role] if loss else _SIGN[role]
+        relation = "targets" if sign < 0 and not activity and role != "activate" else "regulates"
+        confidence = rules.confidence[role] - (rules.loss.penalty if loss else 0.0)
+        rule = rules.with_loss(cue_id) if loss else cue_id
+        direction = "" if relation == "targets" else _DIRECTION[sign]
+        findings.append(Finding(mirna, gene, relation, rule, confidence, negated(view, mirna, gene, None), direction))
     return findings
 
 
-def _gene_cue(view: SentenceView, start: int, end: int) -> tuple[str, str, int] | None:
-    """(role, cue id, position) of the cue that acts on the gene, if only filler separates them."""
-    candidates = [c for c in view.of_role("repress", "repress_weak", "raise", "neutral", "up", "down") if c.end <= start]
+def _gene_cue(view: SentenceView, start: int, end: int) -> tuple[str, str, int, int, bool, list[Mention]] | None:
+    """(role, cue id, cue start, cue end, whether activity words stand in the gap, the acting miRNAs) of the cue that
+    acts on the gene: the nearest cue before it with only filler between, else a passive after it."""
+    mirnas = [m for m in view.mentions if m.type == "mirna"]
+    candidates = [c for c in view.of_role(*_GENE_ROLES) if c.end <= start]
     if candidates:
-        cue = candidates[-1]
-        gap = view.masked[cue.end : start]
-        if _FILLER.match(gap) and cue.role in ("repress", "repress_weak", "raise"):
-            if cue.role == "repress_weak" and not (
-                _EXPRESSION_WORD.search(gap) or _EXPRESSION_WORD.match(view.masked[end : end + 20].lstrip(" §"))
-            ):
-                return None  # `inhibits AKT` may be its activity; `inhibits the expression of AKT` is not
-            return cue.role, cue.id, cue.start
-    return view.cue_set.passive_after(view.masked, end)
+        cue = expression_as_gene_cue(view, candidates[-1])
+        fits, activity, expression = _gap(view, view.masked[cue.end : start])
+        means = _NOUN.match(view.masked[cue.start : cue.end]) and _MEANS.search(view.masked[max(0, cue.start - 30) : cue.start])
+        if fits and cue.role not in ("neutral", "up", "down") and not means:
+            if cue.role == "repress_weak" and not (expression or _EXPRESSION_WORD.match(view.masked[end : end + 20].lstrip(" " + MASK))):
+                activity = True  # `inhibits AKT` may be its activity; `inhibits the expression of AKT` is not
+            if cue.role == "target_list":  # `targets of miR-Y, including X`: the miRNAs are inside the cue
+                acting = [m for m in mirnas if cue.start <= view.local(m)[0] and view.local(m)[1] <= cue.end]
+            else:
+                acting = agents(view, mirnas, Cue(cue.start, cue.start, cue.role, cue.id), before_only=True)
+                if acting and _OTHER_AGENT.search(view.masked[view.local(acting[-1])[1] : cue.start]):
+                    acting = []
+                if not acting:  # `Downregulation of ULK1 by microRNA-372`
+                    acting = agents_after(view, mirnas, end, passive_only=True)
+            return cue.role, cue.id, cue.start, cue.end, activity, acting
+    passive = view.cue_set.passive_after(view.masked, end)
+    if passive is None:
+        return None
+    cue = Cue(passive.start, passive.end, passive.role, passive.id)
+    # `PTEN was reduced by miR-21`, `miR-21 ... PTEN was reduced`; without `was`, the miRNA comes after it
+    # (`PTEN decreased after transfection with miR-21 mimics`).
+    acting = agents(view, mirnas, cue) if passive.auxiliary else agents_after(view, mirnas, passive.end, passive_only=True)
+    return passive.role, passive.id, passive.start, passive.end, False, acting
+
+
+def is_object(view: SentenceView, gene: Mention) -> bool:
+    """Whether a verb acts on the gene (`to regulate notch3 expression`): then it is no agent of its own."""
+    start = view.local(gene)[0]
+    candidates = [c for c in view.of_role(*_GENE_ROLES) if c.end <= start]
+    return bool(candidates) and _gap(view, view.masked[candidates[-1].end : start])[0]
+
+
+def expression_as_gene_cue(view: SentenceView, cue: Cue) -> Cue:
+    """An expression-change cue (`led to decreased expression of ZEB1`) as the repressing or raising cue it holds;
+    any other cue as it is."""
+    if cue.role != "expression_change":
+        return cue
+    text = view.masked[cue.start : cue.end]
+    role = "repress" if _LOWERING.match(text) else "raise" if _RAISING.match(text) else "neutral"
+    return Cue(cue.start, cue.end, role, cue.id)
+
+
+def _gap(view: SentenceView, gap: str) -> tuple[bool, bool, bool]:
+    """Whether only filler stands in the gap between a cue and a gene once descriptors and activity words are left
+    out, whether activity words were there, and whether an expression word was."""
+    cues = view.cue_set
+    expression = bool(_EXPRESSION_WORD.search(gap))
+    stripped, activity = cues.strip("gene_activity", gap)
+    stripped, _ = cues.strip("gene_descriptor", stripped)
+    return bool(_FILLER.match(stripped)), activity, expression

@@ -9,8 +9,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
-from pipeline.schema import Document, Mention, Relation, section_finder
+from pipeline.schema import RELATION_DIRECTIONS, Document, Mention, Relation, section_finder
 
 from .agents import Finding
 from .classify import PARTNER_TYPES, classify_sentence
@@ -66,6 +67,8 @@ def _classified(
     start, end = span
     text = document.text[start:end]
     these = rules.these_mirnas.search(text) if not mirnas else None
+    if these and these.groupdict().get("one") and len({m.norm for m in earlier_mirnas}) != 1:
+        these = None  # `this miRNA`, `It`: only after a sentence that names one miRNA
     if these:
         # Classified at the words `these miRNAs`, then read as each miRNA of the previous sentence.
         placeholder = Mention(
@@ -120,7 +123,7 @@ def _expand_coreference(findings: list[Finding], mirnas: list[Mention]) -> list[
     distinct = list({m.norm: m for m in mirnas}.values())
     for finding in findings:
         for mirna in distinct:
-            expanded.append(Finding(mirna, finding.partner, finding.relation, finding.rule, finding.confidence, finding.negated))
+            expanded.append(replace(finding, mirna=mirna))
     return expanded
 
 
@@ -145,12 +148,14 @@ def to_relations(
         key = (finding.mirna.norm, finding.relation, finding.partner.norm)
         if key not in best or finding.confidence > best[key].confidence:
             best[key] = finding
-    # A pair decided with a direction needs no extra `associated` row from the same sentence.
-    directed = {(m, p) for (m, r, p) in best if r != "associated"}
+    # A pair decided with a drug-response direction needs no extra `associated` row from the same sentence, nor a pair
+    # the miRNA targets an extra `regulates` row.
+    directed = {(m, p) for (m, r, p) in best if r in ("sensitizes", "confers_resistance")}
+    targeted = {(m, p) for (m, r, p) in best if r == "targets"}
     relations = []
     text = " ".join(document.text[start:end].split())
     for (mirna, relation, partner), finding in sorted(best.items()):
-        if relation == "associated" and (mirna, partner) in directed:
+        if (relation == "associated" and (mirna, partner) in directed) or (relation == "regulates" and (mirna, partner) in targeted):
             continue
         relations.append(
             Relation(
@@ -161,6 +166,7 @@ def to_relations(
                 sent_end=end,
                 mirna=mirna,
                 relation=relation,
+                direction=RELATION_DIRECTIONS.get(relation, finding.direction),
                 partner=partner,
                 partner_type=finding.partner.type,
                 partner_id=finding.partner.concept_id,

@@ -18,16 +18,20 @@ MIRNA_KINDS = ("fragment", "name", "let7", "cluster", "slash_item", "ellipsis_it
 # What a relation cue says (rules/relation_cues.jsonl explains each role).
 CUE_ROLES = (
     "resistance", "sensitivity", "sensitize", "up", "down", "associate", "expression_change", "method",
-    "repress", "repress_weak", "raise", "target_of", "neutral", "gene_block_after", "gene_block_before",
-    "gene_passive", "loss_before", "loss_after", "gain_before", "gain_after", "negation", "hedge",
+    "repress", "repress_weak", "raise", "regulate", "activate", "target_of", "target_list", "target_as", "neutral",
+    "question", "gene_target_after", "utr_after",
+    "gene_block_after", "gene_block_before", "gene_activity", "gene_descriptor", "gene_passive", "loss_before", "loss_after", "gain_before", "gain_after", "negation", "hedge",
 )  # fmt: skip
 # Roles matched at a position (right before or after a mention), not searched in the whole sentence.
 ANCHORED_ROLES = (
-    "target_of", "gene_block_after", "gene_block_before", "gene_passive",
-    "loss_before", "loss_after", "gain_before", "gain_after",
+    "target_of", "target_as", "gene_target_after", "utr_after", "gene_block_after", "gene_block_before", "gene_activity",
+    "gene_descriptor", "gene_passive", "loss_before", "loss_after", "gain_before", "gain_after",
 )  # fmt: skip
 # Roles whose cue decides a relation, each with its confidence in rules/relation_rules.jsonl.
-DECIDING_ROLES = ("sensitize", "up", "down", "associate", "expression_change", "target_of", "repress", "repress_weak", "raise")
+DECIDING_ROLES = (
+    "sensitize", "up", "down", "associate", "expression_change", "target_of", "target_list", "target_as", "repress", "repress_weak",
+    "raise", "regulate", "activate",
+)  # fmt: skip
 RELATION_RULE_KINDS = ("confidence", "table_row", "coreference", "loss", "hedge")
 _TYPES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false", tuple: "a list of strings"}
 
@@ -139,13 +143,14 @@ class MirnaRule(Rule, file="mirna.jsonl", choices={"kind": MIRNA_KINDS}):
 class CueRule(Rule, file="relation_cues.jsonl", choices={"role": CUE_ROLES}):
     """A relation cue: a regex over the lower-cased sentence with every mention masked, and what it says (``role``).
 
-    ``raising`` (role ``gene_passive`` only): a regex over the passive verb that tells `was increased` (raises the
-    gene) from `was reduced` (represses it).
+    ``raising`` and ``changing`` (role ``gene_passive`` only): regexes over the passive verb that tell `was increased`
+    (raises the gene) and `was regulated` (changes it either way) from `was reduced` (represses it).
     """
 
     role: str
     pattern: str
     raising: str = ""
+    changing: str = ""
 
     def check(self) -> None:
         self.compiled(self.pattern, groups=("verb",) if self.role == "gene_passive" else ())
@@ -153,6 +158,10 @@ class CueRule(Rule, file="relation_cues.jsonl", choices={"role": CUE_ROLES}):
             raise self.fail("a gene_passive cue, and only one, has a `raising` pattern")
         if self.raising:
             self.compiled(self.raising)
+        if self.changing:
+            if self.role != "gene_passive":
+                raise self.fail("only a gene_passive cue has a `changing` pattern")
+            self.compiled(self.changing)
 
 
 @dataclass(frozen=True, kw_only=True)

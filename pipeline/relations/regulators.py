@@ -1,0 +1,218 @@
+"""`regulated_by` findings of a sentence: a gene product or a drug changes the miRNA (`HIF-1a induced miR-210`,
+`genistein downregulated miR-21`, `miR-210 was induced by HIF-1a`, `miR-34a is a direct target of p53`, `HOTAIR
+sponges miR-331`). The direction is what more of the partner does to the miRNA; less of the partner (`knockdown of
+MYC`) turns it round."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.schema import Mention
+
+from .agents import Finding, lost, negated
+from .genes import expression_as_gene_cue, is_object
+from .rules import Cue
+from .sentence import SentenceView
+
+# The words that may stand between an agent and its verb (`MYC protein directly upregulates`, `knockdown of X
+# reduced`, `treatment with genistein significantly decreased`), after names coordinated with it.
+_SUBJECT_GAP = re.compile(
+    r"^(?:[\s,/]|§|\band\b|\bor\b)*+(?:[\s,()\-]|\b(?:proteins?|expression|levels?|over-?expression|knock-?down"
+    r"|silencing|depletion|inhibition|deficiency|loss|treatment|exposure|administration|stimulation|activation|signal\w*"
+    r"|itself|which|that|also|could"
+    r"|can|may|might|significantly|markedly|directly|transcriptionally|strongly|further|in\s+turn|dose-dependently"
+    r"|epigenetically|specifically|negatively|positively|was|were|is|are|has|have|been|shown|found|to)\b)*$"
+)
+# ... or, before a sponging word, a means clause after the agent: `LINC00473 promotes cisplatin resistance by sponging
+# miR-15a`.
+_BY_CLAUSE = re.compile(r"^[^.;]{0,60}\b(?:by|through|via)\s+$")
+# The words between the verb and the miRNA it acts on (`induced the expression of mature miR-210`).
+_OBJECT_GAP = re.compile(
+    r"^(?:[\s,/()\-]|§|\bpr[ie]-|\b(?:the|of|its|their|expression|levels?|transcription|processing|maturation|biogenesis"
+    r"|mature|primary|precursor|cluster|family|members?|and|or|both|host|gene|an?|increased|decreased|reduced|elevated"
+    r"|higher|lower|mi(?:cro)?rnas?|mirs|such\s+as|including|namely|e\.g\.|as\s+well\s+as|several|various)\b)*$"
+)
+# After a passive verb about the miRNA, what leads to the agent (`was induced by`, `was reduced upon treatment with`).
+_PASSIVE_BY = re.compile(
+    r"^[^§.;]{0,50}?\b(?:(?:by|upon|following|after|in\s+response\s+to)\s+(?:the\s+|an?\s+)?(?:\w+ly\s+)?"
+    r"(?:(?:enforced|ectopic|forced)\s+)?(?:(?:over-?)?expression|treatment|exposure|administration|addition|knock-?down"
+    r"|silencing|activation|induction|inhibition|loss|up-?regulation|down-?regulation|stimulation)?\s*(?:of|with)?"
+    r"|(?:treated|stimulated|exposed|incubated)\s+(?:with|to))\s*(?:the\s+)?$"
+)
+# A fronted phrase that ends right before the partner, and what may stand between it and the miRNA after it.
+_FRONT = re.compile(
+    r"(?:^|[,;]\s*|\b(?:and|but)\s+)\W*(?:after|upon|following|with|in\s+response\s+to)\s+(?:(?:the\s+)?(?:treatment|exposure"
+    r"|stimulation|incubation)\s+(?:with|to)\s+)?(?:the\s+)?$"
+)
+_FRONT_GAP = re.compile(
+    r"^[^§.;]{0,40}?,\s*(?:the\s+)?(?:(?:expression|levels?)\s+(?:of\s+)?)?(?:mature\s+)?(?:§+\s*(?:,|and|or)\s*)*$"
+)
+_STATE = re.compile(r"(?:\s*(?:,|and|or)\s*§+)*\s*(?:expression\s+|levels?\s+)?(?:was|were|is|are)?\s*(?:\w+ly\s+)?")
+# A change of the miRNA named by a noun before it, and the partner after it: `up-regulation of miR-19b in response
+# to 5-FU`, `downregulation of miR-21 upon administration of aspirin`.
+_CHANGE_NOUN = re.compile(
+    r"(?P<change>up-?regulation|over-?expression|induction|increase|elevation|accumulation|down-?regulation|reduction"
+    r"|decrease|suppression|repression|inhibition|loss)\s+(?:of\s+)?(?:the\s+)?(?:expression\s+of\s+|levels?\s+of\s+)?$"
+)
+# A gene as the agent of a change of the miRNA after it: `ERbeta-mediated regulation of miR-17`.
+_MEDIATED_CHANGE = re.compile(
+    r"\s*-\s*(?:mediated|induced|dependent|driven)\s+(?P<noun>up-?regulation|over-?expression|induction|increase"
+    r"|elevation|down-?regulation|reduction|decrease|suppression|repression|inhibition|regulation|loss|silencing)\s+of\b"
+)
+_RAISING_NOUN = re.compile(r"up-?regulation|over-?expression|induction|increase|elevation|accumulation")
+# A result clause between the agent and the miRNA: `over-expression of Notch-1 leads to increased expression of miR-21`.
+_RESULT = re.compile(
+    r"\b(?:(?:leads?|led|results?|resulted|resulting|leading)\s+(?:to|in)|(?:induc|caus|trigger)(?:e|es|ed|ing))\s+"
+    r"(?:the\s+|an?\s+)?(?:significant(?:ly)?\s+)?"
+    r"(?P<change>increased?|elevat\w*|up-?regulat\w*|over-?expression|induc\w*|accumulat\w*|decreased?|reduc\w*"
+    r"|down-?regulat\w*"
+    r"|suppress\w*|inhibit\w*|repress\w*|loss)\b"
+)
+_RAISING_RESULT = re.compile(r"increase|elevat|up-?regulat|over-?expression|induc|accumulat")
+_SIGN = {"repress": -1, "repress_weak": -1, "raise": 1, "activate": 1, "regulate": 0, "target_of": 0, "sponge": -1}
+# The confidence of a finding whose cue has no confidence rule of its own: that of the role it reads like.
+_CONFIDENCE_ROLE = {"target_of": "regulate", "sponge": "regulate"}
+_ROLES = ("repress", "repress_weak", "raise", "regulate", "activate", "neutral", "up", "down", "sensitize", "expression_change")
+_DIRECTION = {-1: "down", 1: "up", 0: ""}
+
+
+def regulator_findings(view: SentenceView, mirnas: Sequence[Mention], partner: Mention) -> list[Finding]:
+    """`regulated_by` for each miRNA this partner changes; a gene as a modifier (`LINC00473-expressing cells`) changes none."""
+    start, end = view.local(partner)
+    cues = view.cue_set
+    if cues.before("gene_block_before", view.masked, start):
+        return []
+    if (
+        cues.after("gene_block_after", view.masked, end)
+        and not _MEDIATED_CHANGE.match(view.masked, end)
+        and not cues.after("gene_target_after", view.masked, end)
+    ):
+        return []  # `p53-dependent apoptosis`; but `ERbeta-mediated regulation of miR-17`, `a p53 target` are regulated_by
+    findings = []
+    for mirna in mirnas:
+        if view.local(mirna)[0] >= view.local(partner)[1]:
+            found = _active(view, partner, mirna) or _fronted(view, partner, mirna)
+        else:
+            found = _passive(view, mirna, partner)
+        if found is None:
+            continue
+        role, cue = found
+        partner_lost = partner.type == "gene" and lost(view, partner)
+        sign = -_SIGN[role] if partner_lost else _SIGN[role]
+        rules = view.rules
+        confidence = rules.confidence[_CONFIDENCE_ROLE.get(role, role)] - (rules.loss.penalty if partner_lost else 0.0)
+        rule = rules.with_loss(cue.id) if partner_lost else cue.id
+        findings.append(
+            Finding(mirna, partner, "regulated_by", rule, confidence, negated(view, mirna, partner, None), _DIRECTION[sign])
+        )
+    return findings
+
+
+def _active(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str, Cue] | None:
+    """`HIF-1a induced miR-210`: the nearest cue before the miRNA acts on it, and the partner is its agent."""
+    p_end = view.local(partner)[1]
+    m_start = view.local(mirna)[0]
+    masked = view.masked
+    if partner.type == "gene" and is_object(view, partner):
+        return None
+    mediated = _MEDIATED_CHANGE.match(masked, p_end)
+    if mediated is not None and _OBJECT_GAP.match(masked[mediated.end() : m_start]):
+        noun = mediated.group("noun")
+        role = "raise" if _RAISING_NOUN.match(noun) else "regulate" if noun == "regulation" else "repress"
+        return role, Cue(p_end, mediated.end(), role, _cue_id(view, mediated.start("noun"), role))
+    cues = [c for c in view.of_role(*_ROLES) if p_end <= c.start and c.end <= m_start]
+    sponge = view.cue_set.before("loss_before", masked, m_start)
+    result = _last(_RESULT.finditer(masked, p_end, m_start))
+    by_clause = False
+    if result is not None and _OBJECT_GAP.match(masked[result.end() : m_start]):
+        role = "raise" if _RAISING_RESULT.match(result.group("change")) else "repress"
+        cue = Cue(result.start(), result.end(), role, _cue_id(view, result.start("change"), role))
+    elif cues and _OBJECT_GAP.match(masked[cues[-1].end : m_start]):
+        cue = expression_as_gene_cue(view, cues[-1])
+        if cue.role in ("neutral", "up", "down", "sensitize"):
+            return None
+    elif sponge is not None and partner.type == "gene":
+        # `HOTAIR sponges miR-331`, `LINC00473 ... by sponging miR-15a`: the partner lowers what the miRNA can do.
+        start = _loss_start(masked, m_start)
+        if start is None:
+            return None
+        cue = Cue(start, m_start, "sponge", sponge)
+        by_clause = True
+    else:
+        return None
+    gap = masked[p_end : cue.start]
+    if _SUBJECT_GAP.match(gap) or (by_clause and _BY_CLAUSE.match(gap)):
+        return cue.role, cue
+    return None
+
+
+def _last(matches):
+    found = None
+    for found in matches:
+        pass
+    return found
+
+
+def _cue_id(view: SentenceView, position: int, role: str) -> str:
+    """The id of the gene cue of ``role`` at ``position`` (the verb of a result clause), else of any cue there."""
+    at = [c for c in view.cues if c.start <= position < c.end]
+    return next((c.id for c in at if c.role == role), at[0].id if at else "cue.gene." + role)
+
+
+def _loss_start(masked: str, m_start: int) -> int | None:
+    """Where a sponging word right before the miRNA starts (`sponging miR-15a`, `a sponge for miR-X`)."""
+    found = re.search(r"\b(?:spong\w*|sequester\w*|(?:ad|ab)sorb\w*|cerna|decoy)\s+(?:of\s+|for\s+|to\s+)?(?:the\s+)?$", masked[max(0, m_start - 40) : m_start])
+    return None if found is None else max(0, m_start - 40) + found.start()
+
+
+def _fronted(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str, Cue] | None:
+    """`After treatment with gemcitabine for 72 h, the level of miR-155 increased`, `In response to 5-FU, miR-19b
+    was over-expressed`: the partner in a fronted phrase, the change said of the miRNA after it."""
+    p_start, p_end = view.local(partner)
+    m_start, m_end = view.local(mirna)
+    masked = view.masked
+    if not _FRONT.search(masked, 0, p_start) or not _FRONT_GAP.match(masked[p_end:m_start]):
+        return None
+    passive = view.cue_set.passive_after(masked, m_end)
+    if passive is not None and passive.auxiliary:
+        return passive.role, Cue(passive.start, passive.end, passive.role, passive.id)
+    changes = [c for c in view.of_role("expression_change") if m_end <= c.start and _STATE.fullmatch(masked[m_end : c.start])]
+    if changes:
+        cue = expression_as_gene_cue(view, changes[0])
+        return (cue.role, cue) if cue.role != "neutral" else None
+    return None
+
+
+def _passive(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[str, Cue] | None:
+    """`miR-210 was induced by HIF-1a`, `miR-34a is a direct transcriptional target of p53`."""
+    m_end = view.local(mirna)[1]
+    p_start = view.local(partner)[0]
+    cues = view.cue_set
+    masked = view.masked
+    if cues.after("gene_target_after", masked, view.local(partner)[1]) and re.fullmatch(
+        r"(?:\s*(?:,|and|or|/)\s*§+)*[\s,()]*(?:(?:is|are|was|were|represents?|as|being|been|a|an|the|direct|bona\s+fide"
+        r"|known|transcriptional)\s+)+",
+        masked[m_end:p_start],
+    ):  # `miR-34a and miR-34b/c represent direct p53 target genes`
+        return "target_of", Cue(m_end, p_start, "target_of", cues.after_match("gene_target_after", masked, view.local(partner)[1])[0])
+    target = cues.after_match("target_of", masked, m_end)
+    if target is not None and target[1].group().rstrip().endswith("of"):
+        cue_end = m_end + target[1].end()
+        gap, _ = cues.strip("gene_descriptor", masked[cue_end:p_start])
+        if re.fullmatch(r"[\s,()]*(?:the\s+)?[\s,()]*", gap):
+            return "target_of", Cue(m_end, cue_end, "target_of", target[0])
+        return None
+    change = _CHANGE_NOUN.search(masked, max(0, view.local(mirna)[0] - 60), view.local(mirna)[0])
+    if change is not None and change.end() == view.local(mirna)[0] and _PASSIVE_BY.match(
+        re.sub(r"^\s*(?:expression|levels?)", "", masked[m_end:p_start])
+    ):
+        role = "raise" if _RAISING_NOUN.match(change.group("change")) else "repress"
+        return role, Cue(change.start(), change.end(), role, _cue_id(view, change.start(), role))
+    passive = cues.passive_after(masked, m_end)
+    if passive is None or not passive.auxiliary:
+        return None
+    verb_end = re.match(r"\w*", masked[passive.start :]).end() + passive.start
+    if not _PASSIVE_BY.match(masked[verb_end:p_start]):
+        return None
+    return passive.role, Cue(passive.start, verb_end, passive.role, passive.id)
