@@ -68,7 +68,16 @@ def agents_after(view: SentenceView, mirnas: Sequence[Mention], position: int, p
 
 
 def lost(view: SentenceView, mirna: Mention) -> bool:
-    """Whether the sentence speaks of less of this miRNA (`downregulation of miR-X`, `miR-X knockdown`)."""
+    """Whether the sentence speaks of less of this miRNA (`downregulation of miR-X`, `miR-X knockdown`); worked out
+    once per mention of the sentence."""
+    key = ("lost", mirna.start, mirna.end)
+    found = view.memo.get(key)
+    if found is None:
+        found = view.memo[key] = _lost(view, mirna)
+    return found  # type: ignore[return-value]
+
+
+def _lost(view: SentenceView, mirna: Mention) -> bool:
     start, end = view.local(mirna)
     cues = view.cue_set
     if cues.before("gain_before", view.masked, start) or cues.after("gain_after", view.masked, end):

@@ -90,9 +90,11 @@ def regulator_findings(view: SentenceView, mirnas: Sequence[Mention], partner: M
     ):
         return []  # `p53-dependent apoptosis`; but `ERbeta-mediated regulation of miR-17`, `a p53 target` are regulated_by
     findings = []
+    # Worked out once for the partner: a gene a verb acts on is no agent (`to regulate NOTCH3 expression`).
+    agent = not (partner.type == "gene" and is_object(view, partner))
     for mirna in mirnas:
-        if view.local(mirna)[0] >= view.local(partner)[1]:
-            found = _active(view, partner, mirna) or _fronted(view, partner, mirna)
+        if view.local(mirna)[0] >= end:
+            found = (_active(view, partner, mirna) if agent else None) or _fronted(view, partner, mirna)
         else:
             found = _passive(view, mirna, partner)
         if found is None:
@@ -114,14 +116,15 @@ def _active(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str, 
     p_end = view.local(partner)[1]
     m_start = view.local(mirna)[0]
     masked = view.masked
-    if partner.type == "gene" and is_object(view, partner):
-        return None
     mediated = _MEDIATED_CHANGE.match(masked, p_end)
     if mediated is not None and _OBJECT_GAP.match(masked[mediated.end() : m_start]):
         noun = mediated.group("noun")
         role = "raise" if _RAISING_NOUN.match(noun) else "regulate" if noun == "regulation" else "repress"
         return role, Cue(p_end, mediated.end(), role, _cue_id(view, mediated.start("noun"), role))
-    cues = [c for c in view.of_role(*_ROLES) if p_end <= c.start and c.end <= m_start]
+    acting = view.memo.get("regulator_cues")
+    if acting is None:
+        acting = view.memo["regulator_cues"] = view.of_role(*_ROLES)
+    cues = [c for c in acting if p_end <= c.start and c.end <= m_start]
     sponge = view.cue_set.before("loss_before", masked, m_start)
     result = _last(_RESULT.finditer(masked, p_end, m_start))
     by_clause = False
@@ -172,7 +175,7 @@ def _fronted(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str,
     p_start, p_end = view.local(partner)
     m_start, m_end = view.local(mirna)
     masked = view.masked
-    if not _FRONT.search(masked, 0, p_start) or not _FRONT_GAP.match(masked[p_end:m_start]):
+    if not _FRONT_GAP.match(masked[p_end:m_start]) or not _FRONT.search(masked, max(0, p_start - 80), p_start):
         return None
     passive = view.cue_set.passive_after(masked, m_end)
     if passive is not None and passive.auxiliary:
@@ -186,6 +189,23 @@ def _fronted(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str,
 
 def _passive(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[str, Cue] | None:
     """`miR-210 was induced by HIF-1a`, `miR-34a is a direct transcriptional target of p53`."""
+    m_end = view.local(mirna)[1]
+    # Nothing after the miRNA says that something acted on it: no partner after it can be its regulator.
+    key = ("acted_on", m_end)
+    acted_on = view.memo.get(key)
+    if acted_on is None:
+        masked, cues = view.masked, view.cue_set
+        acted_on = view.memo[key] = bool(
+            cues.after_match("target_of", masked, m_end)
+            or cues.passive_after(masked, m_end)
+            or _CHANGE_NOUN.search(masked, max(0, view.local(mirna)[0] - 60), view.local(mirna)[0])
+        )
+    if not acted_on and not view.cue_set.after("gene_target_after", view.masked, view.local(partner)[1]):
+        return None
+    return _acted_on_by(view, mirna, partner)
+
+
+def _acted_on_by(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[str, Cue] | None:
     m_end = view.local(mirna)[1]
     p_start = view.local(partner)[0]
     cues = view.cue_set
