@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import ahocorasick
@@ -22,6 +22,8 @@ from pipeline.ruleset import (
 )
 
 _ESCAPE = re.compile(r"\\.")
+# How many answers of each anchored-cue question are kept (a few sentences' worth).
+ANCHORED_CACHE = 4096
 _UPPER_LETTER = re.compile(r"[A-Z]")
 # Names, slashes and coordination that continue a chain of genes (`PI3K/AKT/mTOR`, `ERK1/2`, `AKT and ERK`).
 _CHAIN = re.compile(r"(?:[\s/,\-]|§|\band\b|\bor\b|\d)*")
@@ -73,6 +75,12 @@ class CueSet:
                 needs = necessary_substrings(rule.pattern) if prefilter else None
                 self.searched.append((rule.role, rule.id, regex, needs))
         self.always = frozenset(index for index, (*_, needs) in enumerate(self.searched) if needs is None)
+        # The anchored cues are asked about the same mention once per partner or per miRNA of its sentence: each
+        # answer is kept for the sentences at hand (a sentence's masked text, its hash computed once, is the key).
+        self.before = lru_cache(maxsize=ANCHORED_CACHE)(self._before)  # type: ignore[method-assign]
+        self.after = lru_cache(maxsize=ANCHORED_CACHE)(self._after)  # type: ignore[method-assign]
+        self.after_match = lru_cache(maxsize=ANCHORED_CACHE)(self._after_match)  # type: ignore[method-assign]
+        self.passive_after = lru_cache(maxsize=ANCHORED_CACHE)(self._passive_after)  # type: ignore[method-assign]
         # One automaton of every needed substring, whose value is the rules that need it: one pass over a sentence
         # tells which rules may match (117 `in` tests a sentence before).
         self.needs = ahocorasick.Automaton()
@@ -106,17 +114,17 @@ class CueSet:
             max_end = max(max_end, end)
         return kept
 
-    def before(self, role: str, masked: str, position: int) -> str | None:
+    def _before(self, role: str, masked: str, position: int) -> str | None:
         """Id of an anchored cue of ``role`` that ends right at ``position``."""
         window = masked[max(0, position - 60) : position]
         return next((cue_id for cue_id, regex in self.anchored[role] if regex.search(window)), None)
 
-    def after(self, role: str, masked: str, position: int) -> str | None:
+    def _after(self, role: str, masked: str, position: int) -> str | None:
         """Id of an anchored cue of ``role`` that starts right at ``position``."""
         window = masked[position : position + 80]
         return next((cue_id for cue_id, regex in self.anchored[role] if regex.match(window)), None)
 
-    def after_match(self, role: str, masked: str, position: int) -> tuple[str, re.Match] | None:
+    def _after_match(self, role: str, masked: str, position: int) -> tuple[str, re.Match] | None:
         """(id, match) of an anchored cue of ``role`` that starts right at ``position``."""
         window = masked[position : position + 120]
         for cue_id, regex in self.anchored[role]:
@@ -140,7 +148,7 @@ class CueSet:
             found = found or count > 0
         return text, found
 
-    def passive_after(self, masked: str, position: int) -> Passive | None:
+    def _passive_after(self, masked: str, position: int) -> Passive | None:
         """The passive about the mention ending at ``position`` (`PTEN levels were reduced`), if one follows it."""
         for cue_id, regex, raising, changing in self.passive:
             found = regex.match(masked[position:])
