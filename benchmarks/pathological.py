@@ -1,10 +1,13 @@
 """Documents of the shapes that used to stall a batch, and how extraction time grows with their length.
 
-Three shapes, each generated to any size from a fixed seed:
+Four shapes, each generated to any size from a fixed seed:
 
 * ``no_punctuation``: one "sentence" with no full stop, of everyday words and names (a word list, a text dump);
 * ``dense_mentions``: one miRNA, gene, drug or cell-line name every few words, with relation cue words between them;
-* ``table_dump``: a ``Table 1:`` caption over tab-separated rows of names and numbers (a spreadsheet pasted as text).
+* ``table_dump``: a ``Table 1:`` caption over tab-separated rows of names and numbers (a spreadsheet pasted as text);
+* ``long_names``: relation cues right before long names of genes and lists of them (`potential targets of
+  beta-site amyloid precursor protein-cleaving enzyme 1`): a cue pattern that repeats a group over a masked name
+  backtracks there (one such pattern once took 15 s on one abstract).
 
 ``python -m pipeline.benchmarks.pathological [--sizes 10000 100000 1000000] [--json]`` times ``Extractor`` on each
 shape and size in this process (best of ``--passes``) and reports seconds per MB beside the smallest size's: a step
@@ -24,7 +27,7 @@ from typing import Any
 
 from .tables import number, table
 
-SHAPES = ("no_punctuation", "dense_mentions", "table_dump")
+SHAPES = ("no_punctuation", "dense_mentions", "table_dump", "long_names")
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 
 _WORDS = (
@@ -37,6 +40,14 @@ _DRUGS = ("cisplatin", "gemcitabine", "doxorubicin", "5-FU", "tamoxifen", "pacli
 _LINES = ("MCF-7", "HCT116", "PANC-1", "A549", "SW480", "HeLa")
 _CUES = ("targets", "suppresses", "confers resistance to", "sensitizes cells to", "reverses", "promotes", "(AKT)")
 _NAMES = _MIRNAS + _GENES + _DRUGS + _LINES
+_LONG_NAMES = (
+    "beta-site amyloid precursor protein-cleaving enzyme 1", "phosphatase and tensin homolog deleted on chromosome ten",
+    "hypoxia-inducible factor-1alpha", "ATP-binding cassette sub-family G member 2", "programmed cell death protein 4",
+)
+_LONG_CUES = (
+    "potential targets of", "a direct target of", "the 3'-UTR of", "as miR-21 targets", "was induced by", "sponges",
+    "regulators of", "in response to", "and their target genes",
+)
 
 
 def pathological_text(shape: str, size: int, seed: int = 0) -> str:
@@ -56,6 +67,13 @@ def pathological_text(shape: str, size: int, seed: int = 0) -> str:
             length += len(row)
         return "".join(pieces)[:size]
     words, length = [], 0
+    if shape == "long_names":
+        while length < size:
+            names = ", ".join(rng.choice(_LONG_NAMES) for _ in range(rng.randint(1, 4)))
+            word = f"{rng.choice(_MIRNAS)} {rng.choice(_LONG_CUES)} {names} {rng.choice(_WORDS)}."
+            words.append(word)
+            length += len(word) + 1
+        return " ".join(words)[:size].rstrip()
     while length < size:
         if shape == "dense_mentions":
             word = rng.choice(_NAMES) if len(words) % 3 == 0 else rng.choice(_CUES + tuple(_WORDS[:8]))
