@@ -51,16 +51,17 @@ _FRONT_GAP = re.compile(
 _STATE = re.compile(r"(?:\s*(?:,|and|or)\s*§+)*\s*(?:expression\s+|levels?\s+)?(?:was|were|is|are)?\s*(?:\w+ly\s+)?")
 # A change of the miRNA named by a noun before it, and the partner after it: `up-regulation of miR-19b in response
 # to 5-FU`, `downregulation of miR-21 upon administration of aspirin`.
+_CHANGE_NOUNS = (
+    r"up-?regulation|over-?expression|induction|increase|elevation|accumulation|down-?regulation|reduction|decrease"
+    r"|suppression|repression|inhibition|loss"
+)
 _CHANGE_NOUN = re.compile(
-    r"(?P<change>up-?regulation|over-?expression|induction|increase|elevation|accumulation|down-?regulation|reduction"
-    r"|decrease|suppression|repression|inhibition|loss)\s+(?:of\s+)?(?:the\s+)?(?:expression\s+of\s+|levels?\s+of\s+)?$"
+    rf"(?P<change>{_CHANGE_NOUNS})\s+(?:of\s+)?(?:the\s+)?(?:expression\s+of\s+|levels?\s+of\s+)?$"
 )
 # A gene as the agent of a change of the miRNA after it: `ERbeta-mediated regulation of miR-17`.
 _MEDIATED_CHANGE = re.compile(
-    r"\s*-\s*(?:mediated|induced|dependent|driven)\s+(?P<noun>up-?regulation|over-?expression|induction|increase"
-    r"|elevation|down-?regulation|reduction|decrease|suppression|repression|inhibition|regulation|loss|silencing)\s+of\b"
+    rf"\s*-\s*(?:mediated|induced|dependent|driven)\s+(?P<noun>{_CHANGE_NOUNS}|regulation|silencing)\s+of\b"
 )
-_RAISING_NOUN = re.compile(r"up-?regulation|over-?expression|induction|increase|elevation|accumulation")
 # A result clause between the agent and the miRNA: `over-expression of Notch-1 leads to increased expression of miR-21`.
 _RESULT = re.compile(
     r"\b(?:(?:leads?|led|results?|resulted|resulting|leading)\s+(?:to|in)|(?:induc|caus|trigger)(?:e|es|ed|ing))\s+"
@@ -69,7 +70,8 @@ _RESULT = re.compile(
     r"|down-?regulat\w*"
     r"|suppress\w*|inhibit\w*|repress\w*|loss)\b"
 )
-_RAISING_RESULT = re.compile(r"increase|elevat|up-?regulat|over-?expression|induc|accumulat")
+# Which change words (a noun of _CHANGE_NOUNS, the change of a result clause) raise the miRNA.
+_RAISING_CHANGE = re.compile(r"increas|elevat|up-?regulat|over-?expression|induc|accumulat")
 _SIGN = {"repress": -1, "repress_weak": -1, "raise": 1, "activate": 1, "regulate": 0, "target_of": 0, "sponge": -1}
 # The confidence of a finding whose cue has no confidence rule of its own: that of the role it reads like.
 _CONFIDENCE_ROLE = {"target_of": "regulate", "sponge": "regulate"}
@@ -119,7 +121,7 @@ def _active(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str, 
     mediated = _MEDIATED_CHANGE.match(masked, p_end)
     if mediated is not None and _OBJECT_GAP.match(masked[mediated.end() : m_start]):
         noun = mediated.group("noun")
-        role = "raise" if _RAISING_NOUN.match(noun) else "regulate" if noun == "regulation" else "repress"
+        role = "raise" if _RAISING_CHANGE.match(noun) else "regulate" if noun == "regulation" else "repress"
         return role, Cue(p_end, mediated.end(), role, _cue_id(view, mediated.start("noun"), role))
     acting = view.memo.get("regulator_cues")
     if acting is None:
@@ -129,7 +131,7 @@ def _active(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str, 
     result = _last(_RESULT.finditer(masked, p_end, m_start))
     by_clause = False
     if result is not None and _OBJECT_GAP.match(masked[result.end() : m_start]):
-        role = "raise" if _RAISING_RESULT.match(result.group("change")) else "repress"
+        role = "raise" if _RAISING_CHANGE.match(result.group("change")) else "repress"
         cue = Cue(result.start(), result.end(), role, _cue_id(view, result.start("change"), role))
     elif cues and _OBJECT_GAP.match(masked[cues[-1].end : m_start]):
         cue = expression_as_gene_cue(view, cues[-1])
@@ -210,12 +212,13 @@ def _acted_on_by(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[
     p_start = view.local(partner)[0]
     cues = view.cue_set
     masked = view.masked
-    if cues.after("gene_target_after", masked, view.local(partner)[1]) and re.fullmatch(
+    gene_target = cues.after("gene_target_after", masked, view.local(partner)[1])
+    if gene_target and re.fullmatch(
         r"(?:\s*(?:,|and|or|/)\s*§+)*[\s,()]*(?:(?:is|are|was|were|represents?|as|being|been|a|an|the|direct|bona\s+fide"
         r"|known|transcriptional)\s+)+",
         masked[m_end:p_start],
     ):  # `miR-34a and miR-34b/c represent direct p53 target genes`
-        return "target_of", Cue(m_end, p_start, "target_of", cues.after_match("gene_target_after", masked, view.local(partner)[1])[0])
+        return "target_of", Cue(m_end, p_start, "target_of", gene_target)
     target = cues.after_match("target_of", masked, m_end)
     if target is not None and target[1].group().rstrip().endswith("of"):
         cue_end = m_end + target[1].end()
@@ -227,7 +230,7 @@ def _acted_on_by(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[
     if change is not None and change.end() == view.local(mirna)[0] and _PASSIVE_BY.match(
         re.sub(r"^\s*(?:expression|levels?)", "", masked[m_end:p_start])
     ):
-        role = "raise" if _RAISING_NOUN.match(change.group("change")) else "repress"
+        role = "raise" if _RAISING_CHANGE.match(change.group("change")) else "repress"
         return role, Cue(change.start(), change.end(), role, _cue_id(view, change.start(), role))
     passive = cues.passive_after(masked, m_end)
     if passive is None or not passive.auxiliary:
