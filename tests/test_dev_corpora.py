@@ -51,7 +51,7 @@ PINNED = {
 # issue 14), as `mirmine evaluate` printed them.
 PINNED_PAIRS = {
     "scai": (0.816, 0.530),
-    "mmic": (0.522, 0.407),
+    "mmic": (0.507, 0.451),
 }
 
 

@@ -62,6 +62,8 @@ MMIC_DOCUMENTS = [
     ("2002", "miR-34a targets SIRT1 in colon cancer cells.", "miR-34a", "SIRT1", "Negative"),
     ("2003", "miR-155 does not target SOCS1 in these cells.", "miR-155", "SOCS1", "Positive"),
     ("2004", "miR-200c levels and ZEB1 levels were measured in serum.", "miR-200c", "ZEB1", "Negative"),
+    # The second miR-9 is marked; the row of the sentence names the same pair from the first one.
+    ("2005", "miR-9 directly targets CDX2, and miR-9 levels rose.", "miR-9", "CDX2", "Positive", 1),
 ]
 
 
@@ -85,11 +87,21 @@ def scai_xml() -> str:
     return "\n".join([*lines, "</corpus>"]) + "\n"
 
 
+def _nth(text: str, part: str, n: int) -> int:
+    """Where the n-th (from 0) occurrence of ``part`` starts in ``text``."""
+    at = text.index(part)
+    for _ in range(n):
+        at = text.index(part, at + 1)
+    return at
+
+
 def mmic_xml() -> str:
     """MMIC's layout: one passage a document, its text with escaped inline tags that the offsets count."""
     lines = ['<?xml version="1.0" ?>', "<collection>"]
-    for pmid, sentence, mirna, gene, label in MMIC_DOCUMENTS:
-        tagged = sentence.replace(mirna, f"<miRNA>{mirna}</miRNA>", 1).replace(gene, f"<Gene>{gene}</Gene>", 1)
+    for pmid, sentence, mirna, gene, label, *nth in MMIC_DOCUMENTS:
+        at = _nth(sentence, mirna, nth[0] if nth else 0)
+        tagged = sentence[:at] + f"<miRNA>{mirna}</miRNA>" + sentence[at + len(mirna) :]
+        tagged = tagged.replace(gene, f"<Gene>{gene}</Gene>", 1)
         at_mirna = tagged.index(f"<miRNA>{mirna}") + len("<miRNA>")
         at_gene = tagged.index(f"<Gene>{gene}") + len("<Gene>")
         escaped = tagged.replace("<", "&amp;lt;").replace(">", "&amp;gt;")
@@ -150,6 +162,7 @@ CASES = [
     ("mmic", ("PMID:2002", "miR-34a", "SIRT1"), "fp", "negative"),
     ("mmic", ("PMID:2003", "miR-155", "SOCS1"), "fn", "no_relation"),
     ("mmic", ("PMID:2004", "miR-200c", "ZEB1"), "tn", ""),
+    ("mmic", ("PMID:2005", "miR-9", "CDX2"), "tp", ""),
     ("scai", ("PMID:1001", "miR-21", "PTEN"), "tp", ""),
     ("scai", ("PMID:1002", "miR-221", "CDKN1B"), "tp", ""),
     ("scai", ("PMID:1002", "miR-222", "CDKN1B"), "tp", ""),
@@ -161,6 +174,7 @@ CASES = [
 ]
 CASE_IDS = [
     "mmic-true-positive", "mmic-false-hit-of-a-negative-pair", "mmic-negated-row-does-not-count", "mmic-true-negative",
+    "mmic-row-on-another-mention-of-the-marked-pair",
     "scai-true-positive-also-false-in-another-sentence", "scai-enumeration-first-item", "scai-enumeration-second-item",
     "scai-false-hit-of-a-false-pair", "scai-false-hit-not-annotated", "scai-negated-row-does-not-count", "scai-miss",
     "scai-unmatched-entity-miss",
@@ -178,7 +192,7 @@ def test_each_pair_has_its_outcome_and_reason(
 
 # Pinned on the fixtures: (tp, fp, fn, tn) of the run, (tp, fp, fn) of the co-occurrence baseline, P and R of each.
 PINNED = [
-    ("mmic", (1, 1, 1, 1), (0.5, 0.5), (2, 2, 0), (0.5, 1.0)),
+    ("mmic", (2, 1, 1, 1), (2 / 3, 2 / 3), (3, 2, 0), (0.6, 1.0)),
     ("scai", (3, 2, 3, None), (0.6, 0.5), (5, 2, 1), (5 / 7, 5 / 6)),
 ]
 
@@ -226,7 +240,7 @@ def test_evaluate_json_has_the_relations_under_their_own_key(corpora) -> None:
     result = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(run), "--json", "--errors", "1"])
     data = json.loads(result.stdout)
     assert "by_type" in data and data["relations"]["convention"] == MARKED
-    expected = {"tp": 1, "fp": 1, "fn": 1, "tn": 1, "precision": 0.5, "recall": 0.5, "f1": 0.5}
+    expected = {"tp": 2, "fp": 1, "fn": 1, "tn": 1, "precision": 0.6667, "recall": 0.6667, "f1": 0.6667}
     assert data["relations"]["score"] == expected
     assert [p["doc_id"] for p in data["relations"]["misses"]] == ["PMID:2003"]
 
@@ -238,6 +252,6 @@ def test_an_unreadable_relations_table_leaves_the_mention_scores_and_says_why(co
             (tmp_path / table.name).write_bytes(table.read_bytes())
     (tmp_path / "relations.tsv").write_text("doc_id\tmirna\n", encoding="utf-8")
     result = runner.invoke(app, ["evaluate", "--gold", str(gold), "--pred", str(tmp_path), "--errors", "0"])
-    assert result.exit_code == 0 and result.stdout.startswith("mentions of 4 documents")
+    assert result.exit_code == 0 and result.stdout.startswith(f"mentions of {len(MMIC_DOCUMENTS)} documents")
     assert "miRNA–gene relations (" not in result.stdout
     assert result.stderr.startswith("Warning: miRNA–gene relations not scored: ") and "relations.tsv" in result.stderr

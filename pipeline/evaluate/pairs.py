@@ -1,9 +1,10 @@
 """A run's miRNA–gene relations scored against the relations of an annotated corpus, by one of two conventions.
 
 ``marked`` (MMIC): a sentence marks one miRNA and one gene and labels the pair Positive or Negative. The pair is
-predicted positive when a non-negated gene row of its document links a miRNA span overlapping the marked miRNA with a
-partner span overlapping the marked gene (any gene relation: targets, regulates, regulated_by). Each marked pair is
-a TP, FP, FN or TN; the co-occurrence baseline calls every marked pair positive.
+predicted positive when a non-negated gene row (any gene relation: targets, regulates, regulated_by) of the marked
+sentence names the two entities as the run's mentions over the marked spans name them. A sentence that names the
+same miRNA or gene twice marks one of them; the label is of the entity pair, so a row on the other mention counts.
+Each marked pair is a TP, FP, FN or TN; the co-occurrence baseline calls every marked pair positive.
 
 ``document`` (SCAI): a document's ``True`` relations of type ``Specific_miRNAs-Genes/Proteins`` give the gold pairs
 (doc_id, mirna, gene), each side named by the norms of the run's mentions of its type that overlap the annotation (an
@@ -198,7 +199,7 @@ def score_marked_pairs(gold: CorpusGold, relations: Iterable[RelationRow], menti
                 skipped += 1
                 continue
             mirna, gene = marked
-            linked = [r for r in rows[doc_id] if _links(r, mirna, gene)]
+            linked = [r for r in rows[doc_id] if _links(r, found[doc_id], mirna, gene)]
             positive = relation.label == MARKED_LABELS[0]
             outcome = (TP if positive else FP) if linked else (FN if positive else TN)
             reason = {FP: NEGATIVE, FN: _miss_reason(found[doc_id], mirna, gene)}.get(outcome, "")
@@ -330,9 +331,13 @@ def _miss_reason(mentions: list[Mention], mirna: CorpusAnnotation, gene: CorpusA
     return NO_RELATION if seen >= {"mirna", GENE_PARTNER} else UNMATCHED_ENTITY
 
 
-def _links(row: RelationRow, mirna: CorpusAnnotation, gene: CorpusAnnotation) -> bool:
-    """Whether the row's miRNA span overlaps the miRNA annotation and its partner span the gene annotation."""
-    return _overlaps(row.mirna_start, row.mirna_end, mirna) and _overlaps(row.partner_start, row.partner_end, gene)
+def _links(row: RelationRow, mentions: list[Mention], mirna: CorpusAnnotation, gene: CorpusAnnotation) -> bool:
+    """Whether the row is of the sentence of the marked pair and names its miRNA and gene as the run's mentions over
+    the two annotations name them (or its spans overlap the annotations)."""
+    if _overlaps(row.mirna_start, row.mirna_end, mirna) and _overlaps(row.partner_start, row.partner_end, gene):
+        return True
+    over = {(m.type, m.norm, m.sentence_id) for m in mentions if _overlaps(m.start, m.end, mirna if m.type == "mirna" else gene)}
+    return {("mirna", row.mirna, row.sentence_id), (GENE_PARTNER, row.partner, row.sentence_id)} <= over
 
 
 def _overlaps(start: int, end: int, annotation: CorpusAnnotation) -> bool:
