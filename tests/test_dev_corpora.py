@@ -50,8 +50,8 @@ PINNED = {
 # pairs, whose Positive / Negative labels disagree with the contract's guideline on many sentences: see the note of
 # issue 14), as `mirmine evaluate` printed them.
 PINNED_PAIRS = {
-    "scai": (0.816, 0.530),
-    "mmic": (0.507, 0.451),
+    "scai": (0.818, 0.538),
+    "mmic": (0.534, 0.523),
 }
 
 

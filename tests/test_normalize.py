@@ -241,6 +241,8 @@ ENUMERATIONS = [
     pytest.param("Both miR-372c and 373b rose.", [("miR-372c", "miR-372c"), ("373b", "miR-373b")], id="bare-letters"),
     pytest.param("Both miR-17a, -17b-1, and -20 rose.",
                  [("miR-17a", "miR-17a"), ("-17b-1", "miR-17b-1"), ("-20", "miR-20")], id="elliptic-copy"),
+    pytest.param("Both miR-21-5p and -3p rose.", [("miR-21-5p", "miR-21-5p"), ("-3p", "miR-21-3p")], id="elliptic-other-arm"),
+    pytest.param("Both miR-222 and -339 rose.", [("miR-222", "miR-222"), ("-339", "miR-339")], id="elliptic-number-not-an-arm"),
 ]
 
 

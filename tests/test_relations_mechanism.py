@@ -41,6 +41,36 @@ TARGETING_EVIDENCE = [
         id="confirmed-as-mirna-targets",
     ),
     pytest.param("Downregulation of ULK1 by miR-372 blocked autophagy.", {("miR-372", "targets", "down", "ULK1")}, id="noun-by-mirna"),
+    pytest.param(
+        "TRAF6, an adaptor of the IL-1 receptor pathway, is a direct target of miR-146b.",
+        {("miR-146b", "targets", "down", "TRAF6")}, id="target-of-after-an-appositive",
+    ),
+    pytest.param("In lung cells, E2F3 is another validated target of miR-34a.", {("miR-34a", "targets", "down", "E2F3")}, id="another-target"),
+    pytest.param("We showed SIRT1 to be a target of miR-199a.", {("miR-199a", "targets", "down", "SIRT1")}, id="to-be-a-target"),
+    pytest.param("CCND2 was defined as a direct target of miR-206.", {("miR-206", "targets", "down", "CCND2")}, id="defined-as-target"),
+    pytest.param("The best predicted target of miR-29b is DNMT3B.", {("miR-29b", "targets", "down", "DNMT3B")}, id="target-of-mirna-is-gene"),
+    pytest.param("High levels of the RB1-targeting miR-106a were found.", {("miR-106a", "targets", "down", "RB1")}, id="gene-targeting-mirna"),
+    pytest.param("SOX2 was identified as a miR-145-targeted gene.", {("miR-145", "targets", "down", "SOX2")}, id="mirna-targeted-gene"),
+    pytest.param(
+        "We tested FOXO3 mRNA as an miR-155 target in these cells.", {("miR-155", "targets", "down", "FOXO3")}, id="mrna-as-an-target",
+    ),
+    pytest.param(
+        "miR-27a binds the 3'-untranslated region (3'-UTR) of FBXW7 mRNA.", {("miR-27a", "targets", "down", "FBXW7")},
+        id="3utr-with-its-abbreviation",
+    ),
+    pytest.param("miR-125b bound to the BAK1 3'UTR in reporter assays.", {("miR-125b", "targets", "down", "BAK1")}, id="bound-to-gene-3utr"),
+    pytest.param(
+        "Reporter assays confirmed the binding of miR-204 on the SIRT1 3'UTR.", {("miR-204", "targets", "down", "SIRT1")},
+        id="binding-of-mirna-on-gene-3utr",
+    ),
+    pytest.param("miR-494 acts by direct targeting of TET1.", {("miR-494", "targets", "down", "TET1")}, id="targeting-of-noun"),
+    pytest.param(
+        "High PDCD4, a target gene of miR-21, can regulate the expression of the transporter ABCC5.",
+        {("miR-21", "targets", "down", "PDCD4")}, id="mirna-in-an-appositive-is-no-agent-after-it",
+    ),
+    pytest.param(
+        "miR-132 targets the neuronal splicing factor PTBP2.", {("miR-132", "targets", "down", "PTBP2")}, id="descriptor-ending-in-a-head-noun",
+    ),
 ]
 
 TARGETING_NEAR_MISSES = [
@@ -48,6 +78,9 @@ TARGETING_NEAR_MISSES = [
     pytest.param("We asked whether miR-21 directly targets PTEN in these cells.", id="open-question"),
     pytest.param("It remains unclear whether miR-9 represses CDH1.", id="remains-unclear"),
     pytest.param("Let-7b, miR-16 and their target genes CCND1 and MYC were measured.", id="their-target-genes-unpaired"),
+    pytest.param("The targets of miR-21 were identified with PTEN reporters.", id="targets-of-mirna-were-verb"),
+    pytest.param("TP53, a gene mutated in most tumours, was not a target of miR-125b.", id="appositive-then-not-a-target"),
+    pytest.param("The CDK6-targeting siRNA and miR-9 were transfected.", id="gene-targeting-other-agent"),
 ]
 
 
@@ -73,6 +106,24 @@ ENUMERATIONS = [
         id="both-3utrs",
     ),
     pytest.param("miR-15a targets the anti-apoptotic protein BCL-2.", {("miR-15a", "targets", "down", "BCL2")}, id="descriptor-before-gene"),
+    pytest.param("miR-101 targets the small GTPase RAC1.", {("miR-101", "targets", "down", "RAC1")}, id="descriptor-small-gtpase"),
+    pytest.param(
+        "miR-182 targets the DNA repair-associated gene BRCA1.", {("miR-182", "targets", "down", "BRCA1")},
+        id="descriptor-compound-adjective",
+    ),
+    pytest.param(
+        "CDK4 and CDK6 were direct targets of miR-124.",
+        {("miR-124", "targets", "down", "CDK4"), ("miR-124", "targets", "down", "CDK6")}, id="coordinated-genes-target-of",
+    ),
+    pytest.param(
+        "BCL2, MCL1 and BIRC5 are targeted by miR-29b.",
+        {("miR-29b", "targets", "down", "BCL2"), ("miR-29b", "targets", "down", "MCL1"), ("miR-29b", "targets", "down", "BIRC5")},
+        id="coordinated-genes-targeted-by",
+    ),
+    pytest.param(
+        "miR-21-5p and -3p altered expression of CXCL10.",
+        {("miR-21-5p", "regulates", "", "CXCL10"), ("miR-21-3p", "regulates", "", "CXCL10")}, id="the-other-arm-elliptic",
+    ),
     pytest.param(
         "miR-16 acts by targeting multiple oncogenes, including BCL2 and WNT3A.",
         {("miR-16", "targets", "down", "BCL2"), ("miR-16", "targets", "down", "WNT3A")},
@@ -92,7 +143,31 @@ INVERSE_AND_DIRECTION = [
     pytest.param("Knockdown of miR-221 restored p27 expression.", {("miR-221", "targets", "down", "CDKN1B")}, id="knockdown-restored"),
     pytest.param("A miR-10b antagomir increased HOXD10 levels.", {("miR-10b", "targets", "down", "HOXD10")}, id="antagomir-raised"),
     pytest.param("Knockdown of miR-17 reduced VEGFA expression.", {("miR-17", "regulates", "up", "VEGFA")}, id="knockdown-lowered-gene"),
+    pytest.param(
+        "Knockdown of miR-155 inhibits growth by targeting SOCS1.", {("miR-155", "targets", "down", "SOCS1")},
+        id="knockdown-with-targeting-evidence-still-targets",
+    ),
+    pytest.param(
+        "Silencing of miR-30a raised the level of its target gene BECN1.", {("miR-30a", "targets", "down", "BECN1")},
+        id="silencing-raised-its-target-gene",
+    ),
+    pytest.param(
+        "PTEN protein levels decreased in HeLa cells overexpressing miR-21.", {("miR-21", "targets", "down", "PTEN")},
+        id="in-cells-overexpressing",
+    ),
+    pytest.param(
+        "Pre-miR-155 transfection reduced apoptosis, whereas BCL2 expression was upregulated.",
+        {("miR-155", "regulates", "up", "BCL2")}, id="transfection-then-whereas",
+    ),
+    pytest.param(
+        "miR-99a inhibits the AKT/mTOR signaling pathway.",
+        {("miR-99a", "regulates", "down", "AKT"), ("miR-99a", "regulates", "down", "MTOR")}, id="slash-pair-of-a-family-kept",
+    ),
     pytest.param("miR-373 upregulates CDH1 expression.", {("miR-373", "regulates", "up", "CDH1")}, id="mirna-raises-gene"),
+    pytest.param(
+        "STAT3 expression in gastric cells is regulated in part by miR-20a.", {("miR-20a", "regulates", "", "STAT3")},
+        id="passive-after-a-place",
+    ),
     pytest.param("miR-181a activates AKT in these cells.", {("miR-181a", "regulates", "up", "AKT")}, id="activates"),
     pytest.param("miR-7 reduced the phosphorylation of ERK.", {("miR-7", "regulates", "down", "ERK")}, id="phosphorylation-lowered"),
     pytest.param(
@@ -108,6 +183,8 @@ DIRECTION_NEAR_MISSES = [
     pytest.param("miR-200c expression was inversely correlated with ZEB1.", id="correlation"),
     pytest.param("A miR-34a mimic together with siRNA was used to silence PLK1.", id="another-agent"),
     pytest.param("PTEN protein was measured after transfection with miR-21 mimics.", id="methods-sentence"),
+    pytest.param("miR-200a levels were low while ZEB1 levels were increased in the tumours.", id="two-changes-side-by-side"),
+    pytest.param("PTEN levels were low in cells expressing miR-21.", id="cells-expressing-is-no-agent"),
 ]
 
 
@@ -143,12 +220,34 @@ REGULATED_BY = [
         {("miR-19b", "regulated_by", "up", "fluorouracil")}, id="in-response-to-drug",
     ),
     pytest.param("ERβ-mediated regulation of miR-17 was lost.", {("miR-17", "regulated_by", "", "ESR2")}, id="gene-mediated-regulation"),
+    pytest.param("FOXO1 binds to the miR-96 promoter in these cells.", {("miR-96", "regulated_by", "", "FOXO1")}, id="binds-the-mirna-promoter"),
+    pytest.param("YY1 occupies the promoter of miR-29a.", {("miR-29a", "regulated_by", "", "YY1")}, id="occupies-promoter-of"),
+    pytest.param("MYC is known to directly repress miR-26a.", {("miR-26a", "regulated_by", "down", "MYC")}, id="is-known-to"),
+    pytest.param(
+        "We found that up-regulated GAS5 decreased the expression of miR-21.", {("miR-21", "regulated_by", "down", "GAS5")},
+        id="participle-describing-the-agent",
+    ),
+    pytest.param(
+        "Treatment led to nuclear accumulation of FOXO1 that binds to the miR-96 promoter.",
+        {("miR-96", "regulated_by", "", "FOXO1")}, id="relative-clause-agent",
+    ),
+    pytest.param(
+        "miR-10b expression is enhanced by the transcription factor TWIST1.", {("miR-10b", "regulated_by", "up", "TWIST1")},
+        id="passive-by-described-partner",
+    ),
+    pytest.param(
+        "miR-200c was low in the tumours, and its expression was increased after docetaxel treatment.",
+        {("miR-200c", "regulated_by", "up", "docetaxel")}, id="its-expression",
+    ),
 ]
 
 REGULATED_BY_NEAR_MISSES = [
     pytest.param("HOTAIR functions as a ceRNA to regulate NOTCH3 expression.", id="gene-as-object-no-mirna"),
     pytest.param("LINC00473-expressing cells resist cisplatin.", id="gene-as-modifier-of-cells"),
     pytest.param("Cisplatin-treated cells were lysed and miR-21 was measured by qPCR.", id="drug-as-setting"),
+    pytest.param("FOXO1 binds to the promoter of BIM, and miR-96 was low.", id="promoter-of-another-gene"),
+    pytest.param("miR-9 and miR-21 were high, and its expression was increased by TP53.", id="its-after-two-mirnas"),
+    pytest.param("Increased SOX2 and decreased miR-145 levels were seen in the tumours.", id="two-participles-side-by-side"),
 ]
 
 

@@ -153,7 +153,9 @@ class MirnaGrammar:
         parts = item.groupdict()
         if parts.get("arm_only"):
             norm = mirna_norm(base.group("num"), base.group("letter") or "", base.group("copy") or "", parts["arm_only"])
-            return MirnaMatch(item.start("arm_only"), item.end(), norm, rule_id)
+            start = item.start("arm_only")
+            # An elliptic arm is written with its hyphen (`miR-21-5p and -3p`); keep it in the span, as for "-155".
+            return MirnaMatch(start - 1 if kind == "ellipsis_item" else start, item.end(), norm, rule_id)
         if parts.get("only_letter"):
             norm = mirna_norm(
                 base.group("num"), parts["only_letter"], parts["copy"] or "", parts["arm"] or "", bool(parts["star"])

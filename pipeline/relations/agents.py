@@ -12,12 +12,17 @@ from pipeline.schema import Mention
 from .rules import Cue
 from .sentence import MASK, SentenceView
 
-# A miRNA after the cue acts only in the passive: `reduced by ectopic expression of miR-X`, `mediated by miR-X`.
+# A miRNA after the cue acts only in the passive: `reduced by ectopic expression of miR-X`, `mediated by miR-X`, `rose
+# in gastric cells overexpressing miR-X`.
 _PASSIVE_AGENT = re.compile(
     r"\b(?:by|upon|following|after)\s+(?:the\s+)?(?:(?:ectopic|forced|stable|transient|enforced)\s+)?"
     r"(?:(?:over-?)?expression|overexpressing|transfection|restoration|up-?regulation|down-?regulation|knock-?down"
     r"|inhibition|silencing|loss|introduction|delivery|addition|mimics?)?\s*(?:of|with)?\s*(?:the\s+)?(?:exosomal\s+)?$"
+    r"|\bin\s+(?:[\w§-]+\s+){0,2}?cells?\s+(?:(?:stably\s+|transiently\s+)?(?:over-?expressing|transfected\s+with))\s+(?:the\s+)?$"
 )
+_APPOSITIVE_START = re.compile(r"§,\s*(?:a|an|the)\s+[^,;§]{0,40}\bof\s+$")
+_APPOSITIVE_END = re.compile(r"\s*,")
+_TRANSFECTION = re.compile(r"[\s-]*(?:transfect\w*|transduc\w*|transient|stable)")
 _COORDINATION = re.compile(r"^[\s,/]*(?:and|or|&)?[\s,/]*$")
 
 
@@ -38,6 +43,8 @@ class Finding:
 def agents(view: SentenceView, mirnas: Sequence[Mention], cue: Cue, before_only: bool = False) -> list[Mention]:
     """The miRNAs acting through a cue: the nearest one before it with those coordinated with it, else the first after."""
     before = [m for m in mirnas if view.local(m)[1] <= cue.start]
+    if before and _in_appositive(view, before[-1]):
+        return []  # `PDCD4, a target gene of miR-21, regulates ABCC5`: the gene before the appositive is the agent
     if before:
         group = [before[-1]]
         for mirna in reversed(before[:-1]):
@@ -50,6 +57,12 @@ def agents(view: SentenceView, mirnas: Sequence[Mention], cue: Cue, before_only:
         return []
     # `LINC00473 promotes resistance by sponging miR-15a`: the miRNA after the cue is no agent
     return agents_after(view, mirnas, cue.end, passive_only=True)
+
+
+def _in_appositive(view: SentenceView, mirna: Mention) -> bool:
+    """Whether the miRNA ends a clause set off by commas after a name (`PDCD4, a target gene of miR-21, ...`)."""
+    start, end = view.local(mirna)
+    return bool(_APPOSITIVE_END.match(view.masked, end) and _APPOSITIVE_START.search(view.masked, max(0, start - 50), start))
 
 
 def agents_after(view: SentenceView, mirnas: Sequence[Mention], position: int, passive_only: bool = False) -> list[Mention]:
@@ -83,6 +96,19 @@ def _lost(view: SentenceView, mirna: Mention) -> bool:
     if cues.before("gain_before", view.masked, start) or cues.after("gain_after", view.masked, end):
         return False
     return bool(cues.before("loss_before", view.masked, start) or cues.after("loss_after", view.masked, end))
+
+
+def manipulated(view: SentenceView, mirna: Mention) -> bool:
+    """Whether the sentence changes this miRNA on purpose (`miR-21 mimics`, `over-expression of miR-21`, `pre-miR-21
+    transfection`, `knockdown of miR-21`): then it is an agent, not one of two changes observed side by side."""
+    start, end = view.local(mirna)
+    cues = view.cue_set
+    return bool(
+        cues.before("gain_before", view.masked, start)
+        or cues.after("gain_after", view.masked, end)
+        or _TRANSFECTION.match(view.masked, end)
+        or lost(view, mirna)
+    )
 
 
 def negated(view: SentenceView, mirna: Mention, partner: Mention, cue: Cue | None) -> bool:

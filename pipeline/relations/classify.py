@@ -17,6 +17,7 @@ from .regulators import regulator_findings
 from .sentence import SentenceView
 
 PARTNER_TYPES = ("gene", "drug", "drug_class")
+_FAMILY = "FPLX:"  # the concept ids of gene families (FamPlex)
 
 
 def classify_sentence(view: SentenceView, mirnas: Sequence[Mention], coreferent: bool = False) -> list[Finding]:
@@ -24,7 +25,7 @@ def classify_sentence(view: SentenceView, mirnas: Sequence[Mention], coreferent:
     questions = view.of_role("question")
     # A methods sentence (`PTEN was measured after transfection with miR-21`) states no finding about a gene.
     method = bool(view.of_role("method"))
-    partners = [m for m in view.mentions if m.type in PARTNER_TYPES and not _hidden_partner(m, view.mentions)]
+    partners = [m for m in view.mentions if m.type in PARTNER_TYPES and not _hidden_partner(m, view)]
     findings: list[Finding] = []
     for partner in partners:
         if partner.type == "gene" and not method:
@@ -60,9 +61,12 @@ def _in_question(view: SentenceView, finding: Finding, questions: list[Cue]) -> 
     return False
 
 
-def _hidden_partner(partner: Mention, mentions: Sequence[Mention]) -> bool:
-    """A gene inside a drug-class name (`CDK4/6 inhibitor`), or a class naming the drug that follows it."""
-    for other in mentions:
+def _hidden_partner(partner: Mention, view: SentenceView) -> bool:
+    """A gene inside a drug-class name (`CDK4/6 inhibitor`), a class naming the drug that follows it, or a gene family
+    naming the gene that follows it (`the small GTPase RAC1`, `the kinase AKT1`)."""
+    for other in view.mentions:
+        if partner.type == other.type == "gene" and partner.concept_id.startswith(_FAMILY) and _space_between(view, partner, other):
+            return True
         if partner.type == "gene" and other.type == "drug_class" and other.start <= partner.start and partner.end <= other.end:
             return True
         if partner.type == "drug_class" and other.type == "drug" and (
@@ -70,3 +74,8 @@ def _hidden_partner(partner: Mention, mentions: Sequence[Mention]) -> bool:
         ):
             return True  # `CDK4/6 inhibitor palbociclib`, `docetaxel chemotherapy`: the drug is the partner
     return False
+
+
+def _space_between(view: SentenceView, first: Mention, second: Mention) -> bool:
+    """Whether one space alone separates the two mentions (`GTPase RAC1`; not `AKT/MTOR`)."""
+    return second.start - first.end == 1 and view.text[view.local(first)[1]] == " "

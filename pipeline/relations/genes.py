@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pipeline.schema import Mention
 
-from .agents import Finding, agents, agents_after, lost, negated
+from .agents import Finding, agents, agents_after, lost, manipulated, negated
 from .rules import Cue
 from .sentence import MASK, SentenceView
 
@@ -24,6 +24,9 @@ _FILLER = re.compile(
 )
 # At most two words between `a target of` and the miRNA it names.
 _NEAR = re.compile(r"^[\s,(]*(?:(?!(?:and|or|but|while|whereas|is|was|are|were)\b)[\w-]+\s+){0,2}$")
+# A clause set off by commas after the gene (`MITF, a transcription factor required for ..., is a direct target of
+# miR-96`): the inverse wording after it is said of the gene.
+_APPOSITIVE = re.compile(r"(?:[\s()]|§)*,\s*(?:a|an|which|that|one\s+of)\b[^,;.]{0,100}?,")
 _EXPRESSION_WORD = re.compile(r"\b(?:expressions?|levels?|mrnas?|proteins?|translation)\b")
 # What each role does to the gene when there is more of the miRNA: -1 lowers it, +1 raises it, 0 changes it either way.
 _SIGN = {"repress": -1, "repress_weak": -1, "target_of": -1, "target_as": -1, "target_list": -1, "raise": 1, "activate": 1, "regulate": 0}
@@ -36,13 +39,21 @@ _GENE_ROLES = (
 _MEANS = re.compile(r"\b(?:by|with|through|via|upon|after|following|due\s+to|owing\s+to)\s+(?:the\s+|an?\s+)?$")
 _NOUN = re.compile(r"[\w-]+(?:tion|ment|sion|ance|ence)\b")
 # Words that make `the X 3'UTR` a binding site of the miRNA before it.
-_BINDING = re.compile(r"\b(?:bind\w*|target\w*|luciferase|reporter|interact\w*|seed|complementary|site)\b")
+_BINDING = re.compile(r"\b(?:bind\w*|bound|target\w*|luciferase|reporter|interact\w*|seed|complementary|site)\b")
 # Another agent between the miRNA and the cue (`a miR-34a mimic together with siRNA to silence PLK1`).
 _OTHER_AGENT = re.compile(r"\b(?:si-?rnas?|sh-?rnas?|antibod(?:y|ies)|plasmids?|vectors?|drugs?|compounds?)\b")
 # An expression-change cue (`decreased expression of`) read as what it does to the gene that follows it.
 _LOWERING = re.compile(r"(?:down|low|reduc|decreas|under)")
 _RAISING = re.compile(r"(?:up|high|increas|elevat|over)")
 _DIRECTION = {-1: "down", 1: "up", 0: ""}
+# Targeting evidence in a cue or between it and the gene (`by targeting`, `its target gene`, `the 3'-UTR of`).
+_TARGETING = re.compile(r"\btarget|\butrs?\b|untranslated|binding\s+sites?")
+# A participle before a gene, and what opens a clause before it: then the participle describes the gene.
+_PARTICIPLE = re.compile(r"(?:up|down)-?regulated|over-?expressed|elevated|reduced|increased|decreased")
+_CLAUSE_OPENING = re.compile(r"(?:^|\b(?:that|whereas|while)|[:;])\s*$")
+_CONTRAST = re.compile(r"\b(?:while|whereas)\b")
+_COORDINATED = re.compile(r"\s*(?:,|and\b|or\b)")
+_RELATIVE = re.compile(r"\s*,?\s*(?:that|which)\s+(?!(?:is|are|was|were)\b)")
 
 
 def gene_findings(view: SentenceView, mirnas: Sequence[Mention], gene: Mention) -> list[Finding]:
@@ -52,45 +63,58 @@ def gene_findings(view: SentenceView, mirnas: Sequence[Mention], gene: Mention) 
     if cues.after("gene_block_after", masked, end) or cues.before("gene_block_before", masked, start):
         return []
     activity = bool(cues.activity_after(masked, end))
-    inverse = cues.after_match("target_of", masked, end)
+    inverse, at = _inverse_after(view, end)
     if inverse is not None:
         cue_id, found = inverse
         if found.group().rstrip().endswith(("of", "for", "by")):
-            acting = agents_after(view, mirnas, end + found.end())
-            if acting and not _NEAR.match(masked[end + found.end() : view.local(acting[0])[0]]):
+            acting = agents_after(view, mirnas, at + found.end())
+            if acting and not _NEAR.match(masked[at + found.end() : view.local(acting[0])[0]]):
                 return []  # `EGFR is a target for therapy`: the miRNA must follow (`a target of the oncogenic miR-21`)
         else:  # `X was identified as a target`: the miRNA named before it
             acting = agents(view, mirnas, Cue(start, start, "target_of", cue_id), before_only=True)
-        return _findings(view, acting, gene, "target_of", cue_id, activity)
+        return _findings(view, acting, gene, "target_of", cue_id, activity, evidence=True)
     named = cues.after_match("target_as", masked, end)
     if named is not None:  # `X and Y were confirmed as miR-Z targets`
         cue_id, found = named
         lo, hi = end + found.start("mirna"), end + found.end()
         acting = [m for m in mirnas if lo <= view.local(m)[0] and view.local(m)[1] <= hi]
-        return _findings(view, acting, gene, "target_as", cue_id, activity)
+        return _findings(view, acting, gene, "target_as", cue_id, activity, evidence=True)
     utr = cues.after("utr_after", masked, end)
     if utr is not None:  # `bind to their target sequences in the APP 3'UTR`
         before = [m for m in mirnas if view.local(m)[1] <= start]
-        if before and _BINDING.search(masked[view.local(before[-1])[1] : start]):
+        # The binding word between them (`miR-222 bound to the CDKN1B 3'UTR`) or right before the miRNA (`the direct
+        # binding of miR-146b on the SMAD4 3'UTR`).
+        if before and _BINDING.search(masked[max(0, view.local(before[-1])[0] - 30) : start]):
             acting = agents(view, mirnas, Cue(start, start, "repress", utr), before_only=True)
-            return _findings(view, acting, gene, "repress", utr, activity)
+            return _findings(view, acting, gene, "repress", utr, activity, evidence=True)
     cue = _gene_cue(view, start, end)
     if cue is None:
         return []
     role, cue_id, cue_start, cue_end, gap_activity, acting = cue
-    return _findings(view, acting, gene, role, cue_id, activity or gap_activity)
+    evidence = bool(_TARGETING.search(view.masked, cue_start, start))
+    return _findings(view, acting, gene, role, cue_id, activity or gap_activity, evidence)
+
+
+def _inverse_after(view: SentenceView, end: int) -> tuple[tuple[str, re.Match] | None, int]:
+    """The inverse wording (`is a target of`) right after the gene or after a clause set off by commas, and where it
+    starts."""
+    found = view.cue_set.after_match("target_of", view.masked, end)
+    if found is None and (appositive := _APPOSITIVE.match(view.masked, end)) is not None:
+        return view.cue_set.after_match("target_of", view.masked, appositive.end()), appositive.end()
+    return found, end
 
 
 def _findings(
-    view: SentenceView, acting: Sequence[Mention], gene: Mention, role: str, cue_id: str, activity: bool
+    view: SentenceView, acting: Sequence[Mention], gene: Mention, role: str, cue_id: str, activity: bool, evidence: bool = False
 ) -> list[Finding]:
-    """`targets` or `regulates` for each acting miRNA; less of a miRNA turns the sign round."""
+    """`targets` or `regulates` for each acting miRNA; less of a miRNA turns the sign round, except where the text gives
+    targeting evidence (`knockdown of miR-21 inhibits growth by targeting PDCD4`: miR-21 still targets PDCD4)."""
     rules = view.rules
     findings = []
     for mirna in acting:
         loss = lost(view, mirna)
         sign = -_SIGN[role] if loss else _SIGN[role]
-        relation = "targets" if sign < 0 and not activity and role != "activate" else "regulates"
+        relation = "targets" if (sign < 0 or evidence) and not activity and role != "activate" else "regulates"
         confidence = rules.confidence[role] - (rules.loss.penalty if loss else 0.0)
         rule = rules.with_loss(cue_id) if loss else cue_id
         direction = "" if relation == "targets" else _DIRECTION[sign]
@@ -126,14 +150,28 @@ def _gene_cue(view: SentenceView, start: int, end: int) -> tuple[str, str, int, 
     # `PTEN was reduced by miR-21`, `miR-21 ... PTEN was reduced`; without `was`, the miRNA comes after it
     # (`PTEN decreased after transfection with miR-21 mimics`).
     acting = agents(view, mirnas, cue) if passive.auxiliary else agents_after(view, mirnas, passive.end, passive_only=True)
+    # `miR-1271 levels were decreased while ZEB1 levels were increased`: two changes observed side by side, not an
+    # agent; but `pre-miR-21 transfection decreased apoptosis, whereas MMP-9 was upregulated` is.
+    acting = [m for m in acting if manipulated(view, m) or not _CONTRAST.search(view.masked, view.local(m)[1], start)]
     return passive.role, passive.id, passive.start, passive.end, False, acting
 
 
 def is_object(view: SentenceView, gene: Mention) -> bool:
-    """Whether a verb acts on the gene (`to regulate notch3 expression`): then it is no agent of its own."""
-    start = view.local(gene)[0]
+    """Whether a verb acts on the gene (`to regulate notch3 expression`): then it is no agent of its own. A participle
+    that opens a clause describes the gene (`we found that up-regulated CASC2 decreased miR-21`), and a relative
+    clause after it makes the gene its subject (`accumulation of FOXO3a that binds to the miR-21 promoter`)."""
+    start, end = view.local(gene)
     candidates = [c for c in view.of_role(*_GENE_ROLES) if c.end <= start]
-    return bool(candidates) and _gap(view, view.masked[candidates[-1].end : start])[0]
+    if not candidates or not _gap(view, view.masked[candidates[-1].end : start])[0]:
+        return False
+    cue = candidates[-1]
+    if (
+        _PARTICIPLE.fullmatch(view.masked[cue.start : cue.end])
+        and _CLAUSE_OPENING.search(view.masked[: cue.start])
+        and not _COORDINATED.match(view.masked, end)
+    ):
+        return False
+    return not _RELATIVE.match(view.masked, end)
 
 
 def expression_as_gene_cue(view: SentenceView, cue: Cue) -> Cue:

@@ -22,7 +22,7 @@ _SUBJECT_GAP = re.compile(
     r"|silencing|depletion|inhibition|deficiency|loss|treatment|exposure|administration|stimulation|activation|signal\w*"
     r"|itself|which|that|also|could"
     r"|can|may|might|significantly|markedly|directly|transcriptionally|strongly|further|in\s+turn|dose-dependently"
-    r"|epigenetically|specifically|negatively|positively|was|were|is|are|has|have|been|shown|found|to)\b)*$"
+    r"|epigenetically|specifically|negatively|positively|was|were|is|are|has|have|been|shown|found|known|reported|to)\b)*$"
 )
 # ... or, before a sponging word, a means clause after the agent: `LINC00473 promotes cisplatin resistance by sponging
 # miR-15a`.
@@ -33,6 +33,8 @@ _OBJECT_GAP = re.compile(
     r"|mature|primary|precursor|cluster|family|members?|and|or|both|host|gene|an?|increased|decreased|reduced|elevated"
     r"|higher|lower|mi(?:cro)?rnas?|mirs|such\s+as|including|namely|e\.g\.|as\s+well\s+as|several|various)\b)*$"
 )
+# A comma and a conjunction in the object gap start a new clause (`binds to the promoter of BIM, and miR-96 was low`).
+_NEW_CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\b")
 # After a passive verb about the miRNA, what leads to the agent (`was induced by`, `was reduced upon treatment with`).
 _PASSIVE_BY = re.compile(
     r"^[^§.;]{0,50}?\b(?:(?:by|upon|following|after|in\s+response\s+to)\s+(?:the\s+|an?\s+)?(?:\w+ly\s+)?"
@@ -133,7 +135,7 @@ def _active(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str, 
     if result is not None and _OBJECT_GAP.match(masked[result.end() : m_start]):
         role = "raise" if _RAISING_CHANGE.match(result.group("change")) else "repress"
         cue = Cue(result.start(), result.end(), role, _cue_id(view, result.start("change"), role))
-    elif cues and _OBJECT_GAP.match(masked[cues[-1].end : m_start]):
+    elif cues and _OBJECT_GAP.match(masked[cues[-1].end : m_start]) and not _NEW_CLAUSE.search(masked, cues[-1].end, m_start):
         cue = expression_as_gene_cue(view, cues[-1])
         if cue.role in ("neutral", "up", "down", "sensitize"):
             return None
@@ -189,9 +191,26 @@ def _fronted(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str,
     return None
 
 
+# The miRNA named again by `its` (`miR-1271 was down-regulated in PC tissues, and its expression was up-regulated upon
+# cisplatin treatment`).
+_ITS = re.compile(r"\bits\s+(?=(?:expression|levels?)\b)")
+
+
 def _passive(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[str, Cue] | None:
-    """`miR-210 was induced by HIF-1a`, `miR-34a is a direct transcriptional target of p53`."""
-    m_end = view.local(mirna)[1]
+    """`miR-210 was induced by HIF-1a`, `miR-34a is a direct transcriptional target of p53`; or said of `its
+    expression` after the miRNA, the last one named before it."""
+    found = _passive_at(view, mirna, partner, view.local(mirna)[1])
+    if found is not None:
+        return found
+    m_end, p_start = view.local(mirna)[1], view.local(partner)[0]
+    its = _ITS.search(view.masked, m_end, p_start)
+    if its is None or any(view.local(m)[0] < its.start() and m.norm != mirna.norm for m in view.mentions if m.type == "mirna"):
+        return None  # `its` after two miRNAs names neither
+    return _passive_at(view, mirna, partner, its.end())
+
+
+def _passive_at(view: SentenceView, mirna: Mention, partner: Mention, m_end: int) -> tuple[str, Cue] | None:
+    """A change said of the miRNA whose name (or `its`) ends at ``m_end``, with the partner as its agent."""
     # Nothing after the miRNA says that something acted on it: no partner after it can be its regulator.
     key = ("acted_on", m_end)
     acted_on = view.memo.get(key)
@@ -200,15 +219,14 @@ def _passive(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[str,
         acted_on = view.memo[key] = bool(
             cues.after_match("target_of", masked, m_end)
             or cues.passive_after(masked, m_end)
-            or _CHANGE_NOUN.search(masked, max(0, view.local(mirna)[0] - 60), view.local(mirna)[0])
+            or (m_end == view.local(mirna)[1] and _CHANGE_NOUN.search(masked, max(0, view.local(mirna)[0] - 60), view.local(mirna)[0]))
         )
     if not acted_on and not view.cue_set.after("gene_target_after", view.masked, view.local(partner)[1]):
         return None
-    return _acted_on_by(view, mirna, partner)
+    return _acted_on_by(view, mirna, partner, m_end)
 
 
-def _acted_on_by(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[str, Cue] | None:
-    m_end = view.local(mirna)[1]
+def _acted_on_by(view: SentenceView, mirna: Mention, partner: Mention, m_end: int) -> tuple[str, Cue] | None:
     p_start = view.local(partner)[0]
     cues = view.cue_set
     masked = view.masked
@@ -227,7 +245,7 @@ def _acted_on_by(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[
             return "target_of", Cue(m_end, cue_end, "target_of", target[0])
         return None
     change = _CHANGE_NOUN.search(masked, max(0, view.local(mirna)[0] - 60), view.local(mirna)[0])
-    if change is not None and change.end() == view.local(mirna)[0] and _PASSIVE_BY.match(
+    if change is not None and change.end() == view.local(mirna)[0] and m_end == view.local(mirna)[1] and _PASSIVE_BY.match(
         re.sub(r"^\s*(?:expression|levels?)", "", masked[m_end:p_start])
     ):
         role = "raise" if _RAISING_CHANGE.match(change.group("change")) else "repress"
@@ -236,6 +254,7 @@ def _acted_on_by(view: SentenceView, mirna: Mention, partner: Mention) -> tuple[
     if passive is None or not passive.auxiliary:
         return None
     verb_end = re.match(r"\w*", masked[passive.start :]).end() + passive.start
-    if not _PASSIVE_BY.match(masked[verb_end:p_start]):
+    # `was enhanced by a transcription factor TWIST1`: the words that describe the partner are left out.
+    if not _PASSIVE_BY.match(cues.strip("gene_descriptor", masked[verb_end:p_start])[0]):
         return None
     return passive.role, Cue(passive.start, verb_end, passive.role, passive.id)
