@@ -51,7 +51,7 @@ PINNED = {
 # issue 14), as `mirmine evaluate` printed them.
 PINNED_PAIRS = {
     "scai": (0.818, 0.538),
-    "mmic": (0.534, 0.523),
+    "mmic": (0.532, 0.526),
 }
 
 

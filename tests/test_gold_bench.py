@@ -68,12 +68,12 @@ def test_every_evidence_quote_is_in_its_abstract() -> None:
 # core-tier recall. A change of the relation rules that moves them is seen here, and the note of the change says why.
 MEASURED = {
     "targets": (0.932, 0.621, 0.696),
-    "regulates": (0.955, 0.477, 0.8),
+    "regulates": (0.917, 0.5, 0.8),
     "regulated_by": (0.871, 0.397, 0.482),
     "sensitizes": (1.0, 1.0, 1.0),
     "confers_resistance": (0.8, 0.444, 1.0),
     "associated": (0.778, 0.467, 1.0),
-    "all": (0.904, 0.502, 0.662),
+    "all": (0.897, 0.507, 0.662),
 }
 
 

@@ -163,6 +163,15 @@ INVERSE_AND_DIRECTION = [
         "miR-99a inhibits the AKT/mTOR signaling pathway.",
         {("miR-99a", "regulates", "down", "AKT"), ("miR-99a", "regulates", "down", "MTOR")}, id="slash-pair-of-a-family-kept",
     ),
+    pytest.param(
+        "miR-429 sensitizes pancreatic cancer cells to gemcitabine through regulation of PDCD4.",
+        {("miR-429", "sensitizes", "up", "gemcitabine"), ("miR-429", "regulates", "", "PDCD4")}, id="through-a-noun-after-an-active-verb",
+    ),
+    pytest.param("miR-145 inhibits growth by suppression of MUC1.", {("miR-145", "targets", "down", "MUC1")}, id="by-a-noun-after-an-active-verb"),
+    pytest.param(
+        "miR-21 targets several genes that include PTEN and RECK.",
+        {("miR-21", "targets", "down", "PTEN"), ("miR-21", "targets", "down", "RECK")}, id="genes-that-include",
+    ),
     pytest.param("miR-373 upregulates CDH1 expression.", {("miR-373", "regulates", "up", "CDH1")}, id="mirna-raises-gene"),
     pytest.param(
         "STAT3 expression in gastric cells is regulated in part by miR-20a.", {("miR-20a", "regulates", "", "STAT3")},
@@ -185,6 +194,7 @@ DIRECTION_NEAR_MISSES = [
     pytest.param("PTEN protein was measured after transfection with miR-21 mimics.", id="methods-sentence"),
     pytest.param("miR-200a levels were low while ZEB1 levels were increased in the tumours.", id="two-changes-side-by-side"),
     pytest.param("PTEN levels were low in cells expressing miR-21.", id="cells-expressing-is-no-agent"),
+    pytest.param("miR-155 expression changed with upregulation of the MAPK pathway.", id="a-noun-after-with-is-a-setting"),
 ]
 
 
@@ -234,6 +244,15 @@ REGULATED_BY = [
     pytest.param(
         "miR-10b expression is enhanced by the transcription factor TWIST1.", {("miR-10b", "regulated_by", "up", "TWIST1")},
         id="passive-by-described-partner",
+    ),
+    pytest.param(
+        "miR-21 levels were suppressed by the up-regulation of HIF-1α.", {("miR-21", "regulated_by", "down", "HIF1A")},
+        id="passive-by-a-noun-of-the-partner",
+    ),
+    pytest.param(
+        "Loss of TP53 leads to increased expression of miR-155, and decreased expression of miR-34a and let-7a.",
+        {("miR-155", "regulated_by", "down", "TP53"), ("miR-34a", "regulated_by", "up", "TP53"), ("let-7a", "regulated_by", "up", "TP53")},
+        id="result-clause-with-two-changes",
     ),
     pytest.param(
         "miR-200c was low in the tumours, and its expression was increased after docetaxel treatment.",

@@ -20,7 +20,8 @@ from .sentence import MASK, SentenceView
 _FILLER = re.compile(
     r"^(?:[\s,;()/\-'’]|§|\band\b|\bor\b|\bboth\b|\bthe\b|\bits\b|\btheir\b|\ba\b|\ban\b|\bof\b|\bexpressions?\b"
     r"|\blevels?\b|\bmrnas?\b|\bdirectly\b|\bdirect\b|\btranslation\b|\b3.?\s?-?\s?utrs?\b"
-    r"|\bdownstream\b|\bendogenous\b|\bhuman\b|\buntranslated\b|\bregions?\b|\butrs?\b|\bincluding\b|\bsuch\s+as\b|\be\.g\.|\bnamely\b|\d)*$"
+    r"|\bdownstream\b|\bendogenous\b|\bhuman\b|\buntranslated\b|\bregions?\b|\butrs?\b|\bincluding\b|\bsuch\s+as\b|\be\.g\.|\bnamely\b"
+    r"|\b(?:that|which)\s+includ(?:e|es|ed)\b|\d)*$"
 )
 # At most two words between `a target of` and the miRNA it names.
 _NEAR = re.compile(r"^[\s,(]*(?:(?!(?:and|or|but|while|whereas|is|was|are|were)\b)[\w-]+\s+){0,2}$")
@@ -34,9 +35,13 @@ _GENE_ROLES = (
     "repress", "repress_weak", "raise", "regulate", "activate", "target_list", "neutral", "up", "down", "expression_change",
 )  # fmt: skip
 # A noun cue after these words is the means or the setting of another agent, not the miRNA acting on the gene:
-# `suppressed by the up-regulation of HIF-1a`, `altered with upregulation of the MAPK pathway`, `due to the repression
-# of Smad4`.
-_MEANS = re.compile(r"\b(?:by|with|through|via|upon|after|following|due\s+to|owing\s+to)\s+(?:the\s+|an?\s+)?$")
+# `altered with upregulation of the MAPK pathway`, `due to the repression of Smad4`; after `by`, `through` or `via`
+# only when a passive verb comes before (`was suppressed by the up-regulation of HIF-1a`): after an active verb the
+# subject acts by it (`miR-429 sensitizes cells to gemcitabine through regulation of PDCD4`).
+_MEANS = re.compile(r"\b(?:with|upon|after|following|due\s+to|owing\s+to)\s+(?:the\s+|an?\s+)?$")
+_PASSIVE_MEANS = re.compile(
+    r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?\w+ed\b[^.;]{0,40}?\b(?:by|through|via)\s+(?:the\s+|an?\s+)?$"
+)
 _NOUN = re.compile(r"[\w-]+(?:tion|ment|sion|ance|ence)\b")
 # Words that make `the X 3'UTR` a binding site of the miRNA before it.
 _BINDING = re.compile(r"\b(?:bind\w*|bound|target\w*|luciferase|reporter|interact\w*|seed|complementary|site)\b")
@@ -130,7 +135,10 @@ def _gene_cue(view: SentenceView, start: int, end: int) -> tuple[str, str, int, 
     if candidates:
         cue = expression_as_gene_cue(view, candidates[-1])
         fits, activity, expression = _gap(view, view.masked[cue.end : start])
-        means = _NOUN.match(view.masked[cue.start : cue.end]) and _MEANS.search(view.masked[max(0, cue.start - 30) : cue.start])
+        means = _NOUN.match(view.masked[cue.start : cue.end]) and (
+            _MEANS.search(view.masked[max(0, cue.start - 30) : cue.start])
+            or _PASSIVE_MEANS.search(view.masked[max(0, cue.start - 80) : cue.start])
+        )
         if fits and cue.role not in ("neutral", "up", "down") and not means:
             if cue.role == "repress_weak" and not (expression or _EXPRESSION_WORD.match(view.masked[end : end + 20].lstrip(" " + MASK))):
                 activity = True  # `inhibits AKT` may be its activity; `inhibits the expression of AKT` is not

@@ -72,8 +72,10 @@ _RESULT = re.compile(
     r"|down-?regulat\w*"
     r"|suppress\w*|inhibit\w*|repress\w*|loss)\b"
 )
+# A change word of the object gap after a result clause (_OBJECT_GAP admits them).
+_GAP_CHANGE = re.compile(r"\b(?:increased|decreased|reduced|elevated|higher|lower)\b")
 # Which change words (a noun of _CHANGE_NOUNS, the change of a result clause) raise the miRNA.
-_RAISING_CHANGE = re.compile(r"increas|elevat|up-?regulat|over-?expression|induc|accumulat")
+_RAISING_CHANGE = re.compile(r"increas|elevat|up-?regulat|over-?expression|induc|accumulat|higher")
 _SIGN = {"repress": -1, "repress_weak": -1, "raise": 1, "activate": 1, "regulate": 0, "target_of": 0, "sponge": -1}
 # The confidence of a finding whose cue has no confidence rule of its own: that of the role it reads like.
 _CONFIDENCE_ROLE = {"target_of": "regulate", "sponge": "regulate"}
@@ -133,8 +135,12 @@ def _active(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str, 
     result = _last(_RESULT.finditer(masked, p_end, m_start))
     by_clause = False
     if result is not None and _OBJECT_GAP.match(masked[result.end() : m_start]):
-        role = "raise" if _RAISING_CHANGE.match(result.group("change")) else "repress"
-        cue = Cue(result.start(), result.end(), role, _cue_id(view, result.start("change"), role))
+        # The last change word before the miRNA says its change (`leads to increased expression of miR-21, and
+        # decreased expression of miR-200b`).
+        change = _last(_GAP_CHANGE.finditer(masked, result.end(), m_start))
+        word, at = (change.group(), change.start()) if change is not None else (result.group("change"), result.start("change"))
+        role = "raise" if _RAISING_CHANGE.match(word) else "repress"
+        cue = Cue(result.start(), result.end(), role, _cue_id(view, at, role))
     elif cues and _OBJECT_GAP.match(masked[cues[-1].end : m_start]) and not _NEW_CLAUSE.search(masked, cues[-1].end, m_start):
         cue = expression_as_gene_cue(view, cues[-1])
         if cue.role in ("neutral", "up", "down", "sensitize"):
