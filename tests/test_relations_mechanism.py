@@ -172,6 +172,18 @@ INVERSE_AND_DIRECTION = [
         "miR-21 targets several genes that include PTEN and RECK.",
         {("miR-21", "targets", "down", "PTEN"), ("miR-21", "targets", "down", "RECK")}, id="genes-that-include",
     ),
+    pytest.param(
+        "miR-15a and miR-221, respectively, inhibit BCL2 and CDKN1B.",
+        {("miR-15a", "regulates", "down", "BCL2"), ("miR-221", "regulates", "down", "CDKN1B")}, id="respectively-pairs-in-order",
+    ),
+    pytest.param(
+        "FOXO1 and SIRT1 transcripts are repressed by miR-182 and miR-34a, respectively.",
+        {("miR-182", "targets", "down", "FOXO1"), ("miR-34a", "targets", "down", "SIRT1")}, id="respectively-in-a-passive",
+    ),
+    pytest.param(
+        "miR-15a and miR-221 inhibit BCL2 and CDKN1B expression.",
+        {(m, "targets", "down", g) for m in ("miR-15a", "miR-221") for g in ("BCL2", "CDKN1B")}, id="without-respectively-every-pair",
+    ),
     pytest.param("miR-373 upregulates CDH1 expression.", {("miR-373", "regulates", "up", "CDH1")}, id="mirna-raises-gene"),
     pytest.param(
         "STAT3 expression in gastric cells is regulated in part by miR-20a.", {("miR-20a", "regulates", "", "STAT3")},

@@ -4,6 +4,7 @@ through ``drugs``, and a gene or drug acting on the miRNA through ``regulators``
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -38,6 +39,8 @@ def classify_sentence(view: SentenceView, mirnas: Sequence[Mention], coreferent:
             findings.extend(regulator_findings(view, mirnas, partner))
     if questions:
         findings = [f for f in findings if not _in_question(view, f, questions)]
+    if _RESPECTIVELY.search(view.masked):
+        findings = _respectively(findings)
     if coreferent:
         rules = view.rules
         findings = [
@@ -59,6 +62,25 @@ def _in_question(view: SentenceView, finding: Finding, questions: list[Cue]) -> 
         if question.start < hi and question.end > lo or not _CLAUSE_BREAK.search(between):
             return True
     return False
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b")
+
+
+def _respectively(findings: list[Finding]) -> list[Finding]:
+    """`miR-21 and miR-181b, respectively, inhibit PTEN and CYLD`: where one rule pairs as many miRNAs as partners
+    (two or more), the n-th miRNA goes with the n-th partner only."""
+    by_rule: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_rule[finding.relation, finding.rule].append(finding)
+    kept = []
+    for group in by_rule.values():
+        mirnas = sorted({f.mirna.start for f in group})
+        partners = sorted({f.partner.start for f in group})
+        if len(mirnas) == len(partners) >= 2:
+            group = [f for f in group if mirnas.index(f.mirna.start) == partners.index(f.partner.start)]
+        kept.extend(group)
+    return kept
 
 
 def _hidden_partner(partner: Mention, view: SentenceView) -> bool:

@@ -13,7 +13,7 @@ from pipeline.schema import Mention
 
 from .agents import Finding, agents, agents_after, lost, manipulated, negated
 from .rules import Cue
-from .sentence import MASK, SentenceView
+from .sentence import SentenceView
 
 # What may stand between a gene cue and the gene once its descriptors and activity words are left out: other genes,
 # coordination and the words of `the expression of`.
@@ -29,6 +29,8 @@ _NEAR = re.compile(r"^[\s,(]*(?:(?!(?:and|or|but|while|whereas|is|was|are|were)\
 # miR-96`): the inverse wording after it is said of the gene.
 _APPOSITIVE = re.compile(r"(?:[\s()]|§)*,\s*(?:a|an|which|that|one\s+of)\b[^,;.]{0,100}?,")
 _EXPRESSION_WORD = re.compile(r"\b(?:expressions?|levels?|mrnas?|proteins?|translation)\b")
+# An expression word right after the gene or after the genes coordinated with it (`inhibit BCL2 and CDKN1B expression`).
+_EXPRESSION_AFTER = re.compile(r"(?:[\s,/()§]|\band\b|\bor\b){0,40}?(?:expressions?|levels?|mrnas?|proteins?|translation)\b")
 # What each role does to the gene when there is more of the miRNA: -1 lowers it, +1 raises it, 0 changes it either way.
 _SIGN = {"repress": -1, "repress_weak": -1, "target_of": -1, "target_as": -1, "target_list": -1, "raise": 1, "activate": 1, "regulate": 0}
 _GENE_ROLES = (
@@ -140,7 +142,7 @@ def _gene_cue(view: SentenceView, start: int, end: int) -> tuple[str, str, int, 
             or _PASSIVE_MEANS.search(view.masked[max(0, cue.start - 80) : cue.start])
         )
         if fits and cue.role not in ("neutral", "up", "down") and not means:
-            if cue.role == "repress_weak" and not (expression or _EXPRESSION_WORD.match(view.masked[end : end + 20].lstrip(" " + MASK))):
+            if cue.role == "repress_weak" and not (expression or _EXPRESSION_AFTER.match(view.masked, end)):
                 activity = True  # `inhibits AKT` may be its activity; `inhibits the expression of AKT` is not
             if cue.role == "target_list":  # `targets of miR-Y, including X`: the miRNAs are inside the cue
                 acting = [m for m in mirnas if cue.start <= view.local(m)[0] and view.local(m)[1] <= cue.end]
