@@ -267,6 +267,11 @@ REGULATED_BY = [
         id="result-clause-with-two-changes",
     ),
     pytest.param(
+        "Cisplatin induced miR-21 expression, and miR-21 conferred resistance to cisplatin.",
+        {("miR-21", "regulated_by", "up", "cisplatin"), ("miR-21", "confers_resistance", "down", "cisplatin")},
+        id="change-and-a-response-of-the-same-drug",
+    ),
+    pytest.param(
         "miR-200c was low in the tumours, and its expression was increased after docetaxel treatment.",
         {("miR-200c", "regulated_by", "up", "docetaxel")}, id="its-expression",
     ),
@@ -279,6 +284,8 @@ REGULATED_BY_NEAR_MISSES = [
     pytest.param("FOXO1 binds to the promoter of BIM, and miR-96 was low.", id="promoter-of-another-gene"),
     pytest.param("miR-9 and miR-21 were high, and its expression was increased by TP53.", id="its-after-two-mirnas"),
     pytest.param("Increased SOX2 and decreased miR-145 levels were seen in the tumours.", id="two-participles-side-by-side"),
+    pytest.param("Effect of gemcitabine on the expression of miR-155 in PANC-1 cells.", id="effect-of-drug-on-mirna-is-an-aim"),
+    pytest.param("We assessed the effect of resveratrol on miR-21 expression.", id="effect-of-drug-on-mirna-measured"),
 ]
 
 
@@ -315,6 +322,10 @@ def test_cerna_sentences(extractor, text: str, expected: set) -> None:
 
 
 DRUG_RESPONSE = [
+    pytest.param(
+        "We evaluated the effect of miR-21 on resveratrol-induced apoptosis.", {("miR-21", "associated", "", "resveratrol")},
+        id="effect-of-mirna-on-a-drug-effect",
+    ),
     pytest.param(
         "Overexpression of miR-152 restored the response of cisplatin-resistant A2780 cells to cisplatin.",
         {("miR-152", "sensitizes", "up", "cisplatin")}, id="resistant-cells-are-a-descriptor",

@@ -14,7 +14,7 @@ from .agents import Finding
 from .rules import Cue
 from .drugs import drug_findings
 from .genes import gene_findings
-from .regulators import regulator_findings
+from .regulators import effect_on, regulator_findings
 from .sentence import SentenceView
 
 PARTNER_TYPES = ("gene", "drug", "drug_class")
@@ -39,6 +39,7 @@ def classify_sentence(view: SentenceView, mirnas: Sequence[Mention], coreferent:
             findings.extend(regulator_findings(view, mirnas, partner))
     if questions:
         findings = [f for f in findings if not _in_question(view, f, questions)]
+    findings = [f for f in _without_change_as_response(view, findings) if not _effect_of_partner(view, f)]
     if _RESPECTIVELY.search(view.masked):
         findings = _respectively(findings)
     if coreferent:
@@ -62,6 +63,28 @@ def _in_question(view: SentenceView, finding: Finding, questions: list[Cue]) -> 
         if question.start < hi and question.end > lo or not _CLAUSE_BREAK.search(between):
             return True
     return False
+
+
+def _effect_of_partner(view: SentenceView, finding: Finding) -> bool:
+    """`the effect of gemcitabine on the expression of miR-155`: an aim or a measurement about the miRNA, no drug
+    response (the `effect of` frame word would make it `associated`)."""
+    return finding.relation == "associated" and effect_on(view, finding.partner, finding.mirna) is not None
+
+
+_FRAMES = ("resistance", "sensitivity", "sensitize")
+_EFFECT_OF = re.compile(r"effects?\s+of\b")  # the frame word of `the effect of X on miR-Y`, no drug response there
+
+
+def _without_change_as_response(view: SentenceView, findings: list[Finding]) -> list[Finding]:
+    """A drug that changes the miRNA (`the effect of gemcitabine on the expression of miR-155`) is `regulated_by`;
+    without a drug-response word outside that phrase, the same pair is not also `associated`."""
+    changed = {(f.mirna.start, f.partner.start) for f in findings if f.relation == "regulated_by"}
+    if not changed:
+        return findings
+    frames = [c for c in view.of_role(*_FRAMES) if not _EFFECT_OF.match(view.masked, c.start)]
+    if frames:
+        return findings
+    return [f for f in findings if not (f.relation == "associated" and (f.mirna.start, f.partner.start) in changed)]
 
 
 _RESPECTIVELY = re.compile(r"\brespectively\b")

@@ -13,7 +13,7 @@ from pipeline.schema import Mention
 from .agents import Finding, lost, negated
 from .genes import expression_as_gene_cue, is_object
 from .rules import Cue
-from .sentence import SentenceView
+from .sentence import MASK, SentenceView
 
 # The words that may stand between an agent and its verb (`MYC protein directly upregulates`, `knockdown of X
 # reduced`, `treatment with genistein significantly decreased`), after names coordinated with it.
@@ -76,6 +76,8 @@ _RESULT = re.compile(
 _GAP_CHANGE = re.compile(r"\b(?:increased|decreased|reduced|elevated|higher|lower)\b")
 # Which change words (a noun of _CHANGE_NOUNS, the change of a result clause) raise the miRNA.
 _RAISING_CHANGE = re.compile(r"increas|elevat|up-?regulat|over-?expression|induc|accumulat|higher")
+# The longest gap between the partner and the miRNA of `the effect of X on the expression of the mature miR-Y`.
+_EFFECT_REACH = 50
 _SIGN = {"repress": -1, "repress_weak": -1, "raise": 1, "activate": 1, "regulate": 0, "target_of": 0, "sponge": -1}
 # The confidence of a finding whose cue has no confidence rule of its own: that of the role it reads like.
 _CONFIDENCE_ROLE = {"target_of": "regulate", "sponge": "regulate"}
@@ -158,6 +160,15 @@ def _active(view: SentenceView, partner: Mention, mirna: Mention) -> tuple[str, 
     if _SUBJECT_GAP.match(gap) or (by_clause and _BY_CLAUSE.match(gap)):
         return cue.role, cue
     return None
+
+
+def effect_on(view: SentenceView, partner: Mention, mirna: Mention) -> str | None:
+    """The id of the cue of `the effect of X on (the expression of) miR-Y` that names the partner as X and this miRNA
+    as Y: an aim or a measurement (`to assess the effect of resveratrol on miR-21 expression`), not a finding."""
+    p_end, m_start = view.local(partner)[1], view.local(mirna)[0]
+    if not 0 <= m_start - p_end < _EFFECT_REACH or MASK in view.masked[p_end:m_start]:
+        return None
+    return view.cue_set.before("effect_on", view.masked, m_start)
 
 
 def _last(matches):

@@ -19,13 +19,13 @@ MIRNA_KINDS = ("fragment", "name", "let7", "cluster", "slash_item", "ellipsis_it
 CUE_ROLES = (
     "resistance", "sensitivity", "sensitize", "up", "down", "associate", "expression_change", "method",
     "repress", "repress_weak", "raise", "regulate", "activate", "target_of", "target_list", "target_as", "neutral",
-    "question", "gene_target_after", "utr_after",
+    "question", "gene_target_after", "utr_after", "effect_on",
     "gene_block_after", "gene_block_before", "gene_activity", "gene_descriptor", "gene_passive", "loss_before", "loss_after", "gain_before", "gain_after", "negation", "hedge",
 )  # fmt: skip
 # Roles matched at a position (right before or after a mention), not searched in the whole sentence.
 ANCHORED_ROLES = (
     "target_of", "target_as", "gene_target_after", "utr_after", "gene_block_after", "gene_block_before", "gene_activity",
-    "gene_descriptor", "gene_passive", "loss_before", "loss_after", "gain_before", "gain_after",
+    "gene_descriptor", "gene_passive", "loss_before", "loss_after", "gain_before", "gain_after", "effect_on",
 )  # fmt: skip
 # Roles whose cue decides a relation, each with its confidence in rules/relation_rules.jsonl.
 DECIDING_ROLES = (
