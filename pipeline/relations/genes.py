@@ -121,7 +121,9 @@ def _findings(
     for mirna in acting:
         loss = lost(view, mirna)
         sign = -_SIGN[role] if loss else _SIGN[role]
-        relation = "targets" if (sign < 0 or evidence) and not activity and role != "activate" else "regulates"
+        # Targeting evidence keeps a repressing cue `targets` when less of the miRNA turns its sign round.
+        targeting = sign < 0 or (evidence and _SIGN[role] < 0)
+        relation = "targets" if targeting and not activity and role != "activate" else "regulates"
         confidence = rules.confidence[role] - (rules.loss.penalty if loss else 0.0)
         rule = rules.with_loss(cue_id) if loss else cue_id
         direction = "" if relation == "targets" else _DIRECTION[sign]
