@@ -50,8 +50,8 @@ PINNED = {
 # pairs, whose Positive / Negative labels disagree with the contract's guideline on many sentences: see the note of
 # issue 14), as `mirmine evaluate` printed them.
 PINNED_PAIRS = {
-    "scai": (0.818, 0.538),
-    "mmic": (0.532, 0.526),
+    "scai": (0.823, 0.556),
+    "mmic": (0.537, 0.549),
 }
 
 

@@ -30,6 +30,7 @@ TARGETING_EVIDENCE = [
         id="target-sequence-in-3utr",
     ),
     pytest.param("CDK6 was directly regulated by miR-124.", {("miR-124", "targets", "down", "CDK6")}, id="directly-regulated-by"),
+    pytest.param("HEPN1 may be a potential target of miR-21.", {("miR-21", "targets", "down", "HEPN1")}, id="may-be-a-target-hedged-row"),
     pytest.param(
         "Prediction tools listed potential targets of miR-155, including SHIP1 and CEBPB.",
         {("miR-155", "targets", "down", "INPP5D"), ("miR-155", "targets", "down", "CEBPB")},
@@ -139,6 +140,10 @@ def test_enumerations_and_coordination(extractor, text: str, expected: set) -> N
 
 INVERSE_AND_DIRECTION = [
     pytest.param("Silencing of miR-21 led to the accumulation of PDCD4.", {("miR-21", "targets", "down", "PDCD4")}, id="silencing-accumulation"),
+    pytest.param(
+        "Downregulation of the oncogenic miR-155 resulted in upregulation of the tumor suppressor SHIP1.",
+        {("miR-155", "targets", "down", "INPP5D")}, id="loss-of-a-described-mirna",
+    ),
     pytest.param("RECK protein decreased after transfection with miR-21 mimics.", {("miR-21", "targets", "down", "RECK")}, id="decreased-after-mimics"),
     pytest.param("Knockdown of miR-221 restored p27 expression.", {("miR-221", "targets", "down", "CDKN1B")}, id="knockdown-restored"),
     pytest.param("A miR-10b antagomir increased HOXD10 levels.", {("miR-10b", "targets", "down", "HOXD10")}, id="antagomir-raised"),
@@ -177,6 +182,25 @@ INVERSE_AND_DIRECTION = [
         {("miR-15a", "regulates", "down", "BCL2"), ("miR-221", "regulates", "down", "CDKN1B")}, id="respectively-pairs-in-order",
     ),
     pytest.param(
+        "miR-150 raised the levels of tumor suppressors such as BIM and p53.",
+        {("miR-150", "regulates", "up", "BCL2L11"), ("miR-150", "regulates", "up", "TP53")}, id="descriptor-that-is-a-direction-word",
+    ),
+    pytest.param(
+        "miR-346 up-regulates Argonaute 2 (AGO2) protein expression.", {("miR-346", "regulates", "up", "AGO2")},
+        id="gene-after-its-long-form-in-brackets",
+    ),
+    pytest.param(
+        "miR-150 reduced levels of phosphorylated AKT in these cells.", {("miR-150", "regulates", "down", "AKT")},
+        id="phosphorylated-names-the-active-form",
+    ),
+    pytest.param(
+        "FNDC3B was identified as the direct and functional target of miR-143.", {("miR-143", "targets", "down", "FNDC3B")},
+        id="coordinated-adjectives-of-target",
+    ),
+    pytest.param(
+        "Higher E2F1, one of the known miR-93 targets, was seen.", {("miR-93", "targets", "down", "E2F1")}, id="one-of-the-mirna-targets",
+    ),
+    pytest.param(
         "FOXO1 and SIRT1 transcripts are repressed by miR-182 and miR-34a, respectively.",
         {("miR-182", "targets", "down", "FOXO1"), ("miR-34a", "targets", "down", "SIRT1")}, id="respectively-in-a-passive",
     ),
@@ -206,6 +230,7 @@ DIRECTION_NEAR_MISSES = [
     pytest.param("PTEN protein was measured after transfection with miR-21 mimics.", id="methods-sentence"),
     pytest.param("miR-200a levels were low while ZEB1 levels were increased in the tumours.", id="two-changes-side-by-side"),
     pytest.param("PTEN levels were low in cells expressing miR-21.", id="cells-expressing-is-no-agent"),
+    pytest.param("miR-21 reduced cell proliferation (PTEN).", id="bracketed-gene-after-words-that-are-not-its-long-form"),
     pytest.param("miR-155 expression changed with upregulation of the MAPK pathway.", id="a-noun-after-with-is-a-setting"),
 ]
 

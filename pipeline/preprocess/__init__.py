@@ -6,7 +6,7 @@ Offsets are characters, end exclusive. Importing this package registers the spaC
 and `mirmine_abbreviations` and the Doc extension `mirmine_abbreviations`.
 """
 
-from .abbreviations import AbbreviationDetector, abbreviations_from_doc, make_abbreviation_detector
+from .abbreviations import AbbreviationDetector, abbreviations_from_doc, long_form_start, make_abbreviation_detector
 from .chars import TEXT_KEY, doc_text, normalize_chars
 from .nlp import build_nlp, get_nlp
 from .sentences import SentenceSplitter, make_sentence_splitter
@@ -21,6 +21,7 @@ __all__ = [
     "build_tokenizer",
     "doc_text",
     "get_nlp",
+    "long_form_start",
     "make_abbreviation_detector",
     "make_sentence_splitter",
     "normalize_chars",

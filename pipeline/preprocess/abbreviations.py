@@ -51,7 +51,7 @@ def _lower_each_char(text: str) -> str:
 _BRACKETED_SHORT_FORM = re.compile(r"(?<=\s)\((?=[^()\s]*[A-Z])[^()\s]{1,10}\)")
 
 
-def _long_form_start(long_text: str, short_text: str) -> int | None:
+def long_form_start(long_text: str, short_text: str) -> int | None:
     """Schwartz & Hearst (2003), as in scispaCy: the offset in `long_text` where the long form of `short_text`
     starts, or None. Every letter and digit of the short form must appear in order, the first at a word start."""
     # One lowering and str.rfind per short-form character, rather than lowering and comparing character by
@@ -223,7 +223,7 @@ class AbbreviationDetector:
             if not window:
                 return None
         window_text = _text(window)
-        start = _long_form_start(window_text, short_text)
+        start = long_form_start(window_text, short_text)
         if start is None:
             return None
         return short_start, short_end, short_text, _long_form(window, window_text, start)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.preprocess import long_form_start
 from pipeline.schema import Mention
 
 from .agents import Finding, agents, agents_after, lost, manipulated, negated
@@ -58,6 +59,9 @@ _TARGETING = re.compile(r"\btarget|\butrs?\b|untranslated|binding\s+sites?")
 # A participle before a gene, and what opens a clause before it: then the participle describes the gene.
 _PARTICIPLE = re.compile(r"(?:up|down)-?regulated|over-?expressed|elevated|reduced|increased|decreased")
 _CLAUSE_OPENING = re.compile(r"(?:^|\b(?:that|whereas|while)|[:;])\s*$")
+# A gene in brackets right after words that may be its long form (`Argonaute 2 (AGO2)`).
+_OPENING = re.compile(r"\s\(\s*$")
+_CLOSING = re.compile(r"\s*\)")
 _CONTRAST = re.compile(r"\b(?:while|whereas)\b")
 _COORDINATED = re.compile(r"\s*(?:,|and\b|or\b)")
 _RELATIVE = re.compile(r"\s*,?\s*(?:that|which)\s+(?!(?:is|are|was|were)\b)")
@@ -136,9 +140,11 @@ def _gene_cue(view: SentenceView, start: int, end: int) -> tuple[str, str, int, 
     acts on the gene: the nearest cue before it with only filler between, else a passive after it."""
     mirnas = [m for m in view.mentions if m.type == "mirna"]
     candidates = [c for c in view.of_role(*_GENE_ROLES) if c.end <= start]
+    while candidates and _describes(view, candidates[-1]):
+        candidates.pop()  # `increased levels of tumor suppressors such as BIM`: `suppressors` describes the gene
     if candidates:
         cue = expression_as_gene_cue(view, candidates[-1])
-        fits, activity, expression = _gap(view, view.masked[cue.end : start])
+        fits, activity, expression = _gap(view, _without_long_form(view, cue.end, start, end))
         means = _NOUN.match(view.masked[cue.start : cue.end]) and (
             _MEANS.search(view.masked[max(0, cue.start - 30) : cue.start])
             or _PASSIVE_MEANS.search(view.masked[max(0, cue.start - 80) : cue.start])
@@ -194,6 +200,22 @@ def expression_as_gene_cue(view: SentenceView, cue: Cue) -> Cue:
     text = view.masked[cue.start : cue.end]
     role = "repress" if _LOWERING.match(text) else "raise" if _RAISING.match(text) else "neutral"
     return Cue(cue.start, cue.end, role, cue.id)
+
+
+def _describes(view: SentenceView, cue: Cue) -> bool:
+    """Whether a direction word is only a word that describes a gene (`tumor suppressors such as BIM`)."""
+    return cue.role in ("up", "down", "neutral") and not view.cue_set.strip("gene_descriptor", view.masked[cue.start : cue.end])[0].strip()
+
+
+def _without_long_form(view: SentenceView, cue_end: int, start: int, end: int) -> str:
+    """The masked gap between a cue and a gene; a gene in brackets after the long form it abbreviates, a name no
+    lexicon holds (`up-regulates Argonaute 2 (AGO2)`), leaves that long form out (Schwartz & Hearst's test)."""
+    gap = view.masked[cue_end:start]
+    opening = _OPENING.search(gap)
+    if opening is None or not _CLOSING.match(view.masked, end):
+        return gap
+    at = long_form_start(view.text[cue_end : cue_end + opening.start()], view.text[start:end])
+    return gap if at is None else gap[:at] + " "
 
 
 def _gap(view: SentenceView, gap: str) -> tuple[bool, bool, bool]:
