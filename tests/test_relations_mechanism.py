@@ -348,6 +348,14 @@ def test_cerna_sentences(extractor, text: str, expected: set) -> None:
 
 DRUG_RESPONSE = [
     pytest.param(
+        "Transfection of anti-miR-133a reversed the effects of propofol on Panc-1 cells.", {("miR-133a", "sensitizes", "up", "propofol")},
+        id="anti-mir-written-without-a-space",
+    ),
+    pytest.param(
+        "BCL2 was detected in cells transfected with miR-21 mimics, with lower caspase-3 activity and decreased sensitivity to gemcitabine.",
+        {("miR-21", "confers_resistance", "down", "gemcitabine")}, id="a-gene-of-a-methods-sentence-is-no-drug-partner",
+    ),
+    pytest.param(
         "We evaluated the effect of miR-21 on resveratrol-induced apoptosis.", {("miR-21", "associated", "", "resveratrol")},
         id="effect-of-mirna-on-a-drug-effect",
     ),

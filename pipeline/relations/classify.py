@@ -29,9 +29,10 @@ def classify_sentence(view: SentenceView, mirnas: Sequence[Mention], coreferent:
     partners = [m for m in view.mentions if m.type in PARTNER_TYPES and not _hidden_partner(m, view)]
     findings: list[Finding] = []
     for partner in partners:
-        if partner.type == "gene" and not method:
-            findings.extend(gene_findings(view, mirnas, partner))
-            findings.extend(regulator_findings(view, mirnas, partner))
+        if partner.type == "gene":
+            if not method:
+                findings.extend(gene_findings(view, mirnas, partner))
+                findings.extend(regulator_findings(view, mirnas, partner))
         else:
             # A drug that changes the miRNA (`genistein downregulated miR-21`) is regulated_by, beside any drug-response
             # finding of the same sentence.
