@@ -348,6 +348,11 @@ def test_cerna_sentences(extractor, text: str, expected: set) -> None:
 
 DRUG_RESPONSE = [
     pytest.param(
+        "Treatment with miR-221 and miR-30d antagonists sensitized the cells to 5-FU.",
+        {("miR-221", "confers_resistance", "down", "fluorouracil"), ("miR-30d", "confers_resistance", "down", "fluorouracil")},
+        id="antagonists-after-coordinated-mirnas",
+    ),
+    pytest.param(
         "Transfection of anti-miR-133a reversed the effects of propofol on Panc-1 cells.", {("miR-133a", "sensitizes", "up", "propofol")},
         id="anti-mir-written-without-a-space",
     ),
