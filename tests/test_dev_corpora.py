@@ -50,7 +50,7 @@ PINNED = {
 # pairs, whose Positive / Negative labels disagree with the contract's guideline on many sentences: see the note of
 # issue 14), as `mirmine evaluate` printed them.
 PINNED_PAIRS = {
-    "scai": (0.823, 0.556),
+    "scai": (0.844, 0.556),
     "mmic": (0.537, 0.549),
 }
 

@@ -283,6 +283,13 @@ REGULATED_BY = [
         id="passive-by-described-partner",
     ),
     pytest.param(
+        "In these cells MYCN, but not GLI1, induced miR-17 expression.", {("miR-17", "regulated_by", "up", "MYCN")},
+        id="but-not-partner-is-negated",
+    ),
+    pytest.param(
+        "miR-21, but not miR-155, directly targets PTEN.", {("miR-21", "targets", "down", "PTEN")}, id="but-not-mirna-is-negated",
+    ),
+    pytest.param(
         "miR-21 levels were suppressed by the up-regulation of HIF-1α.", {("miR-21", "regulated_by", "down", "HIF1A")},
         id="passive-by-a-noun-of-the-partner",
     ),
@@ -347,6 +354,11 @@ def test_cerna_sentences(extractor, text: str, expected: set) -> None:
 
 
 DRUG_RESPONSE = [
+    pytest.param(
+        "miR-221 and miR-30d, but not miR-210, were significantly increased in 5-FU resistant cells.",
+        {("miR-221", "associated", "", "fluorouracil"), ("miR-30d", "associated", "", "fluorouracil")},
+        id="coordinated-mirnas-increased-in-resistant-cells",
+    ),
     pytest.param(
         "Treatment with miR-221 and miR-30d antagonists sensitized the cells to 5-FU.",
         {("miR-221", "confers_resistance", "down", "fluorouracil"), ("miR-30d", "confers_resistance", "down", "fluorouracil")},

@@ -22,8 +22,10 @@ _PASSIVE_AGENT = re.compile(
 )
 _APPOSITIVE_START = re.compile(r"§,\s*(?:a|an|the)\s+[^,;§]{0,40}\bof\s+$")
 _APPOSITIVE_END = re.compile(r"\s*,")
+_NOT_BEFORE = re.compile(r"\b(?:but|and)\s+not\s+$")
+_SET_AGAINST = re.compile(r"not\s+§+\s*,")
 _TRANSFECTION = re.compile(r"[\s-]*(?:transfect\w*|transduc\w*|transient|stable)")
-_COORDINATION = re.compile(r"^[\s,/]*(?:and|or|&)?[\s,/]*$")
+_COORDINATION = re.compile(r"^[\s,/]*(?:and|or|&|but\s+not)?[\s,/]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,10 +114,16 @@ def manipulated(view: SentenceView, mirna: Mention) -> bool:
 
 
 def negated(view: SentenceView, mirna: Mention, partner: Mention, cue: Cue | None) -> bool:
-    """A negation between the miRNA and the partner, or just before the cue (`did not reverse resistance`)."""
+    """A negation between the miRNA and the partner, just before the cue (`did not reverse resistance`), or right
+    before the partner or the miRNA set against another (`N-myc, but not Gli1, induced miR-17`)."""
+    for named in (partner, mirna):
+        if _NOT_BEFORE.search(view.masked, max(0, view.local(named)[0] - 12), view.local(named)[0]):
+            return True
     lo = min(view.local(mirna)[0], view.local(partner)[0])
     hi = max(view.local(mirna)[1], view.local(partner)[1])
     for negation in view.of_role("negation"):
+        if _SET_AGAINST.match(view.masked, negation.start):
+            continue  # `but not Gli1` denies that name alone
         if lo <= negation.start < hi:
             return True
         if cue is not None and 0 <= cue.start - negation.end <= 12:

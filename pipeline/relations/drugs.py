@@ -19,7 +19,9 @@ DIRECTION_WINDOW = 45
 PASSIVE_WINDOW = 70
 
 _BY_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:by|mediated by|through|via|upon)\b")
-_STATE_OF_MIRNA = re.compile(r"\s*(?:expression\s+|levels?\s+)?(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?")
+_STATE_OF_MIRNA = re.compile(
+    r"(?:\s*,?\s*(?:and|or|but\s+not)?\s*§+)*\s*,?\s*(?:expression\s+|levels?\s+)?(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?"
+)
 _PARTICIPLE = re.compile(r"(?:regulated|expressed|increased|decreased|reduced|elevated|induced|suppressed|lowered)$")
 # What a drug-resistant descriptor names: `cisplatin-resistant (A2780) cells`, `... sublines`, `... patients`.
 _DESCRIPTOR = re.compile(
@@ -84,10 +86,10 @@ def _about_mirna(view: SentenceView, mirnas: list[tuple[int, int]], cue: Cue) ->
             return True
         if 0 <= cue.start - end <= 2 and _AMOUNT_NOUN.search(view.masked[cue.start : cue.end]):
             return True  # `miR-X upregulation confers ...`: a noun of amount, not the verb `miR-X promotes`
-        if 0 <= cue.start - end <= 40 and _STATE_OF_MIRNA.fullmatch(view.masked[end : cue.start]) and _PARTICIPLE.search(
+        if 0 <= cue.start - end <= 80 and _STATE_OF_MIRNA.fullmatch(view.masked[end : cue.start]) and _PARTICIPLE.search(
             view.masked[cue.start : cue.end]
         ):
-            return True  # `miR-X was upregulated in X-resistant cells`: the miRNA's expression, not a direction
+            return True  # `miR-X (and miR-Y) were upregulated in X-resistant cells`: the miRNA's expression, not a direction
     return False
 
 

@@ -18,7 +18,7 @@ from .sentence import MASK, SentenceView
 # The words that may stand between an agent and its verb (`MYC protein directly upregulates`, `knockdown of X
 # reduced`, `treatment with genistein significantly decreased`), after names coordinated with it.
 _SUBJECT_GAP = re.compile(
-    r"^(?:[\s,/]|§|\band\b|\bor\b)*+(?:[\s,()\-]|\b(?:proteins?|expression|levels?|over-?expression|knock-?down"
+    r"^(?:[\s,/]|§|\band\b|\bor\b|\bbut\s+not\b)*+(?:[\s,()\-]|\b(?:proteins?|expression|levels?|over-?expression|knock-?down"
     r"|silencing|depletion|inhibition|deficiency|loss|treatment|exposure|administration|stimulation|activation|signal\w*"
     r"|itself|which|that|also|could"
     r"|can|may|might|significantly|markedly|directly|transcriptionally|strongly|further|in\s+turn|dose-dependently"
