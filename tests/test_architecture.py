@@ -20,10 +20,12 @@ MAX_FUNCTION_LINES = 80
 
 # Which packages (and top-level modules) of pipeline each one may import: the layout's one-way arrows, cli on top.
 # export reads the inputs of a run again, so it also uses ingest; evaluate reads an annotated corpus with the reader
-# `mirmine run` read it with, so that gold and run offsets are offsets into one text.
+# `mirmine run` read it with, so that gold and run offsets are offsets into one text. fetch writes PubMed XML files
+# and needs none of the stages: ingest reads what it writes.
 ALLOWED_IMPORTS = {
     "schema": set(),
     "ruleset": {"schema"},
+    "fetch": set(),
     "ingest": {"schema"},
     "preprocess": {"ruleset", "schema"},
     "normalize": {"ruleset", "schema"},
