@@ -59,6 +59,8 @@ class Document:
     doi: str | None = None
     year: int | None = None
     title: str | None = None
+    pmcid: str | None = None  # `PMC1234567`
+    journal: str | None = None
     encoding: str = "utf-8"
 
     @property

@@ -17,7 +17,7 @@ import pytest
 from pipeline.benchmarks.pathological import pathological_text
 from pipeline.engine import DocumentTimeout, Limits, run_corpus, time_budget
 
-TABLES = ("mentions.tsv", "relations.tsv", "table.tsv", "errors.tsv")
+TABLES = ("mentions.tsv", "relations.tsv", "table.tsv", "documents.tsv", "errors.tsv")
 SENTENCES = (
     "miR-{n} confers gemcitabine resistance in PANC-1 cells by targeting PTEN.",
     "Overexpression of miR-{n} reversed oxaliplatin resistance in HCT116 cells.",

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pipeline.output import MENTIONS, RELATIONS, RUN_FILE, TABLE
+from pipeline.output import DOCUMENTS, MENTIONS, RELATIONS, RUN_FILE, TABLE
 
 
 class OtherRunError(Exception):
@@ -36,7 +36,7 @@ def _uncovered_inputs(out_dir: Path, current: list[Path]) -> list[str]:
     """The inputs of the run whose tables ``out_dir`` holds that are neither one of ``current`` nor inside one."""
     info_path = out_dir / RUN_FILE
     if not info_path.is_file():
-        tables = [out_dir / table.file for table in (MENTIONS, RELATIONS, TABLE)]
+        tables = [out_dir / table.file for table in (MENTIONS, RELATIONS, TABLE, DOCUMENTS)]
         return [str(path) for path in tables if path.is_file()]  # tables of an unknown run
     try:
         info = json.loads(info_path.read_text(encoding="utf-8"))

@@ -20,6 +20,7 @@ from typing import IO
 from pipeline import __version__
 from pipeline.ingest import count_documents, read_inputs
 from pipeline.output import (
+    DOCUMENTS,
     ERRORS,
     MENTIONS,
     RELATIONS,
@@ -43,6 +44,9 @@ from .limits import Limits
 from .out_dir import check_out_dir, input_arguments
 from .state import RunState
 from .workers import CHUNK_DOCS, ChunkResult, DaskPool, LocalPool
+
+# The layout of a run's parts (one file per table and part); a resume never mixes parts of two layouts.
+PARTS_FORMAT = 2
 
 PART_DOCS = int(os.environ.get("MIRMINE_PART_DOCS", "2000"))
 ENGINES = ("local", "dask")
@@ -161,7 +165,7 @@ def run_corpus(
     workers = max(1, workers)
     summary = RunSummary(out_dir=out_dir, workers=workers)
     checksums = rules.checksums()
-    fingerprint = hashlib.sha256(json.dumps([__version__, checksums, model or ""]).encode()).hexdigest()
+    fingerprint = hashlib.sha256(json.dumps([__version__, PARTS_FORMAT, checksums, model or ""]).encode()).hexdigest()
     total = count_documents(inputs) if on_progress else None
     state = RunState(out_dir, fingerprint, resume)
     try:
@@ -241,6 +245,11 @@ def write_tables(state: RunState, out_dir: Path, summary: RunSummary, parquet: b
         state, out_dir, RELATIONS, summary.relations_by_type, parquet, each=lambda row: table.add(relation_row(row))
     )
     counts[TABLE.file] = write_tsv(out_dir / TABLE.file, TABLE.columns, table_rows(table.rows()))
+    with atomic_open(out_dir / DOCUMENTS.file) as handle:
+        writer = TsvWriter(handle, DOCUMENTS.columns)
+        for row in state.merged(DOCUMENTS):
+            writer.write(row)
+    counts[DOCUMENTS.file] = writer.rows
     counts[ERRORS.file] = write_tsv(out_dir / ERRORS.file, ERRORS.columns, ERRORS.sorted_rows(summary.errors))
     return counts
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pipeline.output.parts as parts
 from pipeline import __version__
-from pipeline.output import MENTIONS, RELATIONS, TableSpec, write_json
+from pipeline.output import DOCUMENTS, MENTIONS, RELATIONS, TableSpec, write_json
 from pipeline.schema import Document
 
 from .workers import ChunkResult
@@ -75,12 +75,13 @@ class RunState:
         return self.resumed and self.index.sha_of(document.doc_id) == document.sha256
 
     def write_part(self, results: list[ChunkResult]) -> None:
-        """Write one part (three sorted TSV files), then record it: a kill before the record loses only this part."""
+        """Write one part (a sorted TSV file per table), then record it: a kill before the record loses only this part."""
         number = self.next_part
         self.next_part += 1
         stem = self.parts / f"part-{number:06d}"
         parts.write_part(Path(f"{stem}.{Path(MENTIONS.file).stem}.tsv"), (m for r in results for m in r.mentions))
         parts.write_part(Path(f"{stem}.{Path(RELATIONS.file).stem}.tsv"), (x for r in results for x in r.relations))
+        parts.write_part(Path(f"{stem}.{Path(DOCUMENTS.file).stem}.tsv"), (d for r in results for d in r.documents))
         Path(f"{stem}.done").touch()
         docs = [[doc_id, sha] for r in results for doc_id, sha, _ in r.docs]
         with self.done_file.open("a", encoding="utf-8") as handle:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.extract import DocumentTooLong, Extractor
-from pipeline.output import MENTIONS, RELATIONS, tsv_line
+from pipeline.output import DOCUMENTS, MENTIONS, RELATIONS, tsv_line
 from pipeline.ruleset import RuleSet
 from pipeline.schema import DEFAULT_MAX_CHARS, Document, InputError
 
@@ -36,6 +36,7 @@ class ChunkResult:
     mentions: list[tuple[tuple, str]]
     relations: list[tuple[tuple, str]]
     errors: list[InputError]
+    documents: list[tuple[tuple, str]]  # the documents.tsv row of each document in `docs`
 
 
 # spaCy's vocabulary and tokenizer cache keep every new word they meet: over 100,000 abstracts that was 316,000
@@ -73,7 +74,7 @@ def process_chunk(
 ) -> ChunkResult:
     """Extract from a chunk of documents; a document that breaks a stage, or goes over a limit, becomes an error row."""
     extractor = _fresh_extractor(rules, model, limits.max_chars, len(documents))
-    result = ChunkResult([], [], [], [])
+    result = ChunkResult([], [], [], [], [])
     for document in documents:
         try:
             with time_budget(limits.doc_timeout):
@@ -91,11 +92,24 @@ def process_chunk(
             result.errors.append(_extract_error(document, f"{type(err).__name__}: {err}"))
             continue
         result.docs.append((document.doc_id, document.sha256, document.source))
+        row = document_row(document, len(extraction.mentions), len(extraction.relations))
+        result.documents.append((DOCUMENTS.key_of_row(row), tsv_line(row)))
         for row in map(MENTIONS.row_of, extraction.mentions):
             result.mentions.append((MENTIONS.key_of_row(row), tsv_line(row)))
         for row in map(RELATIONS.row_of, extraction.relations):
             result.relations.append((RELATIONS.key_of_row(row), tsv_line(row)))
     return result
+
+
+def document_row(document: Document, mentions: int, relations: int) -> tuple:
+    """The documents.tsv row of a document: what its input says it is, and how much was found in it."""
+    values = {
+        "doc_id": document.doc_id, "pmid": document.pmid or "", "pmcid": document.pmcid or "", "doi": document.doi or "",
+        "title": " ".join((document.title or "").split()), "journal": document.journal or "",
+        "year": str(document.year or ""), "source": document.source, "sha256": document.sha256,
+        "n_mentions": mentions, "n_relations": relations,
+    }  # fmt: skip
+    return tuple(values[name] for name in DOCUMENTS.columns)
 
 
 def _extract_error(document: Document, message: str) -> InputError:

@@ -39,7 +39,7 @@ def _jsonl_document(path: Path, source: str, raw: bytes) -> Document | InputErro
     doc_id = f"PMID:{pmid}" if pmid else _present(record.get("id"))
     if not doc_id:
         return InputError(source, "", STAGE, "record has no 'id' or 'pmid': add one so results can be traced back")
-    fields = {key: record.get(key) for key in ("title", "abstract", "text", "doi")}
+    fields = {key: record.get(key) for key in ("title", "abstract", "text", "doi", "pmcid", "journal")}
     not_text = next((key for key, value in fields.items() if value is not None and not isinstance(value, str)), None)
     if not_text:
         return InputError(source, doc_id, STAGE, f"field {not_text!r} is not a string: {fields[not_text]!r}")
@@ -50,7 +50,10 @@ def _jsonl_document(path: Path, source: str, raw: bytes) -> Document | InputErro
     body = (fields["abstract"] or fields["text"] or "").strip()
     if not (title or body):
         return InputError(source, doc_id, STAGE, "record has no text: give it a 'title' and an 'abstract' or 'text'")
-    meta = {"pmid": pmid, "doi": _present(fields["doi"]), "year": int(year) if year else None}
+    meta = {
+        "pmid": pmid, "doi": _present(fields["doi"]), "year": int(year) if year else None,
+        "pmcid": _present(fields["pmcid"]), "journal": _present(fields["journal"]),
+    }  # fmt: skip
     if fields["abstract"] or not fields["text"]:
         return record_document(doc_id, title, body, str(path), "jsonl", **meta)
     return _full_text_record(doc_id, title, normalize_newlines(body), str(path), meta)

@@ -81,4 +81,6 @@ def _medline_document(path: Path, record: dict, source: str) -> Document | Input
     return record_document(
         f"PMID:{pmid}", title, abstract, str(path), "medline",
         pmid=pmid, doi=doi.group(1) if doi else None, year=parse_year(_medline_field(record, "DP")),
+        pmcid=_medline_field(record, "PMC").strip() or None,
+        journal=(_medline_field(record, "JT") or _medline_field(record, "TA")).strip() or None,
     )

@@ -44,6 +44,8 @@ def _pubmed_article(path: Path, article) -> Document | InputError:
     return record_document(
         f"PMID:{pmid}", title, abstract, str(path), "pubmed_xml",
         pmid=pmid, doi=_pubmed_doi(article), year=_pubmed_year(citation),
+        pmcid=_text_of(article.find('.//ArticleIdList/ArticleId[@IdType="pmc"]')) or None,
+        journal=_text_of(citation.find(".//Journal/Title")) or _text_of(citation.find(".//MedlineTA")) or None,
     )
 
 

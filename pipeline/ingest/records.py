@@ -18,6 +18,8 @@ def record_document(
     pmid: str | None = None,
     doi: str | None = None,
     year: int | None = None,
+    pmcid: str | None = None,
+    journal: str | None = None,
 ) -> Document:
     """A Document whose text is the title, a blank line and the abstract, with one section for each."""
     title, abstract = title.strip(), abstract.strip()
@@ -37,6 +39,8 @@ def record_document(
         doi=doi,
         year=year,
         title=title or None,
+        pmcid=pmcid,
+        journal=journal,
     )
 
 

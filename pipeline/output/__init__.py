@@ -2,7 +2,7 @@
 a run's sorted parts and their merge (``parts``), ``table.tsv``'s roll-up, and ``RunFolder``, the one reader of a run
 folder. See output/README.md for the columns."""
 
-from .columns import ERRORS, MENTIONS, RELATIONS, RUN_FILE, TABLE, TableSpec
+from .columns import DOCUMENTS, ERRORS, MENTIONS, RELATIONS, RUN_FILE, TABLE, TableSpec
 from .files import atomic_open, atomic_path, file_sha256, write_json
 from .parquet import ParquetShards, write_parquet
 from .parts import MERGE_FAN_IN, merge_parts, read_part, write_part
@@ -11,7 +11,7 @@ from .table import ROLLUP_COLUMNS, TableBuilder, TableRow, aggregate_table, mirn
 from .tsv import LIST_SEPARATOR, TableError, TsvWriter, cell, read_rows, tsv_line, write_tsv
 
 __all__ = [
-    "ERRORS", "LIST_SEPARATOR", "MENTIONS", "MERGE_FAN_IN", "ParquetShards", "RELATIONS", "ROLLUP_COLUMNS", "RUN_FILE", "RelationRow",
+    "DOCUMENTS", "ERRORS", "LIST_SEPARATOR", "MENTIONS", "MERGE_FAN_IN", "ParquetShards", "RELATIONS", "ROLLUP_COLUMNS", "RUN_FILE", "RelationRow",
     "RunFolder", "TABLE", "TableBuilder", "TableError", "TableRow", "TableSpec", "TsvWriter",
     "aggregate_table", "atomic_open", "atomic_path", "cell", "file_sha256", "merge_parts", "mirna_sort_key", "read_part",
     "read_rows", "relation_row", "table_rows", "table_view", "tsv_line", "write_json", "write_parquet", "write_part", "write_tsv",

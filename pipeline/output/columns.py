@@ -84,6 +84,13 @@ TABLE = TableSpec(
     ints=frozenset({"n_sentences", "n_docs"}),
     lists=frozenset({"targets", "cell_lines", "doc_ids"}),
 )
+# One row per document read; `year` is text (empty where the input gives none).
+DOCUMENTS = TableSpec(
+    "documents.tsv",
+    ("doc_id", "pmid", "pmcid", "doi", "title", "journal", "year", "source", "sha256", "n_mentions", "n_relations"),
+    order=("doc_id",),
+    ints=frozenset({"n_mentions", "n_relations"}),
+)
 ERRORS = TableSpec("errors.tsv", ("source", "doc_id", "stage", "error"), order=("source", "doc_id", "stage", "error"))
 
 RUN_FILE = "run.json"

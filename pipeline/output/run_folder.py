@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipeline.schema import InputError, Mention
 
-from .columns import ERRORS, MENTIONS, RELATIONS, RUN_FILE, TABLE, TableSpec
+from .columns import DOCUMENTS, ERRORS, MENTIONS, RELATIONS, RUN_FILE, TABLE, TableSpec
 from .files import file_sha256
 from .table import TableRow
 from .tsv import LIST_SEPARATOR, TableError, read_rows
@@ -113,6 +113,11 @@ class RunFolder:
         """relations.tsv as RelationRow records."""
         for row in self._typed(RELATIONS):
             yield RelationRow(**row)
+
+    def documents(self) -> Iterator[dict]:
+        """documents.tsv as dicts of its columns, the counts as whole numbers (none for a run written before it)."""
+        if self.has(DOCUMENTS):
+            yield from self._typed(DOCUMENTS)
 
     def errors(self) -> Iterator[InputError]:
         """errors.tsv as InputError records (none when the run wrote no errors.tsv)."""
