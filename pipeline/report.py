@@ -103,9 +103,11 @@ def write_report(run_dir: Path, out: Path | None = None, limit: int = DEFAULT_LI
         rows, chart_counts, total = read_relations(folder, limit)
         keys = {(row.doc_id, row.sentence_id) for row in rows}
         mentions = read_mentions(folder, keys) if folder.has(MENTIONS) else None
+        shown = {row.doc_id for row in rows}
+        links = {doc["doc_id"]: document_links(doc) for doc in folder.documents() if doc["doc_id"] in shown}
     except TableError as err:
         raise ReportError(str(err)) from err
-    page = render_page(run_dir, rows, mentions, chart_counts, total)
+    page = render_page(run_dir, rows, mentions, chart_counts, total, links)
     target = out if out is not None else run_dir / REPORT_FILE
     with atomic_open(target) as handle:
         handle.write(page)
@@ -273,7 +275,24 @@ def _options(element_id: str, label: str, everything: str, values: Sequence[tupl
     return f'<label>{escape(label)} <select id="{element_id}">{"".join(options)}</select></label>'
 
 
-def _row(row: RelationRow, mentions: Sequence[Mention] | None, cache: dict) -> str:
+def document_links(document: dict) -> list[tuple[str, str]]:
+    """(label, address) of a documents.tsv row: its PubMed record, its PMC article and its DOI, where it has them."""
+    links = []
+    if document.get("pmid"):
+        links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{document['pmid']}/"))
+    if document.get("pmcid"):
+        links.append(("PMC", f"https://www.ncbi.nlm.nih.gov/pmc/articles/{document['pmcid']}/"))
+    if document.get("doi"):
+        links.append(("DOI", f"https://doi.org/{document['doi']}"))
+    return links
+
+
+def _links_html(links: Sequence[tuple[str, str]]) -> str:
+    anchors = " ".join(f'<a href="{escape(url)}" rel="noopener" target="_blank">{escape(label)}</a>' for label, url in links)
+    return f'<div class="links">{anchors}</div>' if anchors else ""
+
+
+def _row(row: RelationRow, mentions: Sequence[Mention] | None, cache: dict, links: Sequence[tuple[str, str]] = ()) -> str:
     pair = {(row.mirna_start, row.mirna_end), (row.partner_start, row.partner_end)}
     if mentions:
         key = (row.doc_id, row.sentence_id, row.sentence)
@@ -298,7 +317,7 @@ def _row(row: RelationRow, mentions: Sequence[Mention] | None, cache: dict) -> s
     return (
         f'<tr class="rel{" negated" if row.negated else ""}" id="r-{escape(row.relation_id)}" '
         f'data-relation="{escape(row.relation)}" data-drug="{escape(drug_of(row))}" data-mirna="{escape(row.mirna)}">'
-        f'<td class="doc">{escape(row.doc_id)}</td><td>{escape(row.section)}</td>'
+        f'<td class="doc">{escape(row.doc_id)}{_links_html(links)}</td><td>{escape(row.section)}</td>'
         f'<td class="mirna">{escape(row.mirna)}{coreferent}</td>'
         f'<td><span class="relation" style="background:{relation_colour}">{escape(row.relation)}</span>{_arrow(row.relation, row.direction)}</td>'
         f'<td class="partner"{partner_title}>{escape(row.partner)} <span class="kind">{escape(partner_kind)}</span></td>'
@@ -313,8 +332,9 @@ def render_page(
     mentions: dict[tuple[str, int], list[Mention]] | None,
     chart_counts: Counter,
     total: int,
+    links: dict[str, list[tuple[str, str]]] | None = None,
 ) -> str:
-    """The whole page as one string."""
+    """The whole page as one string; ``links``: the PubMed / PMC / DOI addresses of each document (documents.tsv)."""
     title = f"mirmine review: {run_dir.resolve().name or run_dir}"
     documents = len({row.doc_id for row in rows})
     notes = []
@@ -344,7 +364,10 @@ def render_page(
     legend_relations = _legend(("swatch", RELATION_COLOURS[r], r) for r in RELATION_TYPES)
     legend_entities = _legend(("ent-swatch", ENTITY_COLOURS[t], ENTITY_LABELS[t]) for t in MENTION_TYPES)
     cache: dict = {}
-    table_rows = "\n".join(_row(row, (mentions or {}).get((row.doc_id, row.sentence_id)), cache) for row in rows)
+    links = links or {}
+    table_rows = "\n".join(
+        _row(row, (mentions or {}).get((row.doc_id, row.sentence_id)), cache, links.get(row.doc_id, ())) for row in rows
+    )
     drugs_in_chart = len({drug for drug, _, _ in chart_counts})
     body = f"""{head}
 <main>
@@ -428,6 +451,7 @@ th { text-align: left; background: #f0f0f0; border-bottom: 2px solid #ccc; paddi
 td { border-bottom: 1px solid #e4e4e4; padding: 0.35em 0.5em; vertical-align: top; }
 td.doc, td.rule { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.85em; }
 td.doc { word-break: break-all; } td.mirna { white-space: nowrap; }
+td.doc .links { font-family: system-ui, sans-serif; font-size: 0.9em; margin-top: 0.2em; } td.doc .links a { margin-right: 0.4em; }
 td.num { text-align: right; }
 td.sentence { min-width: 28em; line-height: 2.5; }
 tr.negated td { color: #777; }

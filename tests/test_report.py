@@ -163,11 +163,31 @@ def test_page_has_one_row_per_relation(page: Page, relations: list[dict[str, str
 
 
 def test_page_loads_nothing_from_anywhere(page: Page) -> None:
+    # A link a curator follows (`<a href>` to PubMed, PMC or a DOI) loads nothing with the page.
     references = [
         (tag, name, value) for tag, attrs in page.tags for name, value in attrs.items()
-        if name in ("src", "href", "srcset", "data", "action") or tag in ("link", "iframe", "object", "embed")
+        if (name in ("src", "href", "srcset", "data", "action") and tag != "a") or tag in ("link", "iframe", "object", "embed")
     ]  # fmt: skip
     assert references == []
+
+
+def test_each_row_links_its_document(page: Page, corpus_run: Path) -> None:
+    with (corpus_run / "documents.tsv").open(encoding="utf-8", newline="") as handle:
+        dois = {row["doi"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if row["doi"]}
+    links = {attrs["href"] for tag, attrs in page.tags if tag == "a" and attrs.get("href")}
+    assert dois and {f"https://doi.org/{doi}" for doi in dois} <= links
+    assert all(link.startswith(("https://doi.org/", "https://pubmed.ncbi.nlm.nih.gov/", "https://www.ncbi.nlm.nih.gov/pmc/")) for link in links)
+
+
+def test_document_links_of_pubmed_pmc_and_doi() -> None:
+    from pipeline.report import document_links
+
+    row = {"doc_id": "PMID:1", "pmid": "1", "pmcid": "PMC2", "doi": "10.1/x", "title": ""}
+    assert document_links(row) == [
+        ("PubMed", "https://pubmed.ncbi.nlm.nih.gov/1/"), ("PMC", "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC2/"),
+        ("DOI", "https://doi.org/10.1/x"),
+    ]
+    assert document_links({"doc_id": "report", "pmid": "", "pmcid": "", "doi": ""}) == []
 
 
 def test_page_policy_forbids_every_fetch(page: Page) -> None:
