@@ -21,7 +21,8 @@ MAX_FUNCTION_LINES = 80
 # Which packages (and top-level modules) of pipeline each one may import: the layout's one-way arrows, cli on top.
 # export reads the inputs of a run again, so it also uses ingest; evaluate reads an annotated corpus with the reader
 # `mirmine run` read it with, so that gold and run offsets are offsets into one text. fetch writes PubMed XML files
-# and needs none of the stages: ingest reads what it writes.
+# and needs none of the stages: ingest reads what it writes. update is the curator's loop over three of them: fetch, then
+# a run (engine), then a merge (curate).
 ALLOWED_IMPORTS = {
     "schema": set(),
     "ruleset": {"schema"},
@@ -38,6 +39,7 @@ ALLOWED_IMPORTS = {
     "curate": {"output", "schema"},
     "export": {"output", "ingest", "schema"},
     "report": {"output", "schema"},
+    "update": {"fetch", "engine", "curate", "output", "ruleset", "schema"},
 }
 
 

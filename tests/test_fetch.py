@@ -1,7 +1,8 @@
 """mirmine fetch against a fake E-utilities server on 127.0.0.1: search, batches, retries, resume, the output file.
 
 Nothing leaves the machine: every test runs with a guard that refuses to resolve any host but the loopback
-address, and asserts that no other host was asked for. Backoff and request spacing run on a fake clock.
+address, and asserts that no other host was asked for. Backoff and request spacing run on a fake clock. The server,
+the guard and the clock are in `eutils_server.py`, shared with the tests of `mirmine update`.
 """
 
 from __future__ import annotations
@@ -9,13 +10,10 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
-import urllib.parse
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from eutils_server import PMIDS, WEBENV, FakePubMed, clock, fake, fast_cli, make_client, offline, serve  # noqa: F401
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -37,210 +35,10 @@ from pipeline.fetch import (
     read_pmid_file,
     state_path,
 )
-from pipeline.fetch import client as client_module
-from pipeline.fetch import ratelimit as ratelimit_module
 from pipeline.ingest import read_inputs
 from pipeline.schema import Document
 
 runner = CliRunner()
-PMIDS = ("1001", "1002", "1003", "1004")
-WEBENV = "MCID_fake_history"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-# --- the fake service --------------------------------------------------------------------------------------------
-
-
-def article_xml(pmid: str) -> str:
-    """A small invented PubmedArticle (the shape efetch gives: MedlineCitation with PMID, Article, PubmedData)."""
-    return (
-        f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM"><PMID Version="1">{pmid}</PMID>'
-        '<Article PubModel="Print"><Journal><JournalIssue><PubDate><Year>2021</Year></PubDate></JournalIssue>'
-        f"<Title>Journal of Invented Results</Title></Journal><ArticleTitle>miR-{pmid[-2:]} and cisplatin resistance"
-        "</ArticleTitle><Abstract><AbstractText Label=\"RESULTS\">miR-21 confers cisplatin resistance in "
-        "A549 cells &amp; targets PTEN.</AbstractText></Abstract></Article></MedlineCitation><PubmedData>"
-        f'<ArticleIdList><ArticleId IdType="pubmed">{pmid}</ArticleId></ArticleIdList></PubmedData></PubmedArticle>'
-    )
-
-
-def efetch_xml(pmids: list[str]) -> str:
-    articles = "\n".join(article_xml(pmid) for pmid in pmids)
-    return (
-        '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" '
-        '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
-        f"<PubmedArticleSet>\n{articles}\n</PubmedArticleSet>\n"
-    )
-
-
-def esearch_xml(count: int, pmids: list[str], webenv: str = WEBENV) -> str:
-    ids = "".join(f"<Id>{pmid}</Id>" for pmid in pmids)
-    return (
-        '<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" '
-        '"https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n'
-        f"<eSearchResult><Count>{count}</Count><RetMax>{len(pmids)}</RetMax><RetStart>0</RetStart>"
-        f"<QueryKey>1</QueryKey><WebEnv>{webenv}</WebEnv><IdList>{ids}</IdList><TranslationSet/>"
-        "<QueryTranslation>microRNA[All Fields]</QueryTranslation></eSearchResult>\n"
-    )
-
-
-# A fault is the name of what the server does instead of answering well.
-FAULTS = {
-    "429": (429, "application/json", '{"error":"API rate limit exceeded","api-key":"127.0.0.1","count":"4","limit":"3"}'),
-    "500": (500, "text/html", "<html><body><h1>500 Internal Server Error</h1></body></html>"),
-    "502": (502, "text/html", "<html><body>Bad Gateway</body></html>"),
-    "html": (200, "text/html", "<html><head><title>Down for maintenance</title></head><body>Back soon</body></html>"),
-    "malformed": (200, "text/xml", "<?xml version=\"1.0\" ?>\n<PubmedArticleSet><PubmedArticle><MedlineCitation>"),
-    "api_key": (400, "application/json", '{"error":"API key invalid","api-key":"nope","type":"invalid","status":"unknown"}'),
-}
-
-
-class FakePubMed:
-    """E-utilities on 127.0.0.1: esearch and efetch from a few invented records, with faults scripted per request."""
-
-    def __init__(self, pmids: tuple[str, ...] = PMIDS, count: int | None = None, webenv: str = WEBENV) -> None:
-        self.search_ids = list(pmids)
-        self.count = len(pmids) if count is None else count
-        self.webenv = webenv
-        self.expired = False  # True: the history server no longer knows the search's WebEnv
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.script: list[str | None] = []  # faults for the next requests, in order (None: answer well)
-        self.fault_when: Callable[[str, dict[str, str]], str | None] = lambda utility, params: None
-        self.retry_after: str | None = None
-
-    def fault(self, utility: str, params: dict[str, str]) -> str | None:
-        scripted = self.script.pop(0) if self.script else None
-        return scripted or self.fault_when(utility, params)
-
-    def answer(self, utility: str, params: dict[str, str]) -> str:
-        if utility == "esearch":
-            return esearch_xml(self.count, self.search_ids[: int(params.get("retmax", 20))], self.webenv)
-        if "id" in params:
-            return efetch_xml([pmid for pmid in params["id"].split(",") if pmid in self.search_ids])
-        if self.expired or params.get("WebEnv") != self.webenv:
-            return "<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>"
-        start = int(params["retstart"])
-        return efetch_xml(self.search_ids[start : start + int(params["retmax"])])
-
-    def utilities(self) -> list[str]:
-        return [utility for utility, _ in self.requests]
-
-    def efetches(self) -> list[dict[str, str]]:
-        return [params for utility, params in self.requests if utility == "efetch"]
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: ThreadingHTTPServer
-
-    def log_message(self, *args: object) -> None:  # keep the test output clean
-        pass
-
-    def do_GET(self) -> None:
-        self.handle_request(b"")
-
-    def do_POST(self) -> None:
-        self.handle_request(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-
-    def handle_request(self, body: bytes) -> None:
-        fake: FakePubMed = self.server.fake  # type: ignore[attr-defined]
-        url = urllib.parse.urlsplit(self.path)
-        params = dict(urllib.parse.parse_qsl(url.query))
-        params.update(urllib.parse.parse_qsl(body.decode("ascii")))
-        utility = url.path.rsplit("/", 1)[-1].removesuffix(".fcgi")
-        fake.requests.append((utility, params))
-        fault = fake.fault(utility, params)
-        if fault in FAULTS:
-            status, kind, text = FAULTS[fault]
-            return self.send(status, kind, text.encode())
-        answer = fake.answer(utility, params).encode()
-        if fault == "cut":  # a body cut short, with a Content-Length that says so: malformed XML
-            return self.send(200, "text/xml", answer[: len(answer) // 2])
-        if fault == "short":  # the connection drops before the announced Content-Length
-            self.send_response(200)
-            self.send_header("Content-Type", "text/xml")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer[: len(answer) // 3])
-            return None
-        return self.send(200, "text/xml", answer)
-
-    def send(self, status: int, kind: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        if status == 429 and self.server.fake.retry_after:  # type: ignore[attr-defined]
-            self.send_header("Retry-After", self.server.fake.retry_after)  # type: ignore[attr-defined]
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@pytest.fixture
-def serve() -> Iterator[Callable[[FakePubMed], str]]:
-    """Start a FakePubMed on 127.0.0.1 (port 0: any free one); returns its E-utilities address."""
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(fake: FakePubMed) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.fake = fake  # type: ignore[attr-defined]
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/entrez/eutils/"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
-def fake(serve) -> FakePubMed:
-    fake = FakePubMed()
-    fake.url = serve(fake)  # type: ignore[attr-defined]
-    return fake
-
-
-@pytest.fixture(autouse=True)
-def offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Refuse to resolve any host but the loopback one and record the ones asked for; no proxy, no NCBI settings
-    from the developer's environment."""
-    refused: list[str] = []
-    real = socket.getaddrinfo
-
-    def guarded(host, *args, **kwargs):
-        if str(host) not in LOCAL_HOSTS:
-            refused.append(str(host))
-            raise socket.gaierror(f"tests stay offline: {host} refused")
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", guarded)
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NCBI_API_KEY", "NCBI_EMAIL"):
-        monkeypatch.delenv(name, raising=False)
-    yield refused
-    assert refused == [], "a test asked for a host other than 127.0.0.1"
-
-
-class FakeClock:
-    """A monotonic clock that only sleep moves; records every sleep."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-def make_client(url: str, clock: FakeClock, **settings: str) -> EutilsClient:
-    config = Settings(api_url=url, **settings)
-    return EutilsClient(config, limiter=RateLimiter(rate_for(config.api_key), clock=clock, sleep=clock.sleep), sleep=clock.sleep)
 
 
 def documents(path: Path) -> list[str]:
@@ -252,14 +50,6 @@ def documents(path: Path) -> list[str]:
 
 def leftovers(out: Path) -> list[str]:
     return sorted(path.name for path in out.parent.iterdir() if path != out)
-
-
-@pytest.fixture
-def fast_cli(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI builds its own client: shorten its backoff and request spacing to milliseconds."""
-    monkeypatch.setattr(client_module, "BACKOFF", 0.001)
-    monkeypatch.setattr(ratelimit_module, "RATE_WITHOUT_KEY", 1000.0)
-    monkeypatch.setattr(ratelimit_module, "RATE_WITH_KEY", 1000.0)
 
 
 # --- a whole fetch -----------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 ``app`` and ``main`` (the console entry point) live in ``app``; importing this package registers every command.
 """
 
-from pipeline.cli import curate, evaluate, export, fetch, run  # noqa: F401  (each module registers its commands on app)
+from pipeline.cli import curate, evaluate, export, fetch, run, update  # noqa: F401  (each module registers its commands on app)
 
 from .app import app, fail, main
 

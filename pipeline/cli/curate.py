@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 # The store needs only the standard library and pipeline.output: importing it here is cheap and gives the defaults.
-from pipeline.curate import DECISIONS, DEFAULT_EXPORT_STATUSES, DEFAULT_WAIT_S, EXPORT_FORMATS, EXPORT_STATUSES
+from pipeline.curate import DECISIONS, DEFAULT_EXPORT_STATUSES, DEFAULT_WAIT_S, EXPORT_FORMATS, EXPORT_STATUSES, Change, Merge
 
 from .app import app, fail, print_columns
 
@@ -115,6 +115,11 @@ def curate_diff(
     if as_json:
         typer.echo(json.dumps({"merge": asdict(merge), "changes": [asdict(c) for c in changes]}, indent=2, ensure_ascii=False))
         return
+    print_diff(merge, changes)
+
+
+def print_diff(merge: Merge, changes: list[Change]) -> None:
+    """The diff of a merge as `mirmine curate diff` prints it (`mirmine update` prints the same)."""
     typer.echo(
         f"merge {merge.merge_id}: {merge.run_dir} (run.json {merge.run_json_sha256[:12]}, written {merge.run_time}), "
         f"merged {merge.merged_at}, {merge.documents} documents"

@@ -5,7 +5,7 @@
 ``merge_changes`` is the diff of a merge, ``export_findings`` writes the chosen findings, and ``sample_findings``
 with ``estimate_precision`` measures precision on a stratified sample. The store is in WAL mode: readers (export,
 diff) never block a merge. Modules: store (schema, open, transactions, records), merge, decide (and diff), export,
-precision (sample, Wilson interval).
+precision (sample, Wilson interval), queries (what ``mirmine update`` remembers of each PubMed query).
 """
 
 from .decide import decide, merge_changes
@@ -14,13 +14,15 @@ from .export import VIEW_COLUMNS, export_findings, neutralize
 from .merge import EVIDENCE_COLUMNS, merge_run
 from .precision import PrecisionRow, SampledFinding, SampleDraw, allocate, checked_for_margin, estimate_precision
 from .precision import sample_findings, wilson_half_width, wilson_interval
+from .queries import QueryState, normalize_query, query_state, record_update
 from .store import CHANGE_KINDS, DECISIONS, DEFAULT_WAIT_S, SCHEMA_VERSION, Change, CurateError, Decision, Merge
 from .store import finding_id, open_store
 
 __all__ = [
     "CHANGE_KINDS", "DECISIONS", "DEFAULT_EXPORT_STATUSES", "DEFAULT_WAIT_S", "EVIDENCE_COLUMNS", "EXPORT_COLUMNS",
     "EXPORT_FORMATS", "EXPORT_STATUSES", "SCHEMA_VERSION", "STATUS_COLUMNS", "VIEW_COLUMNS", "Change", "CurateError",
-    "Decision", "Merge", "PrecisionRow", "SampleDraw", "SampledFinding", "allocate", "checked_for_margin", "decide",
-    "estimate_precision", "export_findings", "finding_id", "merge_changes", "merge_run", "neutralize", "open_store",
-    "sample_findings", "wilson_half_width", "wilson_interval",
+    "Decision", "Merge", "PrecisionRow", "QueryState", "SampleDraw", "SampledFinding", "allocate",
+    "checked_for_margin", "decide", "estimate_precision", "export_findings", "finding_id", "merge_changes",
+    "merge_run", "neutralize", "normalize_query", "open_store", "query_state", "record_update", "sample_findings",
+    "wilson_half_width", "wilson_interval",
 ]  # fmt: skip

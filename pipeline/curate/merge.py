@@ -70,55 +70,65 @@ def _evidence_records(folder: RunFolder) -> Iterator[tuple]:
 def merge_run(db: Path, run_dir: Path, *, wait: float = DEFAULT_WAIT_S) -> Merge:
     """Merge the run folder ``run_dir`` into the store ``db`` (made if missing) in one transaction; return what it did."""
     run = _read_run(run_dir)
+    with open_store(db, create=True, wait=wait) as conn, writing(conn):
+        return merge_row(conn, _merge(conn, run))
+
+
+def merge_into(conn: sqlite3.Connection, run_dir: Path) -> int:
+    """Merge the run folder ``run_dir`` inside the caller's write transaction on ``conn`` (so that the caller can
+    write more in the same transaction); return the merge's id."""
+    return _merge(conn, _read_run(run_dir))
+
+
+def _merge(conn: sqlite3.Connection, run: _Run) -> int:
     columns = ", ".join(EVIDENCE_COLUMNS)
     content = ", ".join(_EVIDENCE_CONTENT)
     incoming_content = ", ".join(f"i.{name}" for name in _EVIDENCE_CONTENT)
-    with open_store(db, create=True, wait=wait) as conn, writing(conn):
-        # Inserting a batch into three indexes in random order thrashes SQLite's default 2 MB page cache.
-        conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
-        merge_id = conn.execute(
-            "INSERT INTO merges (run_dir, run_json_sha256, run_time, merged_at) VALUES (?, ?, ?, ?)",
-            (str(run.folder.path.resolve()), run.run_json_sha256, run.run_time, utc_now()),
-        ).lastrowid
-        conn.execute(f"CREATE TEMP TABLE incoming ({columns}, PRIMARY KEY (relation_id))")
-        conn.execute("CREATE TEMP TABLE covered (doc_id TEXT PRIMARY KEY)")
-        placeholders = ", ".join("?" * len(EVIDENCE_COLUMNS))
-        try:
-            conn.executemany(f"INSERT OR REPLACE INTO incoming VALUES ({placeholders})", _evidence_records(run.folder))
-        except TableError as err:
-            raise CurateError(str(err)) from err
-        conn.execute("INSERT OR IGNORE INTO covered SELECT doc_id FROM incoming")
-        if run.folder.has(MENTIONS):
-            # A document whose last relation went away still shows in mentions.tsv: its old evidence must go stale.
-            conn.executemany("INSERT OR IGNORE INTO covered VALUES (?)", ((doc_id,) for doc_id in run.folder.doc_ids(MENTIONS)))
-        added = conn.execute(
-            f"INSERT INTO evidence ({columns}, first_merge, last_merge) SELECT {columns}, :m, :m FROM incoming "
-            "WHERE relation_id NOT IN (SELECT relation_id FROM evidence) ORDER BY relation_id",
-            {"m": merge_id},
-        ).rowcount
-        changed = conn.execute(
-            f"UPDATE evidence SET ({content}) = ({incoming_content}), stale = 0, last_merge = :m "
-            f"FROM incoming AS i WHERE i.relation_id = evidence.relation_id AND evidence.first_merge != :m "
-            f"AND (evidence.stale = 1 OR ({', '.join(f'evidence.{name}' for name in _EVIDENCE_CONTENT)}) "
-            f"IS NOT ({incoming_content}))",
-            {"m": merge_id},
-        ).rowcount
-        staled = conn.execute(
-            "UPDATE evidence SET stale = 1, last_merge = :m WHERE stale = 0 "
-            "AND doc_id IN (SELECT doc_id FROM covered) AND relation_id NOT IN (SELECT relation_id FROM incoming)",
-            {"m": merge_id},
-        ).rowcount
-        findings = _refresh_findings(conn, merge_id)
-        documents = conn.execute("SELECT count(*) FROM covered").fetchone()[0]
-        conn.execute(
-            "UPDATE merges SET documents = ?, findings_added = ?, findings_changed = ?, findings_revived = ?, "
-            "findings_staled = ?, evidence_added = ?, evidence_changed = ?, evidence_staled = ? WHERE merge_id = ?",
-            (documents, findings["added"], findings["changed"], findings["revived"], findings["stale"],
-             added, changed, staled, merge_id),
-        )  # fmt: skip
-        conn.execute("DROP TABLE temp.incoming")
-        conn.execute("DROP TABLE temp.covered")
-        return merge_row(conn, merge_id)
+    # Inserting a batch into three indexes in random order thrashes SQLite's default 2 MB page cache.
+    conn.execute(f"PRAGMA cache_size = -{MERGE_CACHE_KIB}")
+    merge_id = conn.execute(
+        "INSERT INTO merges (run_dir, run_json_sha256, run_time, merged_at) VALUES (?, ?, ?, ?)",
+        (str(run.folder.path.resolve()), run.run_json_sha256, run.run_time, utc_now()),
+    ).lastrowid
+    conn.execute(f"CREATE TEMP TABLE incoming ({columns}, PRIMARY KEY (relation_id))")
+    conn.execute("CREATE TEMP TABLE covered (doc_id TEXT PRIMARY KEY)")
+    placeholders = ", ".join("?" * len(EVIDENCE_COLUMNS))
+    try:
+        conn.executemany(f"INSERT OR REPLACE INTO incoming VALUES ({placeholders})", _evidence_records(run.folder))
+    except TableError as err:
+        raise CurateError(str(err)) from err
+    conn.execute("INSERT OR IGNORE INTO covered SELECT doc_id FROM incoming")
+    if run.folder.has(MENTIONS):
+        # A document whose last relation went away still shows in mentions.tsv: its old evidence must go stale.
+        conn.executemany("INSERT OR IGNORE INTO covered VALUES (?)", ((doc_id,) for doc_id in run.folder.doc_ids(MENTIONS)))
+    added = conn.execute(
+        f"INSERT INTO evidence ({columns}, first_merge, last_merge) SELECT {columns}, :m, :m FROM incoming "
+        "WHERE relation_id NOT IN (SELECT relation_id FROM evidence) ORDER BY relation_id",
+        {"m": merge_id},
+    ).rowcount
+    changed = conn.execute(
+        f"UPDATE evidence SET ({content}) = ({incoming_content}), stale = 0, last_merge = :m "
+        f"FROM incoming AS i WHERE i.relation_id = evidence.relation_id AND evidence.first_merge != :m "
+        f"AND (evidence.stale = 1 OR ({', '.join(f'evidence.{name}' for name in _EVIDENCE_CONTENT)}) "
+        f"IS NOT ({incoming_content}))",
+        {"m": merge_id},
+    ).rowcount
+    staled = conn.execute(
+        "UPDATE evidence SET stale = 1, last_merge = :m WHERE stale = 0 "
+        "AND doc_id IN (SELECT doc_id FROM covered) AND relation_id NOT IN (SELECT relation_id FROM incoming)",
+        {"m": merge_id},
+    ).rowcount
+    findings = _refresh_findings(conn, merge_id)
+    documents = conn.execute("SELECT count(*) FROM covered").fetchone()[0]
+    conn.execute(
+        "UPDATE merges SET documents = ?, findings_added = ?, findings_changed = ?, findings_revived = ?, "
+        "findings_staled = ?, evidence_added = ?, evidence_changed = ?, evidence_staled = ? WHERE merge_id = ?",
+        (documents, findings["added"], findings["changed"], findings["revived"], findings["stale"],
+         added, changed, staled, merge_id),
+    )  # fmt: skip
+    conn.execute("DROP TABLE temp.incoming")
+    conn.execute("DROP TABLE temp.covered")
+    return merge_id
 
 
 def _refresh_findings(conn: sqlite3.Connection, merge_id: int) -> Counter:

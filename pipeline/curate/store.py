@@ -7,6 +7,7 @@ Two levels, one decision point:
   on findings; a finding's id is ``finding_id(mirna, relation, partner)``, the same in every store.
 
 Decisions are kept twice: the current one on the finding, every one in the append-only ``decisions`` table.
+The PubMed queries that ``mirmine update`` keeps up to date are in ``queries`` and ``query_pmids`` (see ``queries``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,26 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_WAIT_S = 60.0
 DECISIONS = ("accepted", "rejected")
 CHANGE_KINDS = ("added", "changed", "revived", "stale")
 # The findings columns that hold LIST_SEPARATOR-joined lists.
 LISTS = ("targets", "cell_lines", "doc_ids")
+
+# The queries `mirmine update` keeps up to date (schema 3): per query text (white space collapsed), the --since of its
+# first update ('' for all of PubMed), the UTC date of its last complete update ('' before the first), and every
+# PMID fetched for it with the merge that brought it in.
+_QUERY_TABLES = (
+    """CREATE TABLE IF NOT EXISTS queries (
+        query TEXT PRIMARY KEY,
+        since TEXT NOT NULL DEFAULT '',
+        last_update TEXT NOT NULL DEFAULT '',
+        first_update TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS query_pmids (
+        query TEXT NOT NULL REFERENCES queries, pmid TEXT NOT NULL, merge_id INTEGER NOT NULL REFERENCES merges,
+        PRIMARY KEY (query, pmid))""",
+)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -85,6 +100,7 @@ _SCHEMA = (
         BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS findings_are_not_deleted BEFORE DELETE ON findings
         BEGIN SELECT RAISE(ABORT, 'findings are never deleted; they go stale'); END""",
+    *_QUERY_TABLES,
 )
 
 
@@ -224,6 +240,7 @@ def _prepare(conn: sqlite3.Connection, db: Path, create: bool) -> None:
 # Old decisions are kept as they are; the store's findings and evidence gain the new columns with their default.
 _UPGRADES = {
     2: ("ALTER TABLE evidence ADD COLUMN direction TEXT NOT NULL DEFAULT ''",),  # issue 14: the `direction` column
+    3: _QUERY_TABLES,  # issue 15: the queries `mirmine update` keeps up to date
 }
 
 
