@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.output import MENTIONS, RELATIONS, RelationRow, RunFolder, TableError, atomic_open, mirna_sort_key
+from pipeline.output import MENTIONS, RELATIONS, RelationRow, RunFolder, TableError, atomic_open, document_links, mirna_sort_key
 from pipeline.schema import DRUG_TYPES, MENTION_TYPES, RELATION_TYPES, Mention
 
 REPORT_FILE = "report.html"
@@ -273,18 +273,6 @@ def _options(element_id: str, label: str, everything: str, values: Sequence[tupl
     options = [f'<option value="">{escape(everything)}</option>']
     options.extend(f'<option value="{escape(value)}">{escape(text)} ({n})</option>' for value, text, n in values)
     return f'<label>{escape(label)} <select id="{element_id}">{"".join(options)}</select></label>'
-
-
-def document_links(document: dict) -> list[tuple[str, str]]:
-    """(label, address) of a documents.tsv row: its PubMed record, its PMC article and its DOI, where it has them."""
-    links = []
-    if document.get("pmid"):
-        links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{document['pmid']}/"))
-    if document.get("pmcid"):
-        links.append(("PMC", f"https://www.ncbi.nlm.nih.gov/pmc/articles/{document['pmcid']}/"))
-    if document.get("doi"):
-        links.append(("DOI", f"https://doi.org/{document['doi']}"))
-    return links
 
 
 def _links_html(links: Sequence[tuple[str, str]]) -> str:

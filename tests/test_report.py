@@ -180,7 +180,7 @@ def test_each_row_links_its_document(page: Page, corpus_run: Path) -> None:
 
 
 def test_document_links_of_pubmed_pmc_and_doi() -> None:
-    from pipeline.report import document_links
+    from pipeline.output import document_links
 
     row = {"doc_id": "PMID:1", "pmid": "1", "pmcid": "PMC2", "doi": "10.1/x", "title": ""}
     assert document_links(row) == [

@@ -19,7 +19,7 @@ from pipeline.fetch import (
 from .app import app, fail
 
 
-def _date(value: Optional[str]) -> Optional[str]:
+def date_option(value: Optional[str]) -> Optional[str]:
     if value is None:
         return None
     try:
@@ -35,8 +35,8 @@ def fetch(
         show_default=False,
     ),
     out: Path = typer.Option(..., "--out", "-o", help="The PubMed XML file to write (a PubmedArticleSet); replaced when it exists.", show_default=False),
-    since: Optional[str] = typer.Option(None, "--since", callback=_date, help="Only records dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).", show_default=False),
-    until: Optional[str] = typer.Option(None, "--until", callback=_date, help="Only records dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).", show_default=False),
+    since: Optional[str] = typer.Option(None, "--since", callback=date_option, help="Only records dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).", show_default=False),
+    until: Optional[str] = typer.Option(None, "--until", callback=date_option, help="Only records dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).", show_default=False),
     date_type: str = typer.Option(
         "pdat", "--date-type", help="Which date --since/--until compare: pdat (publication), edat (added to PubMed: for new records since a date) or mdat (modified)."
     ),
@@ -64,7 +64,7 @@ def fetch(
         raise typer.BadParameter(f"{api_url!r} is not an http:// or https:// address", param_hint="--api-url")
     client = EutilsClient(Settings.from_env(api_url=api_url, email=email, tool=tool), user_agent=f"mirmine/{__version__}")
     try:
-        with _progress(not quiet and sys.stderr.isatty()) as on_progress:
+        with fetch_progress(not quiet and sys.stderr.isatty()) as on_progress:
             summary = fetch_pubmed(request, out, client, restart=restart, on_progress=on_progress)
     except FetchError as err:
         raise fail(str(err)) from err
@@ -114,7 +114,7 @@ def _count(n: int, word: str) -> str:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+def fetch_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar of PMIDs fetched on stderr when it is a terminal; nothing otherwise."""
     if not enabled:
         yield None

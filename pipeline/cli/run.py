@@ -67,12 +67,12 @@ def run(
     if output_format not in ("tsv", "parquet"):
         raise typer.BadParameter("use --format tsv or --format parquet", param_hint="--format")
     others = _files_of_other_commands(out)
-    with _progress(not quiet and sys.stderr.isatty()) as on_progress:
+    with run_progress(not quiet and sys.stderr.isatty()) as on_progress:
         try:
             summary = run_corpus(
                 inputs or [DEFAULT_CORPUS], out, rules=load_ruleset(rules), model=model, workers=workers or os.cpu_count() or 1,
                 resume=resume, engine=engine, scheduler=scheduler, formats=("tsv", output_format),
-                limits=Limits(max_chars, doc_timeout), force=force, on_error=_print_error, on_progress=on_progress,
+                limits=Limits(max_chars, doc_timeout), force=force, on_error=print_error, on_progress=on_progress,
             )  # fmt: skip
         except (RuleError, ModelError, OtherRunError) as err:
             raise fail(str(err)) from err
@@ -89,7 +89,7 @@ def run(
         raise fail(f"{len(summary.errors)} input(s) could not be processed (--strict); see {out / 'errors.tsv'}")
 
 
-def _print_error(error: InputError) -> None:
+def print_error(error: InputError) -> None:
     named = error.doc_id and error.doc_id != Path(error.source).stem
     where = f"{error.source} ({error.doc_id})" if named else error.source
     typer.echo(f"Error: {where}: {error.error}", err=True)
@@ -142,7 +142,7 @@ def _print_summary(summary, out: Path) -> None:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[int, int | None], None] | None]:
+def run_progress(enabled: bool) -> Iterator[Callable[[int, int | None], None] | None]:
     """A progress bar on stderr (documents, docs/s, time left) when it is a terminal; nothing otherwise."""
     if not enabled:
         yield None

@@ -14,10 +14,8 @@ from pipeline.fetch import DEFAULT_API_URL, DEFAULT_TOOL, EutilsClient, Settings
 
 from .app import app, fail
 from .curate import print_diff
-from .fetch import _date
-from .fetch import _progress as _fetch_progress
-from .run import RULES_HELP, _print_error
-from .run import _progress as _run_progress
+from .fetch import date_option, fetch_progress
+from .run import RULES_HELP, print_error, run_progress
 
 DEFAULT_UPDATES = Path("updates")
 
@@ -36,7 +34,7 @@ def update(
         DEFAULT_UPDATES, "--out", "-o", help="Folder that keeps every update's files: OUT/<query slug>/<UTC date>/ holds pubmed.xml, run/ and update.json."
     ),
     since: Optional[str] = typer.Option(
-        None, "--since", callback=_date, show_default=False,
+        None, "--since", callback=date_option, show_default=False,
         help="Search the records added to PubMed on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD): on a query's first update instead of all of PubMed, "
         "later to look further back than the day before its last update.",
     ),  # fmt: skip
@@ -75,10 +73,10 @@ def update(
     client = EutilsClient(Settings.from_env(api_url=api_url, email=email, tool=tool), user_agent=f"mirmine/{__version__}")
     bars = not quiet and sys.stderr.isatty()
     try:
-        with _fetch_progress(bars) as on_fetch, _run_progress(bars) as on_run:
+        with fetch_progress(bars) as on_fetch, run_progress(bars) as on_run:
             summary = update_query(
                 query, db, out, client, since=since, max_records=max_records, rules=load_ruleset(rules),
-                workers=workers or os.cpu_count() or 1, wait=wait, on_error=_print_error,
+                workers=workers or os.cpu_count() or 1, wait=wait, on_error=print_error,
                 on_fetch_progress=on_fetch, on_run_progress=on_run,
             )  # fmt: skip
         changes = merge_changes(db, summary.merge.merge_id) if summary.merge is not None and not quiet else None

@@ -4,6 +4,7 @@ folder. See output/README.md for the columns."""
 
 from .columns import DOCUMENTS, ERRORS, MENTIONS, RELATIONS, RUN_FILE, TABLE, TableSpec
 from .files import atomic_open, atomic_path, file_sha256, write_json
+from .links import document_links
 from .parquet import ParquetShards, write_parquet
 from .parts import MERGE_FAN_IN, merge_parts, read_part, write_part
 from .run_folder import RelationRow, RunFolder, relation_row
@@ -13,6 +14,6 @@ from .tsv import LIST_SEPARATOR, TableError, TsvWriter, cell, read_rows, tsv_lin
 __all__ = [
     "DOCUMENTS", "ERRORS", "LIST_SEPARATOR", "MENTIONS", "MERGE_FAN_IN", "ParquetShards", "RELATIONS", "ROLLUP_COLUMNS", "RUN_FILE", "RelationRow",
     "RunFolder", "TABLE", "TableBuilder", "TableError", "TableRow", "TableSpec", "TsvWriter",
-    "aggregate_table", "atomic_open", "atomic_path", "cell", "file_sha256", "merge_parts", "mirna_sort_key", "read_part",
+    "aggregate_table", "atomic_open", "document_links", "atomic_path", "cell", "file_sha256", "merge_parts", "mirna_sort_key", "read_part",
     "read_rows", "relation_row", "table_rows", "table_view", "tsv_line", "write_json", "write_parquet", "write_part", "write_tsv",
 ]  # fmt: skip
