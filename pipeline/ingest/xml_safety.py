@@ -45,8 +45,10 @@ def stream_elements(path: Path, tags: str | tuple[str, ...]) -> Iterator[etree._
             for _, element in elements:
                 yield element
                 element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
+                # The root has no parent to free siblings from (a comment before it is one).
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
         except etree.XMLSyntaxError as err:
             line = err.lineno or err.position[0]
             raise IngestError(path, f"malformed XML at line {line}: {one_line(err.msg)}; fix it or export it again") from err
