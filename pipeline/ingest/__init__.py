@@ -16,6 +16,7 @@ from .detect import detect_format
 from .errors import IngestError
 from .front_matter import FrontMatter, parse_year, read_front_matter
 from .inputs import CORPUS_READERS, READERS, count_documents, read_corpus, read_inputs
+from .jats import read_jats
 from .jsonl import read_jsonl
 from .medline import read_medline
 from .pdf import join_lines, read_pdf
@@ -40,6 +41,7 @@ __all__ = [
     "read_front_matter",
     "read_corpus",
     "read_inputs",
+    "read_jats",
     "read_jsonl",
     "read_medline",
     "read_pdf",
