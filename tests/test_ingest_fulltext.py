@@ -1,23 +1,29 @@
-"""Full text in: PMC JATS XML becomes Documents with sections.
+"""Full text in: PMC JATS XML and BioC XML / JSON (PMC's BioC service, PubTator3) become Documents with sections.
 
-The fixtures in data/fulltext/ are one hand-made article (invented findings) as JATS and a ``pmc-articleset`` of two
-articles.
+The fixtures in data/fulltext/ are one hand-made article (invented findings) as JATS, as BioC XML and as BioC JSON in
+the shape PMC's BioC service writes (cells followed by tabs, rows joined by `` \\t``, citation text left out of cells),
+and a ``pmc-articleset`` of two articles.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from pipeline.ingest import detect_format, detect_sections, read_inputs
-from pipeline.schema import Document, InputError
+from pipeline.cli import app
+from pipeline.ingest import detect_format, detect_sections, read_corpus, read_inputs
+from pipeline.ingest.bioc_text import table_text
+from pipeline.output import ERRORS
+from pipeline.schema import CorpusRecord, Document, InputError
 
 DATA = Path(__file__).parent / "data" / "fulltext"
-JATS = "jats_article.xml"
+JATS, BIOC_XML, BIOC_JSON = "jats_article.xml", "bioc_article.xml", "bioc_article.json"
 ARTICLESET = "jats_articleset.xml"
-FULL_TEXT = (JATS,)
+FULL_TEXT = (JATS, BIOC_XML, BIOC_JSON)
 TITLE = "miR-21 confers cisplatin resistance in lung cancer cells"
 ABSTRACT = "We studied microRNAs in cisplatin-resistant A549 cells. miR-21 was up-regulated in the resistant cells."
 CAPTION = "miR-21 knockdown restores cisplatin sensitivity. (A) Viability of A549 cells."
@@ -35,6 +41,7 @@ ROWS = [
     ["miR-200c", "paclitaxel", "resistance"],
     ["let-7i", "gemcitabine", "sensitivity"],
 ]
+runner = CliRunner()
 
 
 @functools.cache
@@ -64,12 +71,27 @@ def table_of(document: Document) -> str:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [(JATS, "jats"), (ARTICLESET, "jats")],
-    ids=["jats-article", "pmc-articleset"],
+    [(JATS, "jats"), (ARTICLESET, "jats"), (BIOC_XML, "bioc"), (BIOC_JSON, "bioc_json")],
+    ids=["jats-article", "pmc-articleset", "bioc-xml", "bioc-json"],
 )
 def test_detect_format_recognises_full_text(name: str, expected: str) -> None:
     path = DATA / name
     assert detect_format(path, path.read_bytes()) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        pytest.param(b'<article article-type="research-article"><front/></article>', "jats", id="bare-article"),
+        pytest.param(b'{"PubTator3": [{"_id": "1|None", "passages": []}]}', "bioc_json", id="pubtator3"),
+        pytest.param(b'[{"source": "PMC", "documents": [', "bioc_json", id="list-of-collections-cut"),
+        pytest.param(b'{\n  "source": "x",\n  "documents": [\n', "bioc_json", id="pretty-collection"),
+        pytest.param(b'{"pmid": "1", "title": "documents"}\n', "jsonl", id="jsonl-stays-jsonl"),
+        pytest.param(b'{"id": "a", "text": "\\"documents\\": [1]"}\n', "jsonl", id="jsonl-quoting-the-key"),
+    ],
+)
+def test_detect_format_tells_bioc_json_from_json_lines(head: bytes, expected: str) -> None:
+    assert detect_format(Path("input.json"), head) == expected
 
 
 # ------------------------------------------------------------------------------------------------ sections
@@ -138,8 +160,39 @@ def test_every_section_indexes_its_text(name: str) -> None:
 @pytest.mark.parametrize("name", FULL_TEXT)
 def test_a_table_is_its_caption_then_one_row_a_line_with_tab_separated_cells(name: str) -> None:
     lines = table_of(read_one(name)).split("\n")
-    assert lines[0] == "Table 1: miRNAs associated with drug resistance in lung cancer"
+    assert lines[0] in ("Table 1: miRNAs associated with drug resistance in lung cancer",
+                        "miRNAs associated with drug resistance in lung cancer")  # fmt: skip
     assert [line.strip().split("\t")[:3] for line in lines[1:]] == ROWS
+
+
+@pytest.mark.parametrize(
+    ("text", "rows"),
+    [
+        pytest.param("a\tb\t \tc\td\t", [["a", "b"], ["c", "d"]], id="pmc-cells-followed-by-tabs"),
+        pytest.param("a b c d", [["a", "b"], ["c", "d"]], id="cells-joined-by-spaces"),
+        pytest.param("a\tb\nc\td", [["a", "b"], ["c", "d"]], id="rows-on-lines-already"),
+        pytest.param("a\tb\t\t \tc d", [["a", "b"], ["c", "d"]], id="cited-cell-left-out"),
+    ],
+)
+def test_bioc_table_rows_come_back_in_place(text: str, rows: list[list[str]]) -> None:
+    xml = "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d <xref>7</xref></td></tr></table>"
+    rebuilt = table_text(text, {"type": "table", "xml": xml})
+    assert len(rebuilt) == len(text)
+    assert [line.split() for line in rebuilt.split("\n")] == rows and all("\t" in line for line in rebuilt.split("\n"))
+
+
+@pytest.mark.parametrize(
+    "infons",
+    [
+        pytest.param({"type": "table"}, id="no-xml"),
+        pytest.param({"type": "table", "xml": "<table><tr><td>a</td>"}, id="broken-xml"),
+        pytest.param({"type": "table", "xml": '<!DOCTYPE t [<!ENTITY e "a">]><table><tr><td>&e;</td></tr></table>'},
+                     id="xml-declaring-entities"),
+        pytest.param({"type": "paragraph", "xml": "<table><tr><td>a</td><td>b</td></tr></table>"}, id="not-a-table"),
+    ],
+)
+def test_a_bioc_table_without_usable_xml_keeps_its_text(infons: dict[str, str]) -> None:
+    assert table_text("a b c d", infons) == "a b c d"
 
 
 def test_a_jats_row_of_one_spanning_cell_still_reads_as_a_row(tmp_path: Path) -> None:
@@ -184,6 +237,40 @@ def test_a_jats_article_without_ids_is_named_after_its_file(tmp_path: Path) -> N
     assert [d.doc_id for d in read_inputs([path])] == ["paper_7", "paper_7#2"]
 
 
+def _pubtator3(collection: dict) -> dict:
+    """PubTator3's shape of the same document: ids as fields of their own, none in the infons."""
+    (document,) = collection["documents"]
+    front = document["passages"][0]["infons"]
+    ids = {"pmid": int(front.pop("article-id_pmid")), "pmcid": "PMC" + front.pop("article-id_pmc")}
+    return {"PubTator3": [{"_id": "31000001|PMC1234567", **ids, **document}]}
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        pytest.param(lambda collections: collections, id="list-of-collections"),
+        pytest.param(lambda collections: collections[0], id="one-collection"),
+        pytest.param(lambda collections: collections[0]["documents"][0], id="one-document"),
+        pytest.param(lambda collections: _pubtator3(collections[0]), id="pubtator3"),
+    ],
+)
+def test_each_bioc_json_shape_reads_as_the_bioc_xml(tmp_path: Path, shape) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(shape(json.loads((DATA / BIOC_JSON).read_text(encoding="utf-8")))), encoding="utf-8")
+    (document,) = read_inputs([path])
+    expected = read_one(BIOC_XML)
+    assert (document.doc_id, document.text, document.sections) == (expected.doc_id, expected.text, expected.sections)
+
+
+@pytest.mark.parametrize("name", [BIOC_XML, BIOC_JSON])
+def test_bioc_annotations_stay_on_their_text_where_table_rows_were_rebuilt(name: str) -> None:
+    (record,) = read_corpus(DATA / name)
+    assert isinstance(record, CorpusRecord)
+    text = record.document.text
+    assert len(record.annotations) == 11 and all(text[a.start : a.end] == a.text for a in record.annotations)
+    assert any(record.document.section_at(a.start).label == "table" for a in record.annotations)
+
+
 # ------------------------------------------------------------------------------------------------ table relations
 
 
@@ -208,16 +295,23 @@ def test_a_table_gives_the_relations_of_the_same_table_as_a_text_block(extractor
 
 GOOD_ARTICLE = "<article><body><p>miR-21 text.</p></body></article>"
 TRUNCATED_JATS = "<article><front><article-meta>\n<title-group>"
+TRUNCATED_JSON = '[{"source": "PMC", "documents": [{"id": "1", "passages": ['
 NO_BODY = (
     "<article><front><article-meta><title-group><article-title>T</article-title></title-group>"
     "<abstract><p>miR-21.</p></abstract></article-meta></front></article>"
 )
+NO_TEXT = "<collection><document><id>1</id><passage><offset>0</offset></passage></document></collection>"
 ENTITIES = '<?xml version="1.0"?>\n<!DOCTYPE article [<!ENTITY x "y">]>\n' + GOOD_ARTICLE
 MALFORMED = [
     pytest.param("truncated.xml", TRUNCATED_JATS, "malformed XML at line", id="truncated-jats"),
     pytest.param("no_body.xml", NO_BODY, "JATS <article> without a <body>", id="jats-without-body"),
     pytest.param("empty_set.xml", "<pmc-articleset/>", "no JATS <article> in it", id="empty-articleset"),
     pytest.param("entities.xml", ENTITIES, "declares entities", id="jats-declaring-entities"),
+    pytest.param("empty.xml", "<collection/>", "BioC collection without a document", id="empty-bioc-xml"),
+    pytest.param("no_text.xml", NO_TEXT, "BioC document without text", id="bioc-document-without-text"),
+    pytest.param("empty.json", '{"documents": []}', "BioC collection without a document", id="empty-bioc-json"),
+    pytest.param("truncated.json", TRUNCATED_JSON, "malformed JSON at line 1", id="truncated-bioc-json"),
+    pytest.param("numbers.json", '{"documents": [1]}', "a BioC document is a JSON object", id="bioc-json-of-numbers"),
 ]
 
 
@@ -239,3 +333,30 @@ def test_the_batch_goes_on_after_a_bad_full_text_file(
     (tmp_path / filename).write_text(content, encoding="utf-8")
     (tmp_path / "z_good.xml").write_text(GOOD_ARTICLE, encoding="utf-8")
     assert [type(item).__name__ for item in read_inputs([tmp_path])] == ["InputError", "Document"]
+
+
+# ------------------------------------------------------------------------------------------------ mirmine run
+
+
+def test_mirmine_run_reads_a_folder_of_jats_bioc_xml_and_bioc_json(tmp_path: Path) -> None:
+    """The three files of the article under three ids (the same id thrice would be two duplicates), and bad files."""
+    inputs, out = tmp_path / "papers", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / JATS).write_text((DATA / JATS).read_text(encoding="utf-8"), encoding="utf-8")
+    for name, number in ((BIOC_XML, "1234568"), (BIOC_JSON, "1234569")):
+        text = (DATA / name).read_text(encoding="utf-8")
+        (inputs / name).write_text(text.replace("1234567", number), encoding="utf-8")
+    bad = {"truncated.xml": TRUNCATED_JATS, "truncated.json": TRUNCATED_JSON}
+    for name, content in bad.items():
+        (inputs / name).write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["run", str(inputs), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in (out / "relations.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    found = {(row[1], row[2]) for row in rows if row[4:8] == ["miR-21", "associated", "", "cisplatin"]}
+    assert found == {("PMCID:PMC1234567", "table"), ("PMCID:PMC1234568", "table"), ("PMCID:PMC1234569", "table")}
+    lines = (out / "errors.tsv").read_text(encoding="utf-8").splitlines()
+    errors = [dict(zip(ERRORS.columns, line.split("\t"))) for line in lines[1:]]
+    assert sorted(Path(row["source"]).name for row in errors) == sorted(bad)
+    messages = sorted(line for line in result.stderr.splitlines() if line.startswith("Error:"))
+    assert len(messages) == 2 and "truncated.json" in messages[0] and "malformed JSON" in messages[0]
+    assert "truncated.xml" in messages[1] and "malformed XML" in messages[1]

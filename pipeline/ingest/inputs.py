@@ -11,6 +11,7 @@ from pathlib import Path
 from pipeline.schema import CorpusRecord, Document, InputError
 
 from .bioc import read_bioc, read_bioc_records
+from .bioc_json import read_bioc_json, read_bioc_json_records
 from .detect import HEAD_BYTES, detect_format
 from .errors import STAGE, IngestError
 from .jats import read_jats
@@ -32,11 +33,15 @@ READERS = {
     "jsonl": read_jsonl,
     "pubtator": read_pubtator,
     "bioc": read_bioc,
+    "bioc_json": read_bioc_json,
     "scai": read_scai,
 }
 # The formats that carry annotations too, and the reader of their records (what `mirmine evaluate` scores against).
-CORPUS_READERS = {"pubtator": read_pubtator_records, "bioc": read_bioc_records, "scai": read_scai_records}
-CORPUS_FORMATS_HINT = "PubTator (BioRED, BC5CDR), BioC XML (MMIC) or the SCAI miRNA corpus XML"
+CORPUS_READERS = {
+    "pubtator": read_pubtator_records, "bioc": read_bioc_records, "bioc_json": read_bioc_json_records,
+    "scai": read_scai_records,
+}  # fmt: skip
+CORPUS_FORMATS_HINT = "PubTator (BioRED, BC5CDR), BioC XML (MMIC) or JSON, or the SCAI miRNA corpus XML"
 
 # The start tags of one XML record: PubMed, JATS, BioC (an estimate: a JATS article may quote another).
 RECORD_TAGS = (b"<PubmedArticle>", b"<article ", b"<article>", b"<document>")
