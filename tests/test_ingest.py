@@ -609,6 +609,16 @@ def test_read_pubmed_xml_streams_articles_before_a_later_error(tmp_path: Path) -
     assert [doc.doc_id for doc in itertools.islice(read_pubmed_xml(path), 1)] == ["PMID:5"]
 
 
+def test_a_record_that_is_the_root_after_a_comment_is_read(tmp_path: Path) -> None:
+    """Regression: freeing the siblings of a streamed root element (a comment before it) raised a TypeError."""
+    path = tmp_path / "pubmed.xml"
+    path.write_text(
+        "<?xml version='1.0'?>\n<!-- saved from PubMed -->\n<PubmedArticle><MedlineCitation><PMID>5</PMID><Article>"
+        "<ArticleTitle>T</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
+    )
+    assert [doc.doc_id for doc in read_pubmed_xml(path)] == ["PMID:5"]
+
+
 # ------------------------------------------------------------------------------------------------ JSON Lines
 
 

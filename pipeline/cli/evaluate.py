@@ -15,7 +15,7 @@ from .run import DEFAULT_OUT
 def evaluate(
     gold: Path = typer.Option(
         Path("corpus/gold"), "--gold",
-        help="Gold set: a folder with mirmine's mentions.tsv, relations.tsv and table.tsv, or an annotated corpus file (PubTator, BioC XML, SCAI XML).",
+        help="Gold set: a folder with mirmine's mentions.tsv, relations.tsv and table.tsv, or an annotated corpus file (PubTator, BioC XML or JSON, SCAI XML).",
     ),
     pred: Path = typer.Option(DEFAULT_OUT, "--pred", help="Folder of a run (its mentions.tsv and relations.tsv)."),
     types: Optional[str] = typer.Option(

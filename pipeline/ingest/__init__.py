@@ -1,21 +1,25 @@
-"""Files -> Documents: plain text, PDF, PubMed MEDLINE, PubMed XML, JSON Lines and annotated corpora (PubTator, BioC
-XML, the SCAI miRNA corpus), one reader per format.
+"""Files -> Documents: plain text, PDF, PubMed MEDLINE, PubMed XML, PMC JATS XML, JSON Lines and annotated corpora
+(PubTator, BioC XML and JSON, the SCAI miRNA corpus), one reader per format.
 
 Every reader yields ``schema.Document`` records (and an ``InputError`` for a bad record inside a multi-record file)
 and raises ``IngestError`` when a whole file cannot be read; ``read_inputs`` turns those into ``InputError`` rows so
 that one bad file never stops a batch. ``Section`` spans are character offsets into ``Document.text`` as ingested
-(end exclusive); the text is kept exactly as decoded, except that line endings become ``\\n``.
+(end exclusive). Plain text is kept exactly as decoded, except that line endings become ``\\n``; BioC text stays at
+its offsets (only the whitespace between table cells changes); JATS text is built from the article's blocks.
 
 Where things live: ``inputs`` (paths, folders, the READERS registry), ``detect`` (which format), one module per format
-(``text``, ``pdf``, ``medline``, ``pubmed_xml``, ``jsonl``, ``pubtator``, ``bioc``, ``scai``; a corpus reader also
-gives each document's annotations, ``read_corpus``), ``records`` (title + abstract records), ``units`` and
-``sections`` (sections of plain text), ``front_matter`` (title, DOI, year), ``xml_safety``, ``errors``.
+(``text``, ``pdf``, ``medline``, ``pubmed_xml``, ``jats``, ``jsonl``, ``pubtator``, ``bioc``, ``bioc_json``, ``scai``;
+a corpus reader also gives each document's annotations, ``read_corpus``), ``bioc_text`` (the sections, table rows and
+ids of BioC full text), ``records`` (title + abstract records), ``units`` and ``sections`` (sections of plain text),
+``front_matter`` (title, DOI, year), ``xml_safety``, ``errors``.
 """
 
+from .bioc_json import read_bioc_json
 from .detect import detect_format
 from .errors import IngestError
 from .front_matter import FrontMatter, parse_year, read_front_matter
 from .inputs import CORPUS_READERS, READERS, count_documents, read_corpus, read_inputs
+from .jats import read_jats
 from .jsonl import read_jsonl
 from .medline import read_medline
 from .pdf import join_lines, read_pdf
@@ -38,8 +42,10 @@ __all__ = [
     "normalize_newlines",
     "parse_year",
     "read_front_matter",
+    "read_bioc_json",
     "read_corpus",
     "read_inputs",
+    "read_jats",
     "read_jsonl",
     "read_medline",
     "read_pdf",

@@ -1,14 +1,18 @@
-"""BioC XML (a ``<collection>`` of ``<document>``s, as MMIC, PubTator3 and PMC's BioC service write it), streamed.
+"""BioC (a collection of documents made of passages, as MMIC, PubTator3 and PMC's BioC service write it): the XML
+reader, streamed, and the one path from a BioC document to a Document and its annotations (``bioc_record``), which the
+JSON reader (``bioc_json``) shares.
 
-A document's passages are laid out at their ``<offset>`` (gaps filled with line breaks; a passage without one follows
-the previous after a line break), so BioC's document offsets are Document offsets. A passage's ``type`` infon gives
-its section (``title``, ``abstract``, ``table``, ``ref``...; none: ``abstract``). Annotations become
-``CorpusAnnotation``s (several locations: the span from the first to the last); ``<relation>``s and an annotation
-without a location that carries a ``relation`` infon (MMIC's sentence label) become ``CorpusRelation``s.
+A document's passages are laid out at their ``offset`` (gaps filled with line breaks; a passage without one follows
+the previous after a line break), so BioC's document offsets are Document offsets. A passage's infons give its
+section (``bioc_text``: ``section_type`` and ``type``; no infons: ``abstract``); a table passage with an ``xml``
+infon gets its rows back on lines of their own, changing only whitespace, so offsets stay true. Annotations become
+``CorpusAnnotation``s (several locations: the span from the first to the last); relations and an annotation without a
+location that carries a ``relation`` infon (MMIC's sentence label) become ``CorpusRelation``s.
 
 MMIC writes its pair inline as HTML-escaped tags (``&lt;miRNA&gt;miR-21&lt;/miRNA&gt;``) and counts its offsets over
 the unescaped text: such tags are dropped from the text and the offsets mapped, so the Document reads as the sentence
-did. A document id seen before in the file gets ``#2``, ``#3``... (MMIC has one document per sentence).
+did. doc_id: ``PMCID:PMC<n>`` or ``PMID:<n>`` from the ``article-id_*`` infons, else from the document id (see
+``records.corpus_doc_id``); an id seen before in the file gets ``#2``, ``#3``... (MMIC has one document per sentence).
 """
 
 from __future__ import annotations
@@ -16,24 +20,55 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from pathlib import Path
+from typing import NamedTuple
 
-from pipeline.schema import CorpusAnnotation, CorpusRecord, CorpusRelation, Document, InputError, Section
+from pipeline.schema import CorpusAnnotation, CorpusRecord, CorpusRelation, Document, InputError
 
+from .bioc_text import PassageSections, bioc_metadata, table_text
 from .errors import STAGE, IngestError
-from .records import corpus_doc_id, documents_of
+from .records import documents_of
 from .xml_safety import stream_elements
 
 FORMAT = "bioc"
-# A passage's type infon -> its section; any other type is body text.
-PASSAGE_SECTIONS = {
-    "title": "title", "front": "title", "title_1": "title", "abstract": "abstract", "abstract_title_1": "abstract",
-    "table": "table", "table_caption": "table", "table_foot": "table", "ref": "reference", "reference": "reference",
-}  # fmt: skip
 ESCAPED_TAG = re.compile(r"&lt;/?[A-Za-z][\w-]*&gt;")
 INLINE_TAG = re.compile(r"</?[A-Za-z][\w-]*>")
+EMPTY_COLLECTION = "BioC collection without a document: nothing to read; export it again with its documents"
+
+
+class BiocAnnotation(NamedTuple):
+    """An annotation as BioC writes it: locations are (offset, length) pairs as written (text or numbers)."""
+
+    ann_id: str
+    infons: dict[str, str]
+    locations: tuple[tuple[object, object], ...]
+    text: str
+
+
+class BiocRelation(NamedTuple):
+    infons: dict[str, str]
+    refids: tuple[str, ...]
+
+
+class BiocPassage(NamedTuple):
+    infons: dict[str, str]
+    offset: object  # as written; None where the passage gives none
+    text: str
+    annotations: tuple[BiocAnnotation, ...]
+    relations: tuple[BiocRelation, ...]
+
+
+class BiocDocument(NamedTuple):
+    """One BioC document, from XML or JSON; ``source`` names the file (and line) for error rows."""
+
+    source: str
+    raw_id: str
+    infons: dict[str, str]
+    passages: tuple[BiocPassage, ...]
+    annotations: tuple[BiocAnnotation, ...]
+    relations: tuple[BiocRelation, ...]
 
 
 def read_bioc(path: str | Path) -> Iterator[Document | InputError]:
@@ -44,19 +79,57 @@ def read_bioc(path: str | Path) -> Iterator[Document | InputError]:
 def read_bioc_records(path: str | Path) -> Iterator[CorpusRecord | InputError]:
     """Each ``<document>`` with its annotations and relations; entity declarations are refused, nothing is fetched."""
     path = Path(path)
+    documents = (_xml_document(path, element) for element in stream_elements(path, "document"))
+    return bioc_records(path, documents, FORMAT)
+
+
+def bioc_records(path: Path, documents: Iterable[BiocDocument], fmt: str) -> Iterator[CorpusRecord | InputError]:
+    """The record of each BioC document (an InputError for one that cannot be read); an IngestError for none."""
     seen: Counter[str] = Counter()
-    for element in stream_elements(path, "document"):
-        raw_id = (element.findtext("id") or "").strip()
-        seen[raw_id] += 1
-        doc_id = corpus_doc_id(raw_id) + (f"#{seen[raw_id]}" if seen[raw_id] > 1 else "")
+    for document in documents:
+        front = [document.infons, *(passage.infons for passage in document.passages[:1])]
+        base_id, metadata = bioc_metadata(document.raw_id, front)
+        seen[base_id] += 1
+        doc_id = base_id + (f"#{seen[base_id]}" if seen[base_id] > 1 else "")
         try:
-            yield _record(path, element, doc_id)
+            yield bioc_record(path, document, doc_id, metadata, fmt)
         except IngestError as err:
             yield InputError(err.source, doc_id, STAGE, err.message)
+    if not seen:
+        raise IngestError(path, EMPTY_COLLECTION)
 
 
 def _infons(element) -> dict[str, str]:
     return {infon.get("key", ""): (infon.text or "") for infon in element.findall("infon")}
+
+
+def _xml_annotations(holder) -> tuple[BiocAnnotation, ...]:
+    return tuple(
+        BiocAnnotation(
+            annotation.get("id", ""), _infons(annotation),
+            tuple((loc.get("offset", ""), loc.get("length", "")) for loc in annotation.findall("location")),
+            annotation.findtext("text") or "",
+        )
+        for annotation in holder.findall("annotation")
+    )  # fmt: skip
+
+
+def _xml_relations(holder) -> tuple[BiocRelation, ...]:
+    return tuple(
+        BiocRelation(_infons(relation), tuple(node.get("refid", "") for node in relation.findall("node")))
+        for relation in holder.findall("relation")
+    )
+
+
+def _xml_document(path: Path, element) -> BiocDocument:
+    passages = tuple(
+        BiocPassage(_infons(p), p.findtext("offset"), p.findtext("text") or "", _xml_annotations(p), _xml_relations(p))
+        for p in element.findall("passage")
+    )
+    return BiocDocument(
+        f"{path}:{element.sourceline}", (element.findtext("id") or "").strip(), _infons(element), passages,
+        _xml_annotations(element), _xml_relations(element),
+    )  # fmt: skip
 
 
 class _Layout:
@@ -113,65 +186,74 @@ def _passage_text(raw: str) -> tuple[str, list[int] | None, int]:
     return "".join(char for char, kept in zip(unescaped, keep) if kept), before, len(unescaped)
 
 
-def _record(path: Path, element, doc_id: str) -> CorpusRecord:
-    source = f"{path}:{element.sourceline}"
-    layout, sections, annotations, relations = _Layout(), [], [], []
-    located = [element]
-    for passage in element.findall("passage"):
-        raw = passage.findtext("text") or ""
-        offset_text = passage.findtext("offset")
-        try:
-            bioc_offset = int(offset_text) if offset_text is not None else layout.next_offset()
-        except ValueError as err:
-            raise IngestError(source, f"passage offset {offset_text!r} is not a number; fix it") from err
-        text, kept, bioc_length = _passage_text(raw)
+def _number(source: str, value: object, what: str) -> int:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError) as err:
+        raise IngestError(source, f"{what} {value!r} is not a number; fix it") from err
+
+
+def bioc_record(path: Path, document: BiocDocument, doc_id: str, metadata: dict, fmt: str) -> CorpusRecord:
+    """The Document of a BioC document (passages at their offsets, sections from their infons) and its annotations."""
+    source = document.source
+    layout, sections = _Layout(), PassageSections()
+    for passage in document.passages:
+        given = passage.offset
+        bioc_offset = layout.next_offset() if given is None else _number(source, given, "passage offset")
+        text, kept, bioc_length = _passage_text(passage.text)
+        text = table_text(text, passage.infons)
         try:
             start = layout.add(bioc_offset, text, kept, bioc_length)
         except IngestError as err:
             raise IngestError(source, err.message) from err
-        passage_type = _infons(passage).get("type")
-        label = PASSAGE_SECTIONS.get(passage_type.lower(), "body") if passage_type else "abstract"
-        if text:
-            sections.append(Section(label, start, start + len(text)))
-        located.append(passage)
+        sections.add(passage.infons, start, text)
     full = layout.text
-    for holder in located:
-        for annotation in holder.findall("annotation"):
-            infons = _infons(annotation)
-            locations = annotation.findall("location")
-            if not locations:
-                if "relation" in infons:
-                    ids = tuple(a.get("id", "") for h in located for a in h.findall("annotation") if a.findall("location"))
-                    relations.append(CorpusRelation("relation", ids, infons["relation"]))
-                continue
-            annotations.append(_annotation(source, layout, full, annotation, infons, locations))
-        for relation in holder.findall("relation"):
-            infons = _infons(relation)
-            ids = tuple(node.get("refid", "") for node in relation.findall("node"))
-            relations.append(CorpusRelation(infons.get("type", ""), ids, infons.get("label", infons.get("relation", ""))))
-    title = next((full[s.start : s.end] for s in sections if s.label == "title"), None)
-    pmid = doc_id.split("#")[0][5:] if doc_id.startswith("PMID:") else None
-    document = Document(doc_id, full, tuple(sections), str(path), FORMAT, pmid=pmid, title=title)
-    return CorpusRecord(document, tuple(annotations), tuple(relations))
+    if not full.strip():
+        raise IngestError(source, "BioC document without text in its passages: nothing to read; fix or remove it")
+    annotations, relations = _annotations_and_relations(source, layout, full, document)
+    found = sections.sections()
+    title = next((full[s.start : s.end] for s in found if s.label == "title"), None)
+    document_out = Document(doc_id, full, found, str(path), fmt, title=title, **metadata)
+    return CorpusRecord(document_out, annotations, relations)
 
 
-def _annotation(source: str, layout: _Layout, full: str, annotation, infons: dict, locations) -> CorpusAnnotation:
+def _annotations_and_relations(
+    source: str, layout: _Layout, full: str, document: BiocDocument
+) -> tuple[tuple[CorpusAnnotation, ...], tuple[CorpusRelation, ...]]:
+    holders = [(document.annotations, document.relations), *((p.annotations, p.relations) for p in document.passages)]
+    located = tuple(a.ann_id for held, _ in holders for a in held if a.locations)
+    annotations, relations = [], []
+    for held, held_relations in holders:
+        for annotation in held:
+            if annotation.locations:
+                annotations.append(_annotation(source, layout, full, annotation))
+            elif "relation" in annotation.infons:
+                relations.append(CorpusRelation("relation", located, annotation.infons["relation"]))
+        for relation in held_relations:
+            infons = relation.infons
+            label = infons.get("label", infons.get("relation", ""))
+            relations.append(CorpusRelation(infons.get("type", ""), relation.refids, label))
+    return tuple(annotations), tuple(relations)
+
+
+def _annotation(source: str, layout: _Layout, full: str, annotation: BiocAnnotation) -> CorpusAnnotation:
     spans = []
-    for location in locations:
+    for offset, length in annotation.locations:
         try:
-            offset, length = int(location.get("offset", "")), int(location.get("length", ""))
-        except ValueError as err:
-            raise IngestError(source, f"annotation {annotation.get('id')}: location without a numeric offset and length") from err
-        spans.append((offset, offset + length))
+            start, size = int(offset), int(length)  # type: ignore[call-overload]
+        except (TypeError, ValueError) as err:
+            message = f"annotation {annotation.ann_id}: location without a numeric offset and length"
+            raise IngestError(source, message) from err
+        spans.append((start, start + size))
     bioc_start, bioc_end = min(s for s, _ in spans), max(e for _, e in spans)
     start, end = layout.offset(bioc_start), layout.offset(bioc_end, end=True)
-    written = annotation.findtext("text") or ""
+    written = annotation.text
     if start is None or end is None or start >= end or (len(spans) == 1 and full[start:end] != written):
         shown = full[start:end] if start is not None and end is not None else "nothing"
         raise IngestError(
-            source, f"annotation {annotation.get('id')} {written!r} at {bioc_start}-{bioc_end}, but the text has "
+            source, f"annotation {annotation.ann_id} {written!r} at {bioc_start}-{bioc_end}, but the text has "
             f"{shown!r} there; fix the offsets"
         )
-    kind = infons.get("type", "")
+    infons = annotation.infons
     concept = infons.get("identifier", infons.get("Identifier", ""))
-    return CorpusAnnotation(start, end, written, kind, concept, annotation.get("id", ""))
+    return CorpusAnnotation(start, end, written, infons.get("type", ""), concept, annotation.ann_id)

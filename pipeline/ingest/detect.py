@@ -11,7 +11,9 @@ from .errors import EMPTY_FILE, IngestError
 
 # How much of a file format detection looks at; enough for any prolog, first JSON line or MEDLINE record start.
 HEAD_BYTES = 64 * 1024
-UNKNOWN_FORMAT_HINT = "convert it to plain text (.txt), PDF, PubMed MEDLINE/XML, JSON Lines, PubTator or BioC XML"
+UNKNOWN_FORMAT_HINT = (
+    "convert it to plain text (.txt), PDF, PubMed MEDLINE/XML, PMC JATS XML, JSON Lines, PubTator or BioC XML/JSON"
+)
 
 # Magic numbers of files that are never text inputs, with a name for the error message.
 BINARY_MAGIC = (
@@ -44,8 +46,14 @@ XML_SKIPPABLE = re.compile(r"<\?.*?\?>|<!--.*?-->", re.S)
 XML_DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([\w.:-]+)")
 XML_FIRST_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 PUBMED_ROOTS = frozenset({"PubmedArticleSet", "PubmedArticle", "PubmedBookArticle"})
+# PMC full text: one JATS article (the OA service) or E-utilities' set of them.
+JATS_ROOTS = frozenset({"article", "pmc-articleset"})
 # Annotated corpora: BioC XML (MMIC, PubTator3, PMC's BioC service) and the SCAI miRNA corpus.
 CORPUS_ROOTS = {"collection": "bioc", "corpus": "scai"}
+# BioC JSON: a collection (an object with "documents"), a list of collections (PMC's BioC service), PubTator3's
+# {"PubTator3": [documents]}, or one document; a key as written, not one quoted inside a JSON string.
+BIOC_JSON_START = re.compile(r"\A\s*[\[{]")
+BIOC_JSON_KEY = re.compile(r'(?<!\\)"(?:documents|PubTator3|passages)"\s*:\s*\[')
 # PubTator's first line: "PMID|t|title" (or the abstract line of a record without a title).
 PUBTATOR_LINE = re.compile(r"[^\t|]+\|[ta]\|")
 # A MEDLINE tag line ("PMID- 123", "TI  - Title"); a PMID line near the top marks a PubMed export.
@@ -55,7 +63,8 @@ MEDLINE_LOOKAHEAD_LINES = 20
 
 
 def detect_format(path: Path, head: bytes) -> str:
-    """The input format of a file from its first bytes: txt, pdf, medline, pubmed_xml, jsonl, pubtator, bioc or scai."""
+    """The input format of a file from its first bytes: txt, pdf, medline, pubmed_xml, jats, jsonl, pubtator, bioc,
+    bioc_json or scai."""
     if b"%PDF-" in head[:1024]:
         return "pdf"
     for magic, what in BINARY_MAGIC:
@@ -66,6 +75,8 @@ def detect_format(path: Path, head: bytes) -> str:
         raise IngestError(path, EMPTY_FILE)
     if XML_START.match(text):
         return _xml_format(path, text)
+    if BIOC_JSON_START.match(text.lstrip("\ufeff")) and BIOC_JSON_KEY.search(text):
+        return "bioc_json"
     lines = [line for line in text.splitlines() if line.strip()][:MEDLINE_LOOKAHEAD_LINES]
     if _is_json_object_line(lines[0], complete=len(lines) > 1 or len(head) < HEAD_BYTES):
         return "jsonl"
@@ -100,11 +111,14 @@ def _xml_format(path: Path, text: str) -> str:
     root = _xml_root_name(text)
     if root in PUBMED_ROOTS:
         return "pubmed_xml"
+    if root in JATS_ROOTS:
+        return "jats"
     if root in CORPUS_ROOTS:
         return CORPUS_ROOTS[root]
     raise IngestError(
         path, f"unknown format: XML with root element <{root or '?'}>; the XML read is PubMed XML "
-        "(<PubmedArticleSet>), BioC (<collection>) and the SCAI corpus (<corpus>)"
+        "(<PubmedArticleSet>), PMC JATS (<article>, <pmc-articleset>), BioC (<collection>) and the SCAI corpus "
+        "(<corpus>)"
     )
 
 

@@ -11,8 +11,10 @@ from pathlib import Path
 from pipeline.schema import CorpusRecord, Document, InputError
 
 from .bioc import read_bioc, read_bioc_records
+from .bioc_json import read_bioc_json, read_bioc_json_records
 from .detect import HEAD_BYTES, detect_format
 from .errors import STAGE, IngestError
+from .jats import read_jats
 from .jsonl import read_jsonl
 from .medline import read_medline
 from .pdf import read_pdf
@@ -27,15 +29,22 @@ READERS = {
     "pdf": read_pdf,
     "medline": read_medline,
     "pubmed_xml": read_pubmed_xml,
+    "jats": read_jats,
     "jsonl": read_jsonl,
     "pubtator": read_pubtator,
     "bioc": read_bioc,
+    "bioc_json": read_bioc_json,
     "scai": read_scai,
 }
 # The formats that carry annotations too, and the reader of their records (what `mirmine evaluate` scores against).
-CORPUS_READERS = {"pubtator": read_pubtator_records, "bioc": read_bioc_records, "scai": read_scai_records}
-CORPUS_FORMATS_HINT = "PubTator (BioRED, BC5CDR), BioC XML (MMIC) or the SCAI miRNA corpus XML"
+CORPUS_READERS = {
+    "pubtator": read_pubtator_records, "bioc": read_bioc_records, "bioc_json": read_bioc_json_records,
+    "scai": read_scai_records,
+}  # fmt: skip
+CORPUS_FORMATS_HINT = "PubTator (BioRED, BC5CDR), BioC XML (MMIC) or JSON, or the SCAI miRNA corpus XML"
 
+# The start tags of one XML record: PubMed, JATS, BioC (an estimate: a JATS article may quote another).
+RECORD_TAGS = (b"<PubmedArticle>", b"<article ", b"<article>", b"<document>")
 # Folders that hold annotations, not inputs (corpus/gold/, corpus/gold-bench/).
 SKIPPED_FOLDERS = frozenset({"gold", "gold-bench"})
 EMPTY_FOLDER = "empty folder: no files to read (hidden files and gold/, gold-bench/ folders are left out)"
@@ -70,7 +79,7 @@ def count_documents(paths: Iterable[str | Path]) -> int:
                         counts["medline"] += 1
                     elif line.lstrip().startswith(b"{"):
                         counts["jsonl"] += 1
-                    counts["xml"] += line.count(b"<PubmedArticle>")
+                    counts["xml"] += sum(line.count(tag) for tag in RECORD_TAGS)
         except OSError:
             continue
         total += max(1, counts["medline"], counts["jsonl"], counts["xml"])

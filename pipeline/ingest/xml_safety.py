@@ -1,5 +1,6 @@
-"""XML safety for every XML reader: a DOCTYPE that declares entities is refused before any parser sees the file, and
-records are streamed with entities, DTDs and the network off (``stream_elements``)."""
+"""XML safety for every XML reader: a DOCTYPE that declares entities is refused before any parser sees the file,
+records are streamed with entities, DTDs and the network off (``stream_elements``), and so is an XML fragment held in
+a string (``parse_fragment``)."""
 
 from __future__ import annotations
 
@@ -45,8 +46,22 @@ def stream_elements(path: Path, tags: str | tuple[str, ...]) -> Iterator[etree._
             for _, element in elements:
                 yield element
                 element.clear(keep_tail=True)
-                while element.getprevious() is not None:
-                    del element.getparent()[0]
+                # The root has no parent to free siblings from (a comment before it is one).
+                parent = element.getparent()
+                while parent is not None and element.getprevious() is not None:
+                    del parent[0]
         except etree.XMLSyntaxError as err:
             line = err.lineno or err.position[0]
             raise IngestError(path, f"malformed XML at line {line}: {one_line(err.msg)}; fix it or export it again") from err
+
+
+def parse_fragment(text: str) -> etree._Element | None:
+    """An XML fragment held in a string (a BioC ``xml`` infon), parsed with entities, DTDs and the network off;
+    None for one that declares a DOCTYPE or entities, or is not well-formed."""
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError:
+        return None
