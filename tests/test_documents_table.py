@@ -86,3 +86,10 @@ def test_the_sha256_is_of_the_document_text_as_read(run: Path) -> None:
 
     texts = {d.doc_id: d.sha256 for d in read_inputs([run.parent / "records.xml"]) if hasattr(d, "sha256")}
     assert _rows(run)["PMID:900002"]["sha256"] == texts["PMID:900002"]
+
+
+def test_a_jats_article_gives_its_pmcid_and_journal(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "data" / "fulltext" / "jats_article.xml"
+    run_corpus([fixture], tmp_path / "run")
+    (row,) = _rows(tmp_path / "run").values()
+    assert (row["doc_id"], row["pmcid"], row["journal"]) == ("PMCID:PMC1234567", "PMC1234567", "Test Journal of Invented Findings")

@@ -168,8 +168,9 @@ def _mark_gap(chars: list[str], start: int, end: int, new_row: bool, row_cells: 
 
 
 def bioc_metadata(raw_id: str, infons: Sequence[dict[str, str]]) -> tuple[str, dict]:
-    """The doc_id of a BioC document (``PMCID:PMC<n>``, ``PMID:<n>``, else from its id) and its ``pmid``, ``doi``
-    and ``year``, from the ``article-id_*`` and ``year`` infons of the document and of its first passage."""
+    """The doc_id of a BioC document (``PMCID:PMC<n>``, ``PMID:<n>``, else from its id) and its ``pmid``, ``pmcid``,
+    ``doi``, ``year`` and ``journal``, from the ``article-id_*``, ``year`` and ``journal`` infons of the document and
+    of its first passage."""
 
     def first(key: str) -> str:
         return next((str(given[key]).strip() for given in infons if str(given.get(key, "")).strip()), "")
@@ -184,5 +185,8 @@ def bioc_metadata(raw_id: str, infons: Sequence[dict[str, str]]) -> tuple[str, d
         doc_id = corpus_doc_id(raw_id)
     if not pmid.isdigit():
         pmid = doc_id[5:] if doc_id.startswith("PMID:") else ""
-    metadata = {"pmid": pmid or None, "doi": first("article-id_doi") or None, "year": parse_year(first("year"))}
+    metadata = {
+        "pmid": pmid or None, "doi": first("article-id_doi") or None, "year": parse_year(first("year")),
+        "pmcid": f"PMC{pmc}" if pmc.isdigit() else None, "journal": first("journal") or None,
+    }  # fmt: skip
     return doc_id, metadata

@@ -289,7 +289,8 @@ def _article_document(path: Path, article, seen: Counter[str]) -> Document | Inp
     title = next((walker.out.text[s.start : s.end] for s in walker.out.sections if s.label == "title"), None)
     return Document(
         doc_id, walker.out.text, tuple(walker.out.sections), str(path), FORMAT,
-        pmid=ids.get("pmid"), doi=ids.get("doi"), year=_article_year(meta), title=title,
+        pmid=ids.get("pmid"), doi=ids.get("doi"), year=_article_year(meta), title=title, pmcid=ids.get("pmc"),
+        journal=inline_text(journal) if (journal := article.find("front/journal-meta//journal-title")) is not None else None,
     )  # fmt: skip
 
 
