@@ -1,12 +1,17 @@
-"""A minimal hand-written PDF writer for ingest tests: Helvetica text placed at x/y, page by page.
+"""A minimal hand-written PDF writer for ingest tests: Helvetica text placed at x/y, page by page, and rules.
 
 No PDF library is involved, so the bytes are exactly what the tests describe. The font's encoding maps
 ``LIGATURE_CODE`` to the glyph ``fi``: a ``\ufb01`` in the text becomes that byte, and pdfminer reads it back as U+FB01.
+Tables are laid out as a word processor sets them: cells wrapped to their column's width at spaces and after hyphens
+(Helvetica's widths from pdfminer's copy of the standard font metrics), optionally with horizontal rules.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from pdfminer.fontmetrics import FONT_METRICS
 
 PAGE_WIDTH = 612
 PAGE_HEIGHT = 792
@@ -17,6 +22,11 @@ LIGATURE_CODE = 0x1F
 
 # One placed line of text: (x, y, text), PDF points from the bottom-left corner.
 Placed = tuple[float, float, str]
+# One horizontal rule: (x0, x1, y).
+Rule = tuple[float, float, float]
+HELVETICA_WIDTHS = FONT_METRICS["Helvetica"][1]
+# A place a word processor may break a line: after a run of spaces or after a hyphen.
+BREAK_AFTER = re.compile(r"[^\s-]*(?:-+|\s+|$)")
 
 
 def column(x: float, top: float, lines: list[str], gap_before: tuple[int, ...] = ()) -> list[Placed]:
@@ -44,16 +54,53 @@ def _escape(text: str) -> bytes:
     return bytes(out)
 
 
-def _content_stream(lines: list[Placed]) -> bytes:
-    parts = [b"BT", b"/F1 %d Tf" % FONT_SIZE]
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """The width of a line of Helvetica in points."""
+    return sum(HELVETICA_WIDTHS.get(char, 556) for char in text) * size / 1000
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """A cell's text in lines no wider than ``width``, broken at spaces and after hyphens (``miR-195-`` / ``5p``)."""
+    lines: list[str] = []
+    line = ""
+    for piece in filter(None, BREAK_AFTER.findall(text)):
+        if line and text_width((line + piece).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line += piece
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+def table(
+    columns: list[tuple[float, float]], top: float, rows: list[list[str]], row_gap: float = 0.0, bottom: bool = False
+) -> tuple[list[Placed], float]:
+    """A table set from ``top`` down, each column (x, width), cells wrapped and top-aligned (``bottom``: aligned to
+    the row's last line); a row is ``row_gap`` points below the tallest cell of the row above.
+    Returns the placed lines and the y of the table's last line."""
+    placed: list[Placed] = []
+    y = top
+    for row in rows:
+        cells = [wrap(cell, width) for cell, (_, width) in zip(row, columns)]
+        height = max(len(lines) for lines in cells)
+        for (x, _), lines in zip(columns, cells):
+            placed += column(x, y - LEADING * (height - len(lines) if bottom else 0), lines)
+        y -= LEADING * height + row_gap
+    return placed, y + row_gap + LEADING
+
+
+def _content_stream(lines: list[Placed], rules: list[Rule]) -> bytes:
+    parts = [b"0.5 w"] + [b"%.2f %.2f m %.2f %.2f l S" % (x0, y, x1, y) for x0, x1, y in rules]
+    parts += [b"BT", b"/F1 %d Tf" % FONT_SIZE]
     for x, y, text in lines:
         parts.append(b"1 0 0 1 %.2f %.2f Tm (%s) Tj" % (x, y, _escape(text)))
     parts.append(b"ET")
     return b"\n".join(parts)
 
 
-def build_pdf(pages: list[list[Placed]], ligature: bool = True) -> bytes:
-    """The bytes of a PDF with one page per list of placed lines (an empty list gives a page without text)."""
+def build_pdf(pages: list[list[Placed]], ligature: bool = True, rules: list[list[Rule]] | None = None) -> bytes:
+    """The bytes of a PDF with one page per list of placed lines (an empty list gives a page without text) and,
+    optionally, the horizontal rules drawn on each page."""
     differences = b" /Differences [%d /fi]" % LIGATURE_CODE if ligature else b""
     font = (
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
@@ -67,8 +114,8 @@ def build_pdf(pages: list[list[Placed]], ligature: bool = True) -> bytes:
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n_pages),
         font,
     ]
-    for pid, lines in zip(page_ids, pages):
-        stream = _content_stream(lines)
+    for pid, lines, page_rules in zip(page_ids, pages, rules or [[] for _ in pages]):
+        stream = _content_stream(lines, page_rules)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 3 0 R >> >> "
             b"/Contents %d 0 R >>" % (PAGE_WIDTH, PAGE_HEIGHT, pid + 1)
@@ -148,3 +195,4 @@ def write_blank_pdf(path: Path) -> Path:
     """Write a one-page PDF with no text at all, like a scan without OCR."""
     path.write_bytes(build_pdf([[]]))
     return path
+

@@ -8,8 +8,9 @@ that one bad file never stops a batch. ``Section`` spans are character offsets i
 
 Where things live: ``inputs`` (paths, folders, the READERS registry), ``detect`` (which format), one module per format
 (``text``, ``pdf``, ``medline``, ``pubmed_xml``, ``jsonl``, ``pubtator``, ``bioc``, ``scai``; a corpus reader also
-gives each document's annotations, ``read_corpus``), ``records`` (title + abstract records), ``units`` and
-``sections`` (sections of plain text), ``front_matter`` (title, DOI, year), ``xml_safety``, ``errors``.
+gives each document's annotations, ``read_corpus``), ``pdf_layout``, ``pdf_tables`` and ``hyphens`` (the PDF reader's
+pages, tables and line joining), ``records`` (title + abstract records), ``units`` and ``sections`` (sections of plain
+text), ``front_matter`` (title, DOI, year), ``xml_safety``, ``errors``.
 """
 
 from .detect import detect_format
@@ -18,7 +19,8 @@ from .front_matter import FrontMatter, parse_year, read_front_matter
 from .inputs import CORPUS_READERS, READERS, count_documents, read_corpus, read_inputs
 from .jsonl import read_jsonl
 from .medline import read_medline
-from .pdf import join_lines, read_pdf
+from .hyphens import join_lines
+from .pdf import read_pdf
 from .pubmed_xml import read_pubmed_xml
 from .pubtator import read_pubtator_records
 from .records import record_document
