@@ -1,4 +1,8 @@
-"""PDF: the text layer rebuilt as paragraphs in reading order, without page furniture; then sections as for text."""
+"""PDF: the text layer rebuilt as paragraphs in reading order, without page furniture; then sections as for text.
+
+Tables under a `Table N:` caption are found on the page (``pdf_tables``) and written as the text path reads them
+(caption, then one tab-separated line per row), in the place of their caption; their lines are not also body text.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pipeline.schema import Document
 from .errors import IngestError
 from .hyphens import LINE_END_HYPHEN, hyphen_evidence, join_lines
 from .pdf_layout import PdfBox, PdfLine, PdfPage, read_layout
+from .pdf_tables import PdfTable, find_tables
 from .text import text_document
 from .units import SENTENCE_END
 
@@ -42,15 +47,27 @@ def read_pdf(path: str | Path) -> Iterator[Document]:
 
 
 def _rebuild_pdf_text(pages: list[PdfPage]) -> str:
-    """Paragraphs in reading order, without running headers, footers or page numbers."""
+    """Paragraphs and table blocks in reading order, without running headers, footers or page numbers."""
     furniture = _furniture_keys(pages)
     pages = [_without_furniture(page, furniture) for page in pages]
     evidence = hyphen_evidence(line.text for page in pages for line in page.lines())
+    tables = find_tables(pages, evidence)
+    taken = {line for table in tables for line in table.lines}
     blocks: list[str] = []
-    for page in pages:
-        for box in _reading_order(list(page.boxes), page):
-            blocks.extend(join_lines([line.text for line in part], evidence) for part in _box_paragraphs(box))
+    for index, page in enumerate(pages):
+        boxes = [PdfBox(kept) for box in page.boxes if (kept := tuple(ln for ln in box.lines if ln not in taken))]
+        boxes += [_table_box(table) for table in tables if table.page == index]
+        for box in _reading_order(boxes, page):
+            if box.table:
+                blocks.append(box.table)
+            else:
+                blocks.extend(join_lines([line.text for line in part], evidence) for part in _box_paragraphs(box))
     return "\n\n".join(blocks)
+
+
+def _table_box(table: PdfTable) -> PdfBox:
+    """A table as one box where its caption and rows stand on the caption's page, for the reading order."""
+    return PdfBox(table.first_part, table.text)
 
 
 def _in_margin(line: PdfLine, page: PdfPage) -> bool:
