@@ -10,8 +10,9 @@ its offsets (only the whitespace between table cells changes); JATS text is buil
 Where things live: ``inputs`` (paths, folders, the READERS registry), ``detect`` (which format), one module per format
 (``text``, ``pdf``, ``medline``, ``pubmed_xml``, ``jats``, ``jsonl``, ``pubtator``, ``bioc``, ``bioc_json``, ``scai``;
 a corpus reader also gives each document's annotations, ``read_corpus``), ``bioc_text`` (the sections, table rows and
-ids of BioC full text), ``records`` (title + abstract records), ``units`` and ``sections`` (sections of plain text),
-``front_matter`` (title, DOI, year), ``xml_safety``, ``errors``.
+ids of BioC full text), ``pdf_layout``, ``pdf_tables`` and ``hyphens`` (the PDF reader's pages, tables and line
+joining), ``records`` (title + abstract records), ``units`` and ``sections`` (sections of plain text), ``front_matter``
+(title, DOI, year), ``xml_safety``, ``errors``.
 """
 
 from .bioc_json import read_bioc_json
@@ -22,7 +23,8 @@ from .inputs import CORPUS_READERS, READERS, count_documents, read_corpus, read_
 from .jats import read_jats
 from .jsonl import read_jsonl
 from .medline import read_medline
-from .pdf import join_lines, read_pdf
+from .hyphens import join_lines
+from .pdf import read_pdf
 from .pubmed_xml import read_pubmed_xml
 from .pubtator import read_pubtator_records
 from .records import record_document
