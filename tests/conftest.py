@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,12 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = run_corpus([CORPUS], out)
     assert summary.documents == 3 and not summary.errors
     return out
+
+
+def query(db: Path, sql: str, *args: object) -> list[tuple]:
+    """The rows of one SQL query on a store file, its connection closed again."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()

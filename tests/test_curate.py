@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
+from conftest import query
 from typer.testing import CliRunner
 
 from pipeline import curate
@@ -93,14 +94,6 @@ def write_synthetic_run(folder: Path, rows: int, *, per_doc: int = 20) -> Path:
     (folder / "run.json").write_text(json.dumps({"synthetic": rows}) + "\n", encoding="utf-8")
     (folder / "table.tsv").write_text("\t".join(TABLE.columns) + "\n", encoding="utf-8")
     return folder
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def finding(db: Path, mirna: str, kind: str, partner: str) -> dict:

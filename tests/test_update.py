@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import query
 from eutils_server import FakePubMed, FakeRecord, fast_cli, offline, serve  # noqa: F401
 from typer.testing import CliRunner
 
@@ -52,14 +53,6 @@ def updates(pubmed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast_cli):
         return runner.invoke(app, [*arguments, "--api-url", pubmed.url, "--workers", "1", *options])
 
     return run
-
-
-def query(db: Path, sql: str, *args: object) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
