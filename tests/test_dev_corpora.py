@@ -43,6 +43,13 @@ PINNED = {
     ("scai", "Specific_miRNAs -> mirna", "tiled"): (0.973, 0.974),
     ("scai", "Genes/Proteins -> gene", "overlap"): (0.796, 0.843),  # SCAI leaves transporters untagged
     ("mmic", "miRNA -> mirna", "overlap"): (0.729, 0.999),
+    # Diseases are the Disease Ontology's (with MeSH entry terms), species human, mouse, rat: BC5CDR and BioRED also
+    # tag symptoms (`pain`, `hypotension`), the class words `tumor`, `cancer`, and `patients` as a species.
+    ("bc5cdr", "Disease -> disease", "overlap"): (0.993, 0.389),
+    ("biored", "DiseaseOrPhenotypicFeature -> disease", "overlap"): (0.979, 0.508),
+    ("biored", "OrganismTaxon -> species", "overlap"): (0.997, 0.412),
+    ("scai", "Diseases -> disease", "overlap"): (0.975, 0.668),
+    ("scai", "Species -> species", "overlap"): (1.000, 0.556),
 }
 
 
@@ -58,7 +65,7 @@ PINNED_PAIRS = {
 def _relation_row(relation: Relation) -> RelationRow:
     """A Relation as relations.tsv gives it back."""
     values = {name: getattr(relation, name) for name in RELATIONS.columns}
-    return RelationRow(**values | {"cell_lines": ";".join(relation.cell_lines), "confidence": f"{relation.confidence:.2f}"})
+    return RelationRow(**values | {"cell_lines": ";".join(relation.cell_lines), "cancer": ";".join(relation.cancer), "confidence": f"{relation.confidence:.2f}"})
 
 
 def _gold_and_spans(name: str, extractor: Extractor) -> tuple[CorpusGold, dict[str, list[Span]], list[RelationRow], list[Mention]]:

@@ -44,6 +44,14 @@ def test_documents_outside_the_gold_set_are_not_scored() -> None:
     assert score_mentions(gold, pred).overall.fp == 0
 
 
+def test_a_type_the_gold_set_does_not_annotate_is_named_not_counted_false() -> None:
+    gold = {("d1", "gene", "PTEN"), ("d1", "mirna", "miR-21")}
+    pred = {("d1", "gene", "PTEN"), ("d1", "mirna", "miR-21"), ("d1", "disease", "breast cancer"), ("d1", "gene", "AKT")}
+    report = score_mentions(gold, pred)
+    assert (report.overall.tp, report.overall.fp, report.unscored) == (2, 1, ["disease"])
+    assert "disease" not in report.by_type
+
+
 def test_misses_and_false_hits_are_listed() -> None:
     report = score_mentions({("d1", "gene", "PTEN")}, {("d1", "gene", "AKT")})
     assert (report.misses, report.false_hits) == ([("d1", "gene", "PTEN")], [("d1", "gene", "AKT")])

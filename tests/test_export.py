@@ -203,7 +203,7 @@ def make_run(
         relation_rows.append((
             f"r{i}", partner.doc_id, "abstract", partner.sentence_id, mirna.norm, link.relation,
             RELATION_DIRECTIONS.get(link.relation, ""), partner.norm, partner.type,
-            "", "", False, i % 2 == 1, link.rule, 0.9, mirna.start, mirna.end, partner.start, partner.end, "s",
+            "", "", "", False, i % 2 == 1, link.rule, 0.9, mirna.start, mirna.end, partner.start, partner.end, "s",
         ))  # fmt: skip
     run_dir = folder / "run"
     written = [MENTIONS.row_of(mention) for i, mention in enumerate(found) if i not in unmentioned]
@@ -461,7 +461,7 @@ def mention(start: int, kind: str, norm: str, sentence_id: int = 1) -> Mention:
 
 def relation(mirna_span: tuple[int, int], partner_span: tuple[int, int], partner_type: str = "drug") -> RelationRow:
     return RelationRow(
-        "r", "d", "abstract", 1, "miR-21", "sensitizes", "up", "DOX", partner_type, "", "", False, False, "test", "0.9",
+        "r", "d", "abstract", 1, "miR-21", "sensitizes", "up", "DOX", partner_type, "", "", "", False, False, "test", "0.9",
         *mirna_span, *partner_span, "s",
     )  # fmt: skip
 

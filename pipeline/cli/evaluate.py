@@ -79,6 +79,8 @@ def _evaluate_folder(gold: Path, pred: Path, as_json: bool, details: bool, rules
         return
     if mentions:
         _print_scores("mentions", [*mentions.by_type.items(), ("all", mentions.overall)])
+        if mentions.unscored:
+            typer.echo(f"not scored (the gold set has no mention of these types): {', '.join(mentions.unscored)}")
         typer.echo("")
     _print_scores("relations", list(relations.strict.items()), lenient=relations.lenient)
     for tier, scores in relations.by_tier.items():

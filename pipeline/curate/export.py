@@ -87,7 +87,8 @@ def _table_row(row: sqlite3.Row, rejected_targets: set[tuple[str, str]]) -> Tabl
     lists["targets"] = tuple(gene for gene in lists["targets"] if (row["mirna"], gene) not in rejected_targets)
     return TableRow(
         mirna=row["mirna"], relation=row["relation"], partner=row["partner"], partner_type=row["partner_type"],
-        partner_id=row["partner_id"], n_sentences=row["n_sentences"], n_docs=row["n_docs"], example=row["example"], **lists,
+        partner_id=row["partner_id"], n_sentences=row["n_sentences"], n_docs=row["n_docs"], example=row["example"],
+        **{"cancers": (), "years": ()} | lists,  # a store gains cancers and years with schema 5 (next commit)
     )  # fmt: skip
 
 

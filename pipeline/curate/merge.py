@@ -177,7 +177,7 @@ def _roll_up(conn: sqlite3.Connection, mirna: str) -> Iterator[tuple[str, TableR
     rows = conn.cursor()
     rows.row_factory = None  # plain tuples: this loop sees every live evidence row of the miRNA
     rows.execute(
-        f"SELECT {', '.join(_EvidenceRow._fields)} FROM evidence WHERE mirna = ? AND stale = 0 AND negated = 0 "
+        f"SELECT {', '.join(_EVIDENCE_SELECT)} FROM evidence WHERE mirna = ? AND stale = 0 AND negated = 0 "
         "ORDER BY doc_id, sentence_id, relation_id",
         (mirna,),
     )
@@ -190,6 +190,7 @@ def _roll_up(conn: sqlite3.Connection, mirna: str) -> Iterator[tuple[str, TableR
 
 # What the table roll-up reads of an evidence row.
 _EvidenceRow = namedtuple("_EvidenceRow", ROLLUP_COLUMNS)
+_EVIDENCE_SELECT = tuple("'' AS cancer" if name == "cancer" else name for name in ROLLUP_COLUMNS)
 
 
 def _finding_values(row: TableRow) -> tuple:

@@ -240,16 +240,20 @@ def write_tables(state: RunState, out_dir: Path, summary: RunSummary, parquet: b
     summary.mentions_by_type.clear()
     summary.relations_by_type.clear()
     counts = {MENTIONS.file: _merge_into(state, out_dir, MENTIONS, summary.mentions_by_type, parquet)}
-    table = TableBuilder()  # rolled up as the sorted relations stream past: no relation is kept in memory
-    counts[RELATIONS.file] = _merge_into(
-        state, out_dir, RELATIONS, summary.relations_by_type, parquet, each=lambda row: table.add(relation_row(row))
-    )
-    counts[TABLE.file] = write_tsv(out_dir / TABLE.file, TABLE.columns, table_rows(table.rows()))
+    years: dict[str, str] = {}  # doc_id -> year, for table.tsv's years: the one thing kept of each document
+    doc_id_at, year_at = DOCUMENTS.columns.index("doc_id"), DOCUMENTS.columns.index("year")
     with atomic_open(out_dir / DOCUMENTS.file) as handle:
         writer = TsvWriter(handle, DOCUMENTS.columns)
         for row in state.merged(DOCUMENTS):
             writer.write(row)
+            if row[year_at]:
+                years[row[doc_id_at]] = row[year_at]
     counts[DOCUMENTS.file] = writer.rows
+    table = TableBuilder()  # rolled up as the sorted relations stream past: no relation is kept in memory
+    counts[RELATIONS.file] = _merge_into(
+        state, out_dir, RELATIONS, summary.relations_by_type, parquet, each=lambda row: table.add(relation_row(row))
+    )
+    counts[TABLE.file] = write_tsv(out_dir / TABLE.file, TABLE.columns, table_rows(table.rows(years)))
     counts[ERRORS.file] = write_tsv(out_dir / ERRORS.file, ERRORS.columns, ERRORS.sorted_rows(summary.errors))
     return counts
 

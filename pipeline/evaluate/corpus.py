@@ -29,11 +29,14 @@ MATCHES = ("overlap", "exact", "tiled")
 # relation type of a qualified one) occurs in the gold file. BioRED's ChemicalEntity includes non-drugs (glucose,
 # ions): its precision for `drug` is a floor; BioRED's GeneOrGeneProduct includes miRNAs (`gene+mirna` scores by its
 # convention). BC5CDR's Chemical@CID (chemicals in a chemical-induced-disease relation) is the fair proxy for a drug;
-# `drug+drug_class` counts the classes it also tags (`oral contraceptives`, `COX-2 inhibitors`).
+# `drug+drug_class` counts the classes it also tags (`oral contraceptives`, `COX-2 inhibitors`). Their disease types
+# include symptoms and phenotypes (`hypotension`, `pain`), and species every organism (viruses, `patients` in BioRED):
+# mirmine's diseases are the Disease Ontology's and its species human, mouse and rat, so those recalls are floors.
 DEFAULT_TYPE_MAP = (
     "GeneOrGeneProduct=gene", "GeneOrGeneProduct=gene+mirna", "CellLine=cell_line", "ChemicalEntity=drug",
     "Chemical=drug", "Chemical@CID=drug", "Chemical@CID=drug+drug_class",
     "Specific_miRNAs=mirna", "Genes/Proteins=gene", "miRNA=mirna", "mRNA=gene",
+    "Disease=disease", "DiseaseOrPhenotypicFeature=disease", "Diseases=disease", "OrganismTaxon=species", "Species=species",
 )  # fmt: skip
 CONTEXT_CHARS = 50
 

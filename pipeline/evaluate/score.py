@@ -58,11 +58,14 @@ class MentionReport:
     examples: dict[tuple[str, str, str], str] = field(default_factory=dict)
     # The rule that found each predicted (doc_id, type, norm): what to look at for a false hit.
     rules: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    # Mention types the run has but the gold set has no row of (not annotated there): not scored.
+    unscored: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "by_type": {kind: score.as_dict() for kind, score in self.by_type.items()},
             "overall": self.overall.as_dict(),
+            "unscored_types": self.unscored,
             "misses": [dict(zip(MENTION_KEY, key)) for key in self.misses],
             "false_hits": [
                 dict(zip(MENTION_KEY, key)) | {"text": self.examples.get(key, ""), "rule": self.rules.get(key, "")}
@@ -78,11 +81,18 @@ def score_sets(gold: set, pred: set) -> Score:
 def score_mentions(
     gold: set[tuple[str, str, str]], pred: set[tuple[str, str, str]], examples: dict | None = None, rules: dict | None = None
 ) -> MentionReport:
-    """Scores per type over the gold documents; every miss and false hit, sorted."""
+    """Scores per type over the gold documents and the types it annotates; every miss and false hit, sorted.
+
+    A type the gold set has no row of (corpus/gold annotates no diseases) is named in ``unscored``, not counted false.
+    """
     gold_docs = {doc_id for doc_id, _, _ in gold}
+    annotated = {kind for _, kind, _ in gold}
     pred = {key for key in pred if key[0] in gold_docs}
+    unscored = sorted({kind for _, kind, _ in pred} - annotated, key=MENTION_TYPES.index)
+    pred = {key for key in pred if key[1] in annotated}
     by_type = {
-        kind: score_sets({g for g in gold if g[1] == kind}, {p for p in pred if p[1] == kind}) for kind in MENTION_TYPES
+        kind: score_sets({g for g in gold if g[1] == kind}, {p for p in pred if p[1] == kind})
+        for kind in MENTION_TYPES if kind in annotated
     }
     return MentionReport(
         by_type=by_type,
@@ -91,6 +101,7 @@ def score_mentions(
         false_hits=sorted(pred - gold),
         examples=examples or {},
         rules=rules or {},
+        unscored=unscored,
     )
 
 

@@ -149,6 +149,7 @@ def bioc_document(item: AnnotatedDocument):
             type=r.relation, **({"direction": r.direction} if r.direction else {}), negated=_bool(r.negated), hedged=_bool(r.hedged), rule=r.rule, confidence=r.confidence,
             relation_id=r.relation_id, sentence_id=str(r.sentence_id), mirna=r.mirna, partner=r.partner,
             partner_type=r.partner_type, partner_id=r.partner_id, cell_lines=r.cell_lines,
+            **({"cancer": r.cancer} if r.cancer else {}),
         )  # fmt: skip
         missing = []
         for role, ref in (("mirna", linked.mirna_at), ("partner", linked.partner_at)):

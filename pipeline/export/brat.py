@@ -31,6 +31,7 @@ RELATION_PARTNERS = {
 _BRAT_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 BRAT_COLORS = {
     "mirna": "#ffccaa", "gene": "#8fb2ff", "drug": "#7fe2ff", "drug_class": "#aaddee", "cell_line": "#e0ff00",
+    "disease": "#ff9561", "species": "#e4e7d2",
     "targets": "#3333aa", "regulates": "#6666cc", "regulated_by": "#996633", "sensitizes": "#007700", "confers_resistance": "#cc0000", "associated": "#777777",
 }  # fmt: skip
 

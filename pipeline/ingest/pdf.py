@@ -1,4 +1,5 @@
-"""PDF: the text layer rebuilt as paragraphs in reading order, without page furniture; then sections as for text.
+"""PDF: the text layer rebuilt as paragraphs in reading order, without page furniture; then sections as for text,
+and title, DOI, journal and year from the PDF's metadata where it has them (``pdf_meta``).
 
 Tables under a `Table N:` caption are found on the page (``pdf_tables``) and written as the text path reads them
 (caption, then one tab-separated line per row), in the place of their caption; their lines are not also body text.
@@ -10,6 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.schema import Document
@@ -17,6 +19,7 @@ from pipeline.schema import Document
 from .errors import IngestError
 from .hyphens import LINE_END_HYPHEN, hyphen_evidence, join_lines
 from .pdf_layout import PdfBox, PdfLine, PdfPage, read_layout
+from .pdf_meta import read_pdf_metadata
 from .pdf_tables import PdfTable, find_tables
 from .text import text_document
 from .units import SENTENCE_END
@@ -43,7 +46,13 @@ def read_pdf(path: str | Path) -> Iterator[Document]:
     text = _rebuild_pdf_text(read_layout(path, data))
     if len(re.sub(r"\s", "", text)) < MIN_TEXT_CHARS:
         raise IngestError(path, "no text layer (a scanned PDF?): run OCR first, e.g. ocrmypdf in.pdf out.pdf")
-    yield text_document(path, text, "pdf")
+    document = text_document(path, text, "pdf")
+    meta = read_pdf_metadata(data)
+    # What the publisher wrote about the paper outranks what the first lines of its text look like.
+    yield replace(
+        document, title=meta.title or document.title, doi=meta.doi or document.doi, journal=meta.journal,
+        year=meta.year or document.year,
+    )
 
 
 def _rebuild_pdf_text(pages: list[PdfPage]) -> str:

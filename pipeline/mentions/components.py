@@ -37,6 +37,11 @@ def make_cell_line_finder(nlp: Language, name: str, rules: RuleSet) -> LexiconFi
     return LexiconFinder("cell_line", rules)
 
 
+@Language.factory("mirmine_diseases", default_config={"rules": dict(DEFAULT_RULES_CONFIG)})
+def make_disease_finder(nlp: Language, name: str, rules: RuleSet) -> LexiconFinder:
+    return LexiconFinder("disease", rules)
+
+
 @Language.factory("mirmine_model_entities", default_config={"model": "", "rules": dict(DEFAULT_RULES_CONFIG)})
 def make_model_entities(nlp: Language, name: str, model: str, rules: RuleSet) -> ModelEntities:
     return ModelEntities(model, rules)

@@ -15,6 +15,7 @@ LEXICON_FILES = {
     "gene": (("genes.tsv", "gene"), ("genes_extra.tsv", "gene"), ("receptor_subtypes.tsv", "gene")),
     "drug": (("drugs.tsv", "drug"), ("drugs_extra.tsv", "drug"), ("drug_classes.tsv", "drug_class")),
     "cell_line": (("cell_lines.tsv", "cell_line"), ("cellosaurus.tsv", "cell_line")),
+    "disease": (("diseases.tsv", "disease"), ("diseases_extra.tsv", "disease"), ("species.tsv", "species")),
 }
 STOPLIST_FILE = "stoplist.tsv"
 
@@ -31,6 +32,18 @@ class Support(NamedTuple):
 def load_lexicon(finder: str, rules: RuleSet) -> Lexicon:
     """The lexicon of one finder, loaded once per process (from the lexicon cache when it is current)."""
     return load_lexicon_files(LEXICON_FILES[finder], rules)
+
+
+# The kinds of diseases.tsv rows that name a cancer (rules/build_diseases.py writes them).
+CANCER_KINDS = ("cancer", "cancer_synonym", "cancer_mesh")
+
+
+@cache
+def cancer_norms(rules: RuleSet) -> frozenset[str]:
+    """The disease norms that are cancer types: those of a cancer row of the disease lexicon (a hand-kept row or a
+    document's abbreviation of a cancer has the same norm)."""
+    lexicon = load_lexicon("disease", rules)
+    return frozenset(entry.norm for entry in lexicon.entries if entry.kind in CANCER_KINDS)
 
 
 @cache

@@ -17,7 +17,9 @@ class ModelError(RuntimeError):
 
 
 # The finder whose lexicon normalizes a candidate of each type.
-_FINDER_OF_TYPE = {"gene": "gene", "drug": "drug", "drug_class": "drug", "cell_line": "cell_line"}
+_FINDER_OF_TYPE = {
+    "gene": "gene", "drug": "drug", "drug_class": "drug", "cell_line": "cell_line", "disease": "disease", "species": "disease",
+}
 
 
 class ModelEntities:

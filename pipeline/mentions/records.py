@@ -7,13 +7,18 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 
 from pipeline.ruleset import ModelLabel
-from pipeline.schema import Document, Mention, section_finder
+from pipeline.schema import MENTION_TYPES, Document, Mention, section_finder
 
 from .hits import CONCEPTS_KEY, concept_key, hits_of
 
 # Which type keeps a span that several finders claim, first wins (`insulin`, `epidermal growth factor` are genes
 # before drugs); a mention inside a cell line is part of its name.
-TYPE_PRIORITY = ("mirna", "cell_line", "gene", "drug", "drug_class")
+TYPE_PRIORITY = ("mirna", "cell_line", "gene", "drug", "drug_class", "disease", "species")
+# Types whose longer span does not swallow a mention of another type inside it: a gene inside a drug class
+# (`CDK4/6 inhibitor`), anything inside a disease or species name (`HER2-positive breast cancer` names HER2; the
+# relation rules never see diseases, so they must not lose a partner to one). A disease inside a gene's name
+# (`breast cancer resistance protein`) is still part of that name.
+CONTAINERS_THAT_KEEP = {"drug_class": ("gene",), "disease": MENTION_TYPES, "species": MENTION_TYPES}
 
 
 def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] | None = None) -> list[Mention]:
@@ -21,7 +26,7 @@ def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] |
 
     A span that several finders claim goes to the first type of TYPE_PRIORITY. A mention inside a longer mention of
     another type is part of that name (`TR` in `SKBR3/TR`, `epidermal growth factor` in `epidermal growth factor
-    receptor`), except a gene inside a drug class: `CDK4/6 inhibitor` names CDK4 and CDK6. ``sentence_starts``:
+    receptor`), except inside a drug class, disease or species (CONTAINERS_THAT_KEEP): `CDK4/6 inhibitor` names CDK4 and CDK6. ``sentence_starts``:
     the character offset of each sentence, when the caller has them already.
     """
     # One mention per (span, type, norm); when a rule and a --model candidate agree, the rule names it.
@@ -69,7 +74,7 @@ def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] |
 def _inside_another(
     by_extent: list[tuple[int, int, str]], extent_starts: list[int], longest: int, start: int, end: int, label: str
 ) -> bool:
-    """Whether the mention lies inside a longer span of another type (a gene inside a drug class counts as its own).
+    """Whether the mention lies inside a longer span of another type (except as CONTAINERS_THAT_KEEP says).
 
     Spans are sorted by start: one that holds the mention starts at or before it, and no earlier than the longest
     span's length before its end, so only that stretch of the list is read (reading all of it was quadratic).
@@ -79,7 +84,7 @@ def _inside_another(
         other_start, other_end, other = by_extent[index]
         index -= 1
         if end <= other_end and (other_start, other_end) != (start, end) and other != label:
-            if not (label == "gene" and other == "drug_class"):
+            if label not in CONTAINERS_THAT_KEEP.get(other, ()):
                 return True
     return False
 

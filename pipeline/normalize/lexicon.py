@@ -18,7 +18,10 @@ from .keys import KeyedText, code_name_keys, compact, greek_initial_keys, phrase
 
 LEXICON_COLUMNS = ("term", "norm", "concept_id", "source")
 # When one key has entries of several kinds, the first kind in this order wins; a tie between norms is ambiguous.
-KIND_PRIORITY = ("extra", "text", "symbol", "receptor", "generic", "family", "name", "class", "line", "brand", "synonym", "previous", "alias")
+KIND_PRIORITY = (
+    "extra", "text", "symbol", "receptor", "generic", "family", "name", "cancer", "class", "line", "brand", "synonym",
+    "cancer_synonym", "mesh", "cancer_mesh", "previous", "alias",
+)
 
 
 class Entry(NamedTuple):
@@ -55,8 +58,8 @@ def needs_exact_case(term: str, type_: str, kind: str) -> bool:
     Names (`epidermal growth factor receptor`) and terms with a digit (`Bcl-2`, `IGF1R`) match in any case.
     """
     letters = compact(term)
-    if type_ == "drug_class" or kind == "name" or " " in term.strip():
-        return False
+    if type_ in ("drug_class", "species") or kind == "name" or " " in term.strip():
+        return False  # `Mice`, `Rats` open a title or a sentence
     if type_ == "gene" and _CELLULAR_ONCOGENE.fullmatch(term):
         return False  # `c-kit`, `C-KIT`, `c-Kit`: the cellular proto-oncogene is written in every case
     if any(char.isdigit() for char in letters):
@@ -281,8 +284,11 @@ class Lexicon:
 
 
 def _takes_plural(entry: Entry) -> bool:
-    """Multi-word protein names are also written in the plural (`estrogen and progesterone receptors`)."""
+    """Multi-word protein names are also written in the plural (`estrogen and progesterone receptors`), and disease
+    names (`gliomas`, `breast cancers`)."""
     words = entry.term.split()
+    if entry.type == "disease":
+        return words[-1].isalpha() and words[-1].islower() and len(words[-1]) > 3 and not words[-1].endswith("s")
     return (
         entry.type == "gene" and entry.kind in ("name", "text", "extra", "receptor") and len(words) > 1
         and words[-1].isalpha() and words[-1].islower() and len(words[-1]) > 3 and not words[-1].endswith("s")

@@ -65,24 +65,24 @@ RELATIONS = TableSpec(
     "relations.tsv",
     (
         "relation_id", "doc_id", "section", "sentence_id", "mirna", "relation", "direction", "partner", "partner_type",
-        "partner_id", "cell_lines", "negated", "hedged", "rule", "confidence",
+        "partner_id", "cell_lines", "cancer", "negated", "hedged", "rule", "confidence",
         "mirna_start", "mirna_end", "partner_start", "partner_end", "sentence",
     ),  # fmt: skip
     order=("doc_id", "sentence_id", "mirna", "relation", "partner", "relation_id"),
     ints=frozenset({"sentence_id", "mirna_start", "mirna_end", "partner_start", "partner_end"}),
     floats=frozenset({"confidence"}),
     bools=frozenset({"negated", "hedged"}),
-    lists=frozenset({"cell_lines"}),
+    lists=frozenset({"cell_lines", "cancer"}),
 )
 TABLE = TableSpec(
     "table.tsv",
     (
-        "mirna", "relation", "partner", "partner_type", "partner_id", "targets", "cell_lines",
+        "mirna", "relation", "partner", "partner_type", "partner_id", "targets", "cell_lines", "cancers", "years",
         "n_sentences", "n_docs", "doc_ids", "example",
     ),  # fmt: skip
     order=("mirna", "relation", "partner"),
     ints=frozenset({"n_sentences", "n_docs"}),
-    lists=frozenset({"targets", "cell_lines", "doc_ids"}),
+    lists=frozenset({"targets", "cell_lines", "cancers", "years", "doc_ids"}),
 )
 # One row per document read; `year` is text (empty where the input gives none).
 DOCUMENTS = TableSpec(

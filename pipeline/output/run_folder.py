@@ -23,7 +23,7 @@ from .tsv import LIST_SEPARATOR, TableError, read_rows
 class RelationRow:
     """One row of relations.tsv as read back: a ``schema.Relation`` without the sentence offsets the TSV does not keep.
 
-    Whole numbers and flags are typed; ``cell_lines`` stays ``;``-joined and ``confidence`` keeps its written text.
+    Whole numbers and flags are typed; ``cell_lines`` and ``cancer`` stay ``;``-joined and ``confidence`` keeps its written text.
     """
 
     relation_id: str
@@ -37,6 +37,7 @@ class RelationRow:
     partner_type: str
     partner_id: str
     cell_lines: str
+    cancer: str
     negated: bool
     hedged: bool
     rule: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.schema import DRUG_TYPES, Relation
@@ -24,22 +24,25 @@ class TableRow:
     partner_id: str
     targets: tuple[str, ...]
     cell_lines: tuple[str, ...]
+    cancers: tuple[str, ...]
+    years: tuple[str, ...]
     n_sentences: int
     n_docs: int
     doc_ids: tuple[str, ...]
     example: str
 
 
-def aggregate_table(relations: Iterable[Relation]) -> list[TableRow]:
+def aggregate_table(relations: Iterable[Relation], years: Mapping[str, str] | None = None) -> list[TableRow]:
     """Roll non-negated relations up to one row per (mirna, relation, partner), sorted.
 
     Works on Relation records or on relations.tsv rows read back (anything with the same attribute names).
+    ``years``: the publication year of each document (doc_id -> year) where known.
     """
     table = TableBuilder()
     # A stable sort: within a sentence the relations keep their order, as a run's sorted relations.tsv has them.
     for relation in sorted(relations, key=lambda r: (r.doc_id, r.sentence_id)):
         table.add(relation)
-    return table.rows()
+    return table.rows(years)
 
 
 @dataclass(slots=True)
@@ -51,23 +54,25 @@ class _Finding:
     example: str
     doc_ids: list[str]
     cell_lines: set[str]
+    cancers: set[str]
     n_sentences: int
     last_sentence: tuple[str, int]
 
 
 # The columns of relations.tsv the roll-up reads: a row read back from a store needs these and no more.
 ROLLUP_COLUMNS = (
-    "doc_id", "sentence_id", "mirna", "relation", "partner", "partner_type", "partner_id", "cell_lines", "negated",
-    "sentence",
+    "doc_id", "sentence_id", "mirna", "relation", "partner", "partner_type", "partner_id", "cell_lines", "cancer",
+    "negated", "sentence",
 )  # fmt: skip
 
 
 class TableBuilder:
     """table.tsv rolled up from relations that arrive sorted by (doc_id, sentence_id), one at a time.
 
-    Only what a row shows is kept (its documents, cell lines, the first sentence as its example), never the
+    Only what a row shows is kept (its documents, cell lines, cancers, the first sentence as its example), never the
     relations themselves: a run over all of PubMed holds its findings, not its millions of relation rows.
-    ``targets`` lists the genes the same miRNA targets in the finding's documents.
+    ``targets`` lists the genes the same miRNA targets in the finding's documents; ``cancers`` the cancer of each of
+    its relations (its sentence's, else its document's); ``years`` those of its documents.
     """
 
     def __init__(self) -> None:
@@ -83,18 +88,19 @@ class TableBuilder:
         found = self._findings.get((r.mirna, r.relation, r.partner))
         if found is None:
             # The first relation in (doc_id, sentence_id) order gives the partner's type, id and the example.
-            found = _Finding(r.partner_type, r.partner_id, r.sentence, [r.doc_id], set(), 1, sentence)
+            found = _Finding(r.partner_type, r.partner_id, r.sentence, [r.doc_id], set(), set(), 1, sentence)
             self._findings[(r.mirna, r.relation, r.partner)] = found
         elif sentence != found.last_sentence:
             found.n_sentences += 1
             found.last_sentence = sentence
             if r.doc_id != found.doc_ids[-1]:
                 found.doc_ids.append(r.doc_id)
-        # A Relation holds its cell lines as a tuple, a row read back from relations.tsv as one ";"-joined cell.
-        lines = r.cell_lines.split(LIST_SEPARATOR) if isinstance(r.cell_lines, str) else r.cell_lines
-        found.cell_lines.update(filter(None, lines))
+        found.cell_lines.update(filter(None, _items(r.cell_lines)))
+        found.cancers.update(filter(None, _items(r.cancer)))
 
-    def rows(self) -> list[TableRow]:
+    def rows(self, years: Mapping[str, str] | None = None) -> list[TableRow]:
+        """The table's rows, sorted; ``years``: doc_id -> publication year, where known."""
+        years = years or {}
         return [
             TableRow(
                 mirna=mirna,
@@ -104,6 +110,8 @@ class TableBuilder:
                 partner_id=found.partner_id,
                 targets=tuple(sorted(set().union(*(self._targets.get((mirna, d), ()) for d in found.doc_ids)))),
                 cell_lines=tuple(sorted(found.cell_lines)),
+                cancers=tuple(sorted(found.cancers)),
+                years=tuple(sorted({years[d] for d in found.doc_ids if years.get(d)})),
                 n_sentences=found.n_sentences,
                 n_docs=len(found.doc_ids),
                 doc_ids=tuple(found.doc_ids),
@@ -111,6 +119,12 @@ class TableBuilder:
             )
             for (mirna, relation, partner), found in sorted(self._findings.items())
         ]
+
+
+def _items(value: str | tuple[str, ...]) -> Iterable[str]:
+    """A list column's items: a Relation holds them as a tuple, a row read back from relations.tsv as one ";"-joined
+    cell."""
+    return value.split(LIST_SEPARATOR) if isinstance(value, str) else value
 
 
 def table_rows(rows: Iterable[TableRow]) -> list[tuple]:

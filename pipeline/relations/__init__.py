@@ -18,9 +18,11 @@ masked so that words inside a name are never cues:
   increased Y` targets);
 - the agent is the nearest miRNA (with the miRNAs coordinated with it) before the cue, or after it in the passive;
   `these miRNAs` (and `this miRNA` or `It` after a sentence with one miRNA) stands for the miRNAs of the sentence before.
+Each relation then gets the cancer types of its sentence, else of its document (``cancers``).
 """
 
 from .agents import Finding
+from .cancers import with_cancers
 from .classify import PARTNER_TYPES, classify_sentence
 from .records import COREF_NORM, relations_from_sentences, to_relations
 from .rules import Cue, CueSet, RelationRules, relation_rules
@@ -29,5 +31,5 @@ from .tables import table_relations
 
 __all__ = [
     "COREF_NORM", "MASK", "PARTNER_TYPES", "Cue", "CueSet", "Finding", "RelationRules", "SentenceView",
-    "classify_sentence", "relation_rules", "relations_from_sentences", "table_relations", "to_relations",
+    "classify_sentence", "relation_rules", "relations_from_sentences", "table_relations", "to_relations", "with_cancers",
 ]  # fmt: skip

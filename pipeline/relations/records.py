@@ -171,6 +171,7 @@ def to_relations(
                 partner_type=finding.partner.type,
                 partner_id=finding.partner.concept_id,
                 cell_lines=cell_lines,
+                cancer=(),
                 negated=finding.negated,
                 hedged=hedged,
                 rule=finding.rule,
