@@ -478,7 +478,7 @@ def test_export_status_chooses_the_findings(db: Path, corpus_run: Path, tmp_path
 def test_export_by_drug_has_the_table_1_shape(db: Path, corpus_run: Path, tmp_path: Path) -> None:
     cli("export", "--db", db, "--out", tmp_path / "by_drug.tsv", "--by", "drug")
     header, *rows = read_back(tmp_path / "by_drug.tsv")
-    assert tuple(header) == curate.VIEW_COLUMNS["drug"] + STATUS_COLUMNS
+    assert tuple(header) == curate.VIEW_COLUMNS["drug"] + STATUS_COLUMNS + curate.VIEW_ORIGINAL_COLUMNS
     assert [tuple(row[:6]) for row in rows] == table_view(RunFolder(corpus_run).table(), "drug")
 
 

@@ -4,7 +4,9 @@ A merge is one ``BEGIN IMMEDIATE`` transaction: a merge killed half-way leaves t
 evidence, updates changed evidence, and marks stale the evidence of the documents the run covered (the doc_ids in its
 relations.tsv or mentions.tsv) that the run no longer produced; evidence of documents the run did not process is left
 alone, so merging a new batch of papers never makes the old ones stale. A finding with no live evidence left is stale;
-one whose evidence comes back is live again. Nothing is ever deleted, and a merge never writes a decision column.
+one whose evidence comes back is live again. Nothing is ever deleted, and a merge never writes a decision column: a
+curator's correction stays on its finding (whose id is that of the triple as extracted); a new finding that is what a
+curator corrected another one to says so in its change's detail.
 """
 
 from __future__ import annotations
@@ -149,7 +151,7 @@ def _refresh_findings(conn: sqlite3.Connection, merge_id: int) -> Counter:
                     f"first_merge, last_merge) VALUES ({', '.join('?' * (len(_FINDING_VALUES) + 6))})",
                     (fid, row.mirna, row.relation, row.partner, *values, merge_id, merge_id),
                 )
-                kind, detail = "added", ""
+                kind, detail = "added", _corrected_to(conn, fid, row)
             else:
                 before = tuple(old[name] for name in _FINDING_VALUES)
                 if before == values and not old["stale"]:
@@ -186,6 +188,18 @@ def _roll_up(conn: sqlite3.Connection, mirna: str) -> Iterator[tuple[str, TableR
         table.add(_EvidenceRow._make(fields))
     for row in table.rows():
         yield finding_id(row.mirna, row.relation, row.partner), row
+
+
+def _corrected_to(conn: sqlite3.Connection, fid: str, row: TableRow) -> str:
+    """For a new finding: the findings a curator corrected to it (a new run now extracts what the curator said)."""
+    earlier = conn.execute(
+        "SELECT finding_id, status FROM findings WHERE mirna = ? AND finding_id != ? "
+        "AND (corrected_relation != '' OR corrected_partner != '') "
+        "AND (CASE corrected_relation WHEN '' THEN relation ELSE corrected_relation END) = ? "
+        "AND (CASE corrected_partner WHEN '' THEN partner ELSE corrected_partner END) = ? ORDER BY finding_id",
+        (row.mirna, fid, row.relation, row.partner),
+    ).fetchall()
+    return "; ".join(f"what a curator corrected {other['finding_id']} ({other['status']}) to" for other in earlier)
 
 
 # What the table roll-up reads of an evidence row.

@@ -6,7 +6,8 @@ Two levels, one decision point:
   (not stale, not negated) evidence of every merged run with the rule of ``output.aggregate_table``. Curators decide
   on findings; a finding's id is ``finding_id(mirna, relation, partner)``, the same in every store.
 
-Decisions are kept twice: the current one on the finding, every one in the append-only ``decisions`` table.
+Decisions are kept twice: the current one on the finding, every one in the append-only ``decisions`` table; so is a
+curator's correction of a finding's relation, partner or direction (schema 4), which never changes its id.
 The PubMed queries that ``mirmine update`` keeps up to date are in ``queries`` and ``query_pmids`` (see ``queries``).
 """
 
@@ -22,9 +23,16 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+from pipeline.schema import RELATION_DIRECTIONS
+
+SCHEMA_VERSION = 4
 DEFAULT_WAIT_S = 60.0
 DECISIONS = ("accepted", "rejected")
+# What `curate decide` records: a decision, or `pending` to take one back (schema 4).
+STATUSES = (*DECISIONS, "pending")
+# A curator's correction of a finding (schema 4), on the finding (its current one) and on each decision: '' is none,
+# the finding's value as extracted. The finding keeps its id and its extracted mirna, relation and partner.
+CORRECTIONS = ("corrected_relation", "corrected_partner", "corrected_direction")
 CHANGE_KINDS = ("added", "changed", "revived", "stale")
 # The findings columns that hold LIST_SEPARATOR-joined lists.
 LISTS = ("targets", "cell_lines", "doc_ids")
@@ -41,6 +49,31 @@ _QUERY_TABLES = (
     """CREATE TABLE IF NOT EXISTS query_pmids (
         query TEXT NOT NULL REFERENCES queries, pmid TEXT NOT NULL, merge_id INTEGER NOT NULL REFERENCES merges,
         PRIMARY KEY (query, pmid))""",
+)
+
+# Every decision ever made, append-only (the triggers): `pending` and the corrections came with schema 4.
+_DECISIONS_TABLE = """CREATE TABLE IF NOT EXISTS {name} (
+        decision_id INTEGER PRIMARY KEY, finding_id TEXT NOT NULL REFERENCES findings,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'pending')),
+        note TEXT NOT NULL, curator TEXT NOT NULL, decided_at TEXT NOT NULL,
+        corrected_relation TEXT NOT NULL DEFAULT '', corrected_partner TEXT NOT NULL DEFAULT '',
+        corrected_direction TEXT NOT NULL DEFAULT '')"""
+_DECISIONS_GUARDS = (
+    "CREATE INDEX IF NOT EXISTS decisions_by_finding ON decisions (finding_id)",
+    """CREATE TRIGGER IF NOT EXISTS decisions_are_kept BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS decisions_are_not_deleted BEFORE DELETE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
+)
+# Schema 4: SQLite cannot widen a CHECK, so the decisions table is copied into the new shape, every row kept with its
+# decision_id (dropping the old table drops its triggers first, so the copy is not refused as a delete).
+_DECISIONS_UPGRADE = (
+    _DECISIONS_TABLE.format(name="decisions_v4"),
+    "INSERT INTO decisions_v4 (decision_id, finding_id, status, note, curator, decided_at) "
+    "SELECT decision_id, finding_id, status, note, curator, decided_at FROM decisions ORDER BY decision_id",
+    "DROP TABLE decisions",
+    "ALTER TABLE decisions_v4 RENAME TO decisions",
+    *_DECISIONS_GUARDS,
 )
 
 _SCHEMA = (
@@ -66,6 +99,8 @@ _SCHEMA = (
         n_sentences INTEGER NOT NULL, n_docs INTEGER NOT NULL, doc_ids TEXT NOT NULL, example TEXT NOT NULL,
         status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
         curator TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+        corrected_relation TEXT NOT NULL DEFAULT '', corrected_partner TEXT NOT NULL DEFAULT '',
+        corrected_direction TEXT NOT NULL DEFAULT '',
         stale INTEGER NOT NULL DEFAULT 0,
         first_merge INTEGER NOT NULL REFERENCES merges, last_merge INTEGER NOT NULL REFERENCES merges,
         UNIQUE (mirna, relation, partner))""",
@@ -86,18 +121,11 @@ _SCHEMA = (
         merge_id INTEGER NOT NULL REFERENCES merges, finding_id TEXT NOT NULL REFERENCES findings,
         kind TEXT NOT NULL CHECK (kind IN ('added', 'changed', 'revived', 'stale')), detail TEXT NOT NULL,
         PRIMARY KEY (merge_id, finding_id))""",
-    """CREATE TABLE IF NOT EXISTS decisions (
-        decision_id INTEGER PRIMARY KEY, finding_id TEXT NOT NULL REFERENCES findings,
-        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
-        note TEXT NOT NULL, curator TEXT NOT NULL, decided_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS decisions_by_finding ON decisions (finding_id)",
+    _DECISIONS_TABLE.format(name="decisions"),
+    *_DECISIONS_GUARDS,
     """CREATE TABLE IF NOT EXISTS samples (
         finding_id TEXT PRIMARY KEY REFERENCES findings, draw INTEGER NOT NULL, seed INTEGER NOT NULL,
         sampled_at TEXT NOT NULL)""",
-    """CREATE TRIGGER IF NOT EXISTS decisions_are_kept BEFORE UPDATE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS decisions_are_not_deleted BEFORE DELETE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS findings_are_not_deleted BEFORE DELETE ON findings
         BEGIN SELECT RAISE(ABORT, 'findings are never deleted; they go stale'); END""",
     *_QUERY_TABLES,
@@ -142,11 +170,16 @@ class Change:
     relation: str
     partner: str
     detail: str
+    correction: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A decision as recorded; ``previous`` is the status it replaced, ``via`` the evidence id it was given by."""
+    """A decision as recorded; ``previous`` is the status it replaced, ``via`` the evidence id it was given by.
+
+    ``mirna``, ``relation``, ``partner`` are the finding as extracted; ``corrected_*`` the curator's correction after
+    this decision ('' none).
+    """
 
     finding_id: str
     mirna: str
@@ -158,6 +191,43 @@ class Decision:
     curator: str
     decided_at: str
     via: str = ""
+    corrected_relation: str = ""
+    corrected_partner: str = ""
+    corrected_direction: str = ""
+
+    def describe_correction(self) -> str:
+        """``relation confers_resistance, partner SHC1``; '' when the finding stands as extracted."""
+        return describe_correction(self.corrected_relation, self.corrected_partner, self.corrected_direction)
+
+
+def describe_correction(relation: str, partner: str, direction: str) -> str:
+    """The words for a correction, as the CLI and the diff print it; '' for none."""
+    parts = [f"{name} {value}" for name, value in (("relation", relation), ("partner", partner), ("direction", direction)) if value]
+    return ", ".join(parts)
+
+
+def shown_direction(corrected_relation: str, corrected_direction: str, extracted: str) -> str:
+    """A finding's direction as exported: the correction; else the one a corrected relation implies (sensitizes: up,
+    associated: none); else the extracted one."""
+    if corrected_direction:
+        return corrected_direction
+    if corrected_relation in RELATION_DIRECTIONS:
+        return RELATION_DIRECTIONS[corrected_relation]
+    return extracted
+
+
+def original_directions(conn: sqlite3.Connection, fid: str | None = None) -> dict[str, str]:
+    """The direction of each finding (or of ``fid``) as extracted: the ``;``-joined directions of its non-negated live
+    evidence (of all its evidence when it is stale); '' where the text gives none."""
+    where, args = ("AND finding_id = ?", (fid,)) if fid else ("", ())
+    found: dict[str, dict[int, set[str]]] = {}
+    for row_fid, stale, direction in conn.execute(
+        f"SELECT finding_id, stale, direction FROM evidence WHERE negated = 0 AND direction != '' {where} "
+        "GROUP BY finding_id, stale, direction",
+        args,
+    ):
+        found.setdefault(row_fid, {}).setdefault(stale, set()).add(direction)
+    return {key: ";".join(sorted(by_stale.get(0) or by_stale.get(1) or ())) for key, by_stale in found.items()}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -241,6 +311,7 @@ def _prepare(conn: sqlite3.Connection, db: Path, create: bool) -> None:
 _UPGRADES = {
     2: ("ALTER TABLE evidence ADD COLUMN direction TEXT NOT NULL DEFAULT ''",),  # issue 14: the `direction` column
     3: _QUERY_TABLES,  # issue 15: the queries `mirmine update` keeps up to date
+    4: _DECISIONS_UPGRADE,  # issue 16: `pending` and corrections (and the findings' columns: _add_correction_columns)
 }
 
 
@@ -251,7 +322,17 @@ def _upgrade(conn: sqlite3.Connection, db: Path) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             for statement in _UPGRADES[target]:
                 conn.execute(statement)
+            if target == 4:
+                _add_correction_columns(conn)
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(target),))
+
+
+def _add_correction_columns(conn: sqlite3.Connection) -> None:
+    """Schema 4's columns on findings, those it lacks (a store made older by hand may have some already)."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(findings)")}
+    for name in CORRECTIONS:
+        if name not in present:
+            conn.execute(f"ALTER TABLE findings ADD COLUMN {name} TEXT NOT NULL DEFAULT ''")
 
 
 def _refuse_unmade_store(conn: sqlite3.Connection, db: Path, empty_ok: bool = False) -> None:
