@@ -26,6 +26,8 @@ curate_app = typer.Typer(
 )
 app.add_typer(curate_app, name="curate")
 
+# The network files `curate export` writes through pipeline.export.networks (imported when asked for).
+_NETWORKS = (".graphml", ".sif")
 _DB_HELP = "The curated store, an SQLite file (`mirmine curate merge` makes it)."
 _WAIT_HELP = "Seconds to wait while another merge or decision holds the store, then give up with an error."
 
@@ -188,7 +190,9 @@ def print_diff(merge: Merge, changes: list[Change]) -> None:
 @curate_app.command("export")
 def curate_export(
     db: Path = typer.Option(..., "--db", help=_DB_HELP),
-    out: Path = typer.Option(..., "--out", "-o", help=f"File to write; its extension picks the format: {', '.join(EXPORT_FORMATS)}."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help=f"File to write; its extension picks the format: {', '.join([*EXPORT_FORMATS, *_NETWORKS])}."
+    ),
     status: str = typer.Option(
         ",".join(DEFAULT_EXPORT_STATUSES), "--status",
         help=f"Comma-separated, from {', '.join(EXPORT_STATUSES)}; stale adds the findings no run supports any more, whatever their decision.",
@@ -196,24 +200,40 @@ def curate_export(
     by: Optional[str] = typer.Option(None, "--by", help="drug or mirna: the review's Table 1 shape instead of one row per finding."),
     force: bool = typer.Option(False, "--force", help="Replace --out when it exists."),
 ) -> None:
-    """Write the curated table: table.tsv's columns plus finding_id, status, stale, curator, decided_at and note.
+    """Write the curated table: table.tsv's columns plus finding_id, status, stale, curator, decided_at, note, direction and the original (extracted) relation, partner, partner id and direction; or the findings as a network.
 
-    Accepted and pending findings by default. In .csv and .xlsx a cell that a spreadsheet would run as a formula gets a leading single quote; .tsv and .parquet keep the text as it is. The file is written whole or not at all, and an existing file is replaced only with --force.
+    Accepted and pending findings by default. relation, partner and direction are the curated values (a curator's correction where there is one). In .csv and .xlsx a cell that a spreadsheet would run as a formula gets a leading single quote; .tsv and .parquet keep the text as it is. .xlsx has a frozen, filtered header, fitted column widths and PubMed links on doc_ids. .graphml and .sif write the findings as a network (typed miRNA, gene and drug nodes; edges with relation, direction, status and evidence count) for Cytoscape. The file is written whole or not at all, and an existing file is replaced only with --force.
 
     Example: mirmine curate export --db curated.db --out curated.xlsx --status accepted --by drug
     """
-    from pipeline.curate import export_findings
-
-    if out.suffix.lower() not in EXPORT_FORMATS:
-        raise typer.BadParameter(f"end the file name with one of {', '.join(EXPORT_FORMATS)}", param_hint="--out")
+    suffix = out.suffix.lower()
+    if suffix not in EXPORT_FORMATS and suffix not in _NETWORKS:
+        raise typer.BadParameter(f"end the file name with one of {', '.join([*EXPORT_FORMATS, *_NETWORKS])}", param_hint="--out")
     statuses = [name.strip() for name in status.split(",") if name.strip()]
     if not statuses or set(statuses) - set(EXPORT_STATUSES):
         raise typer.BadParameter(f"use a comma-separated list of {', '.join(EXPORT_STATUSES)}", param_hint="--status")
     if by not in (None, "drug", "mirna"):
         raise typer.BadParameter("use --by drug or --by mirna", param_hint="--by")
+    if by is not None and suffix in _NETWORKS:
+        raise typer.BadParameter(f"--by shapes a table; a {suffix} network has one edge per finding", param_hint="--by")
     with _curate_errors():
-        count = export_findings(db, out, statuses=statuses, by=by, force=force)
-    typer.echo(f"wrote {count} row{'' if count == 1 else 's'} ({', '.join(statuses)}) -> {out}")
+        if suffix in _NETWORKS:
+            count, what = _export_network(db, out, statuses, force), "edge"
+        else:
+            from pipeline.curate import export_findings
+
+            count, what = export_findings(db, out, statuses=statuses, by=by, force=force), "row"
+    typer.echo(f"wrote {count} {what}{'' if count == 1 else 's'} ({', '.join(statuses)}) -> {out}")
+
+
+def _export_network(db: Path, out: Path, statuses: list[str], force: bool) -> int:
+    from pipeline.curate import check_export_path, select_findings
+    from pipeline.export.networks import network_from_findings, write_network
+
+    check_export_path(out, force)
+    network = network_from_findings(select_findings(db, statuses))
+    write_network(out, network)
+    return len(network.edges)
 
 
 @curate_app.command("sample")

@@ -9,6 +9,7 @@ that a spreadsheet never runs one as a formula.
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -168,18 +169,59 @@ def _write_csv(out: Path, header: Sequence[str], records: Sequence[Sequence[obje
 
 
 def _write_xlsx(out: Path, header: Sequence[str], records: Sequence[Sequence[object]]) -> None:
+    """A sheet to work in: bold frozen header with an auto-filter, columns as wide as their text (up to a limit), and
+    each ``doc_ids`` cell a link to its PubMed records."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("findings")
-    sheet.freeze_panes = "A2"
-    sheet.append(list(header))
+    rows = []
     for values in (_cells(header, record) for record in records):
         # openpyxl stores a string that starts with "=" as a formula; the control characters it refuses are dropped.
-        sheet.append([neutralize(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v for v in values])
+        rows.append([neutralize(ILLEGAL_CHARACTERS_RE.sub("", v)) if isinstance(v, str) else v for v in values])
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("findings")
+    for index, width in enumerate(column_widths(header, rows), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{len(rows) + 1}"
+    bold = Font(bold=True)
+    sheet.append([_styled(WriteOnlyCell(sheet, value=name), font=bold) for name in header])
+    links = header.index("doc_ids") if "doc_ids" in header else None
+    for row in rows:
+        link = pubmed_link(str(row[links])) if links is not None else ""
+        if link:
+            row[links] = _styled(WriteOnlyCell(sheet, value=row[links]), hyperlink=link, style="Hyperlink")
+        sheet.append(row)
     with atomic_path(out) as tmp:
         workbook.save(tmp)
+
+
+def _styled(cell: object, **attributes: object) -> object:
+    for name, value in attributes.items():
+        setattr(cell, name, value)
+    return cell
+
+
+def column_widths(header: Sequence[str], rows: Sequence[Sequence[object]], *, least: int = 8, most: int = 60) -> list[int]:
+    """Spreadsheet column widths (characters) that fit the header and the longest cell, within [least, most]."""
+    widths = [len(name) + 2 for name in header]  # + 2: room for the auto-filter's button
+    for row in rows:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], len(cell(value)) + 1)
+    return [min(max(width, least), most) for width in widths]
+
+
+def pubmed_link(doc_ids: str, most: int = 80) -> str:
+    """The PubMed address of the PMIDs among ``doc_ids`` (``PMID:1;PMID:2``, or ``,``-separated): the record of one,
+    a search for several (the first ``most``, so the address stays within a spreadsheet's limit); '' for none."""
+    pmids = [item.strip()[5:] for item in re.split("[;,]", doc_ids) if item.strip().startswith("PMID:")]
+    pmids = [pmid for pmid in pmids if pmid.isdigit()][:most]
+    if len(pmids) == 1:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmids[0]}/"
+    return f"https://pubmed.ncbi.nlm.nih.gov/?term={'+OR+'.join(f'{pmid}%5Buid%5D' for pmid in pmids)}" if pmids else ""
 
 
 def _write_parquet(out: Path, header: Sequence[str], records: Sequence[Sequence[object]]) -> None:
