@@ -152,7 +152,7 @@ def test_pending_takes_a_decision_back_and_keeps_the_history(db: Path) -> None:
     assert query(db, "SELECT status, curator FROM decisions ORDER BY decision_id") == [("rejected", "ann"), ("pending", "bob")]
 
 
-def test_a_finding_taken_back_to_pending_can_be_sampled_again(db: Path) -> None:
+def test_a_finding_taken_back_to_pending_is_in_the_pending_pool_again(db: Path) -> None:
     decide(db, TARGETS, "accepted")
     decide(db, TARGETS, "pending")
     drawn = {f.finding_id for f in curate.sample_findings(db, 10, seed=1).findings}
@@ -339,9 +339,12 @@ def test_an_exported_file_edited_in_a_spreadsheet_reads_back_as_decisions(db: Pa
     assert (finding(db, TARGETS)["corrected_partner"], finding(db, RESISTANCE)["note"]) == ("SHC1", "=from the figure")
 
 
-def test_from_and_an_id_together_are_a_usage_error(db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "extra", [(TARGETS, "accepted"), ("--note", "ok"), ("--partner", "SHC1")], ids=["id-and-status", "note", "correction"]
+)
+def test_from_with_a_single_decisions_arguments_is_a_usage_error(db: Path, tmp_path: Path, extra: tuple[str, str]) -> None:
     sheet = write_sheet(tmp_path / "decisions.tsv", GOOD_SHEET)
-    assert cli("decide", "--db", db, TARGETS, "accepted", "--from", sheet).exit_code == 2
+    assert (cli("decide", "--db", db, *extra, "--from", sheet).exit_code, decisions(db)) == (2, [])
 
 
 def test_a_sheet_of_an_unknown_type_is_refused(db: Path, tmp_path: Path) -> None:

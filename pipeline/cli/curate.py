@@ -104,8 +104,10 @@ def curate_decide(
 
     who = curator or os.environ.get("USER") or "unknown"
     if sheet is not None:
-        if row_id is not None or status is not None or relation is not None or partner is not None or direction is not None:
-            raise typer.BadParameter("give either ID STATUS (with --relation, --partner, --direction) or --from FILE", param_hint="--from")
+        if row_id is not None or status is not None or note or relation is not None or partner is not None or direction is not None:
+            raise typer.BadParameter(
+                "give either ID STATUS (with --note, --relation, --partner, --direction) or --from FILE", param_hint="--from"
+            )
         _decide_sheet(db, sheet, who, wait)
         return
     if row_id is None or status is None:
