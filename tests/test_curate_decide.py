@@ -185,6 +185,7 @@ def test_a_correction_is_taken_back_by_the_extracted_value_or_an_empty_one(db: P
 
 BAD_CORRECTIONS = {
     "relation": (("--relation", "cures"), "relation 'cures' is not one of targets"),
+    "drug relation of a gene": (("--relation", "sensitizes"), "relation 'sensitizes' does not fit the gene ERBB2"),
     "direction": (("--direction", "sideways"), "direction 'sideways' is not one of down, up"),
 }
 

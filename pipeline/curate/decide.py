@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.schema import RELATION_TYPES
+from pipeline.schema import DRUG_TYPES, GENE_RELATIONS, RELATION_TYPES
 
 from .store import (
     CHANGE_KINDS,
@@ -37,6 +37,10 @@ from .store import (
 MIN_PREFIX = 6
 CORRECTED_DIRECTIONS = ("down", "up")
 _HEX = frozenset("0123456789abcdef")
+# The relations a correction may give a finding by its partner's type (the guidelines: regulated_by also takes a drug
+# that changes the miRNA's level); a partner of another type takes any.
+_DRUG_RELATIONS = (*(name for name in RELATION_TYPES if name not in GENE_RELATIONS), "regulated_by")
+_PARTNER_RELATIONS = {"gene": GENE_RELATIONS, **{kind: _DRUG_RELATIONS for kind in DRUG_TYPES}}
 _ID_SOURCES = "take the id from `mirmine curate diff`, `sample` or the finding_id column of `export`"
 
 
@@ -159,6 +163,12 @@ def _corrections(conn: sqlite3.Connection, finding: sqlite3.Row, request: Decisi
         relation = request.relation.strip()
         if relation and relation not in RELATION_TYPES:
             raise CurateError(f"{where}: relation {relation!r} is not one of {', '.join(RELATION_TYPES)}")
+        fitting = _PARTNER_RELATIONS.get(finding["partner_type"], RELATION_TYPES)
+        if relation and relation not in fitting:
+            raise CurateError(
+                f"{where}: relation {relation!r} does not fit the {finding['partner_type']} {finding['partner']}; use one of "
+                f"{', '.join(fitting)}"
+            )
         relation = "" if relation == finding["relation"] else relation
     if request.partner is not None:
         partner = " ".join(request.partner.split())
