@@ -27,7 +27,7 @@ from .store import (
     describe_correction,
     merge_row,
     open_store,
-    original_directions,
+    original_direction,
     reading,
     shown_direction,
     utc_now,
@@ -175,7 +175,7 @@ def _corrections(conn: sqlite3.Connection, finding: sqlite3.Row, request: Decisi
         partner = "" if partner == finding["partner"] else partner
     if request.direction is not None:
         given = request.direction.strip().lower()
-        extracted = original_directions(conn, finding["finding_id"]).get(finding["finding_id"], "")
+        extracted = original_direction(conn, finding["mirna"], finding["relation"], finding["partner"])
         # The direction an export shows read back changes nothing; the one the finding shows uncorrected (extracted, or
         # implied by a corrected relation: sensitizes is up) takes a correction back.
         if given != shown_direction(relation, direction, extracted):

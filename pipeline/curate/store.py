@@ -216,18 +216,28 @@ def shown_direction(corrected_relation: str, corrected_direction: str, extracted
     return extracted
 
 
-def original_directions(conn: sqlite3.Connection, fid: str | None = None) -> dict[str, str]:
-    """The direction of each finding (or of ``fid``) as extracted: the ``;``-joined directions of its non-negated live
-    evidence (of all its evidence when it is stale); '' where the text gives none."""
-    where, args = ("AND finding_id = ?", (fid,)) if fid else ("", ())
+def original_directions(conn: sqlite3.Connection) -> dict[str, str]:
+    """The direction of each finding as extracted: the ``;``-joined directions of its non-negated live evidence (of
+    all its evidence when it is stale); '' where the text gives none."""
     found: dict[str, dict[int, set[str]]] = {}
-    for row_fid, stale, direction in conn.execute(
-        f"SELECT finding_id, stale, direction FROM evidence WHERE negated = 0 AND direction != '' {where} "
-        "GROUP BY finding_id, stale, direction",
-        args,
+    for fid, stale, direction in conn.execute(
+        "SELECT finding_id, stale, direction FROM evidence WHERE negated = 0 AND direction != '' "
+        "GROUP BY finding_id, stale, direction"
     ):
-        found.setdefault(row_fid, {}).setdefault(stale, set()).add(direction)
-    return {key: ";".join(sorted(by_stale.get(0) or by_stale.get(1) or ())) for key, by_stale in found.items()}
+        found.setdefault(fid, {}).setdefault(stale, set()).add(direction)
+    return {fid: ";".join(sorted(by_stale.get(0) or by_stale.get(1) or ())) for fid, by_stale in found.items()}
+
+
+def original_direction(conn: sqlite3.Connection, mirna: str, relation: str, partner: str) -> str:
+    """``original_directions`` of one finding, found through the evidence index on (mirna, relation, partner)."""
+    by_stale: dict[int, set[str]] = {}
+    for stale, direction in conn.execute(
+        "SELECT stale, direction FROM evidence WHERE mirna = ? AND relation = ? AND partner = ? AND negated = 0 "
+        "AND direction != ''",
+        (mirna, relation, partner),
+    ):
+        by_stale.setdefault(stale, set()).add(direction)
+    return ";".join(sorted(by_stale.get(0) or by_stale.get(1) or ()))
 
 
 @lru_cache(maxsize=1 << 16)
