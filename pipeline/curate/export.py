@@ -112,8 +112,10 @@ def _export_record(row: sqlite3.Row, fixes: dict[tuple[str, str], str], directio
     lists = {name: tuple(filter(None, row[name].split(LIST_SEPARATOR))) for name in LISTS}
     targets = (fixes.get((row["mirna"], gene), gene) for gene in lists["targets"])
     lists["targets"] = tuple(dict.fromkeys(gene for gene in targets if gene))
+    # A table column the store does not keep (yet) is exported empty rather than refused.
+    empty = {name: () if name in TABLE.lists else "" for name in TABLE.columns}
     return {
-        "mirna": row["mirna"], "relation": row["corrected_relation"] or row["relation"],
+        **empty, "mirna": row["mirna"], "relation": row["corrected_relation"] or row["relation"],
         "partner": row["corrected_partner"] or row["partner"], "partner_type": row["partner_type"],
         "partner_id": "" if row["corrected_partner"] else row["partner_id"], **lists,
         "n_sentences": row["n_sentences"], "n_docs": row["n_docs"], "example": row["example"],

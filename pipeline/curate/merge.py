@@ -190,18 +190,6 @@ def _roll_up(conn: sqlite3.Connection, mirna: str) -> Iterator[tuple[str, TableR
         yield finding_id(row.mirna, row.relation, row.partner), row
 
 
-def _corrected_to(conn: sqlite3.Connection, fid: str, row: TableRow) -> str:
-    """For a new finding: the findings a curator corrected to it (a new run now extracts what the curator said)."""
-    earlier = conn.execute(
-        "SELECT finding_id, status FROM findings WHERE mirna = ? AND finding_id != ? "
-        "AND (corrected_relation != '' OR corrected_partner != '') "
-        "AND (CASE corrected_relation WHEN '' THEN relation ELSE corrected_relation END) = ? "
-        "AND (CASE corrected_partner WHEN '' THEN partner ELSE corrected_partner END) = ? ORDER BY finding_id",
-        (row.mirna, fid, row.relation, row.partner),
-    ).fetchall()
-    return "; ".join(f"what a curator corrected {other['finding_id']} ({other['status']}) to" for other in earlier)
-
-
 # What the table roll-up reads of an evidence row.
 _EvidenceRow = namedtuple("_EvidenceRow", ROLLUP_COLUMNS)
 
@@ -225,3 +213,15 @@ def _describe(before: tuple, after: tuple) -> str:
         else:
             parts.append(f"{name} {old} -> {new}")
     return "; ".join(parts)
+
+
+def _corrected_to(conn: sqlite3.Connection, fid: str, row: TableRow) -> str:
+    """For a new finding: the findings a curator corrected to it (a new run now extracts what the curator said)."""
+    earlier = conn.execute(
+        "SELECT finding_id, status FROM findings WHERE mirna = ? AND finding_id != ? "
+        "AND (corrected_relation != '' OR corrected_partner != '') "
+        "AND (CASE corrected_relation WHEN '' THEN relation ELSE corrected_relation END) = ? "
+        "AND (CASE corrected_partner WHEN '' THEN partner ELSE corrected_partner END) = ? ORDER BY finding_id",
+        (row.mirna, fid, row.relation, row.partner),
+    ).fetchall()
+    return "; ".join(f"what a curator corrected {other['finding_id']} ({other['status']}) to" for other in earlier)
