@@ -49,11 +49,11 @@ RELATION_TYPES = ("targets", "sensitizes", "confers_resistance", "associated")  
 
 
 def relation(doc_id: str, mirna: str, kind: str, partner: str, *, sentence_id: int = 1, negated: bool = False,
-             sentence: str = "A sentence written for the test.", partner_type: str = "drug") -> Relation:  # fmt: skip
+             sentence: str = "A sentence written for the test.", partner_type: str = "drug", cancer: tuple = ()) -> Relation:  # fmt: skip
     start = 1000 * sentence_id
     return Relation(
         doc_id, "abstract", sentence_id, start, start + len(sentence), mirna, kind, RELATION_DIRECTIONS.get(kind, ""),
-        partner, partner_type, "", (),
+        partner, partner_type, "", (), cancer,
         negated, False, "cue.test", 0.8, start, start + 5, start + 10, start + 15, sentence,
     )  # fmt: skip
 
@@ -87,7 +87,7 @@ def write_synthetic_run(folder: Path, rows: int, *, per_doc: int = 20) -> Path:
             relation_id = hashlib.sha1(f"{doc_id}\t{i}".encode()).hexdigest()[:16]
             handle.write("\t".join((
                 relation_id, doc_id, "abstract", str(i % per_doc), mirna, kind, RELATION_DIRECTIONS.get(kind, ""), partner,
-                partner_type, "X:1", "MCF-7",
+                partner_type, "X:1", "MCF-7", "breast cancer",
                 "true" if i % 50 == 0 else "false", "false", "cue.synthetic", "0.80", "10", "16", "30", "36",
                 f"Sentence {i}: {mirna} {kind} {partner} in breast cancer cells, long enough to look like one.",
             )) + "\n")  # fmt: skip
@@ -478,7 +478,7 @@ def test_export_status_chooses_the_findings(db: Path, corpus_run: Path, tmp_path
 def test_export_by_drug_has_the_table_1_shape(db: Path, corpus_run: Path, tmp_path: Path) -> None:
     cli("export", "--db", db, "--out", tmp_path / "by_drug.tsv", "--by", "drug")
     header, *rows = read_back(tmp_path / "by_drug.tsv")
-    assert tuple(header) == curate.VIEW_COLUMNS["drug"] + STATUS_COLUMNS
+    assert tuple(header) == curate.VIEW_COLUMNS["drug"] + STATUS_COLUMNS + curate.VIEW_ORIGINAL_COLUMNS
     assert [tuple(row[:6]) for row in rows] == table_view(RunFolder(corpus_run).table(), "drug")
 
 

@@ -10,7 +10,8 @@ from typing import Optional
 import typer
 
 # The store needs only the standard library and pipeline.output: importing it here is cheap and gives the defaults.
-from pipeline.curate import DECISIONS, DEFAULT_EXPORT_STATUSES, DEFAULT_WAIT_S, EXPORT_FORMATS, EXPORT_STATUSES, Change, Merge
+from pipeline.curate import DEFAULT_EXPORT_STATUSES, DEFAULT_WAIT_S, EXPORT_FORMATS, EXPORT_STATUSES, STATUSES, Change, Merge
+from pipeline.schema import RELATION_TYPES
 
 from .app import app, fail, print_columns
 
@@ -25,6 +26,8 @@ curate_app = typer.Typer(
 )
 app.add_typer(curate_app, name="curate")
 
+# The network files `curate export` writes through pipeline.export.networks (imported when asked for).
+_NETWORKS = (".graphml", ".sif")
 _DB_HELP = "The curated store, an SQLite file (`mirmine curate merge` makes it)."
 _WAIT_HELP = "Seconds to wait while another merge or decision holds the store, then give up with an error."
 
@@ -67,31 +70,74 @@ def curate_merge(
 
 @curate_app.command("decide")
 def curate_decide(
-    row_id: str = typer.Argument(..., help="A finding id (from diff, export or sample), or the relation_id of one of its evidence rows."),
-    status: str = typer.Argument(..., help="accepted or rejected."),
+    row_id: Optional[str] = typer.Argument(
+        None, metavar="ID", show_default=False,
+        help="A finding id (from diff, export or sample), the relation_id of one of its evidence rows, or 6+ leading hex digits of either.",
+    ),  # fmt: skip
+    status: Optional[str] = typer.Argument(None, metavar="STATUS", show_default=False, help="accepted, rejected, or pending to take a decision back."),
     db: Path = typer.Option(..., "--db", help=_DB_HELP),
     note: str = typer.Option("", "--note", help="Why, or where the evidence is; shown beside the decision in the export."),
+    relation: Optional[str] = typer.Option(
+        None, "--relation", show_default=False,
+        help=f"Correct the relation to this one ({', '.join(RELATION_TYPES)}); the extracted one, or '', takes a correction back.",
+    ),  # fmt: skip
+    partner: Optional[str] = typer.Option(
+        None, "--partner", show_default=False, help="Correct the partner (e.g. SHC1); the extracted one, or '', takes a correction back."
+    ),
+    direction: Optional[str] = typer.Option(
+        None, "--direction", show_default=False, help="Correct the direction: down or up; '' takes a correction back."
+    ),
+    sheet: Optional[Path] = typer.Option(
+        None, "--from", show_default=False,
+        help="A .tsv, .csv or .xlsx sheet of finding_id, status, note (and relation, partner, direction) to apply in one transaction instead of ID STATUS.",
+    ),  # fmt: skip
     curator: Optional[str] = typer.Option(None, "--curator", help="Who decides; default $USER, else unknown."),
     wait: float = typer.Option(DEFAULT_WAIT_S, "--wait", min=0, help=_WAIT_HELP),
 ) -> None:
-    """Record a curator's decision on a finding (accepted or rejected) with a note, the curator and the UTC time.
+    """Record a curator's decision on a finding (accepted, rejected or pending) with a note, the curator and the UTC time, and correct its relation, partner or direction.
 
-    The decision is on the finding (miRNA, relation, partner), whichever of its evidence ids is given. Earlier decisions stay in the store's history; a later merge never changes a decision, so a rejected finding stays rejected when a run finds it again.
+    The decision is on the finding (miRNA, relation, partner), whichever of its evidence ids, or 6+ leading hex digits of one, is given. A correction keeps the finding's id: the export shows the corrected values beside the extracted ones. Earlier decisions stay in the store's history; a later merge never changes a decision or a correction. --from applies a whole sheet in one transaction: one bad row (unknown or ambiguous id, bad status or relation, missing column) and nothing is applied; rows that change nothing are skipped.
 
-    Example: mirmine curate decide --db curated.db 3f2a9c01be accepted --note "Fig. 3B, MCF-7/TamR"
+    Example: mirmine curate decide --db curated.db 3f2a9c accepted --partner SHC1 --note "Fig. 3B, MCF-7/TamR"
     """
     import os
 
+    who = curator or os.environ.get("USER") or "unknown"
+    if sheet is not None:
+        if row_id is not None or status is not None or note or relation is not None or partner is not None or direction is not None:
+            raise typer.BadParameter(
+                "give either ID STATUS (with --note, --relation, --partner, --direction) or --from FILE", param_hint="--from"
+            )
+        _decide_sheet(db, sheet, who, wait)
+        return
+    if row_id is None or status is None:
+        raise typer.BadParameter("give a finding id and a status (or --from FILE)", param_hint="ID STATUS")
+    if status not in STATUSES:
+        raise typer.BadParameter(f"use {', '.join(STATUSES)}, not {status!r}", param_hint="STATUS")
     from pipeline.curate import decide
 
-    if status not in DECISIONS:
-        raise typer.BadParameter(f"use {' or '.join(DECISIONS)}, not {status!r}", param_hint="STATUS")
     with _curate_errors():
-        decision = decide(db, row_id, status, note=note, curator=curator or os.environ.get("USER") or "unknown", wait=wait)
+        decision = decide(
+            db, row_id, status, note=note, curator=who, relation=relation, partner=partner, direction=direction, wait=wait
+        )
     via = f" (evidence {decision.via} belongs to this finding)" if decision.via else ""
+    corrected = f", corrected: {decision.describe_correction()}" if decision.describe_correction() else ""
     typer.echo(
-        f"{decision.status} {decision.finding_id}: {decision.mirna} {decision.relation} {decision.partner}{via}; "
+        f"{decision.status} {decision.finding_id}: {decision.mirna} {decision.relation} {decision.partner}{via}{corrected}; "
         f"was {decision.previous}; by {decision.curator} at {decision.decided_at}"
+    )
+
+
+def _decide_sheet(db: Path, sheet: Path, curator: str, wait: float) -> None:
+    from pipeline.curate import decide_many, read_decision_sheet
+
+    with _curate_errors():
+        result = decide_many(db, read_decision_sheet(sheet), curator=curator, wait=wait)
+    count = len(result.decisions)
+    corrected = sum(1 for decision in result.decisions if decision.describe_correction())
+    typer.echo(
+        f"{sheet}: {count} decision{'' if count == 1 else 's'} recorded ({corrected} with a correction), "
+        f"{result.unchanged} row{'' if result.unchanged == 1 else 's'} unchanged; by {curator} -> {db}"
     )
 
 
@@ -135,13 +181,20 @@ def print_diff(merge: Merge, changes: list[Change]) -> None:
         return
     typer.echo("")
     header = ("change", "finding", "status", "miRNA", "relation", "partner", "what changed")
-    print_columns(header, [(c.kind, c.finding_id, c.status, c.mirna, c.relation, c.partner, c.detail) for c in changes])
+    rows = [
+        (c.kind, c.finding_id, c.status, c.mirna, c.relation, c.partner,
+         "; ".join(filter(None, (c.detail, c.correction and f"a curator corrected it: {c.correction}"))))
+        for c in changes
+    ]  # fmt: skip
+    print_columns(header, rows)
 
 
 @curate_app.command("export")
 def curate_export(
     db: Path = typer.Option(..., "--db", help=_DB_HELP),
-    out: Path = typer.Option(..., "--out", "-o", help=f"File to write; its extension picks the format: {', '.join(EXPORT_FORMATS)}."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help=f"File to write; its extension picks the format: {', '.join([*EXPORT_FORMATS, *_NETWORKS])}."
+    ),
     status: str = typer.Option(
         ",".join(DEFAULT_EXPORT_STATUSES), "--status",
         help=f"Comma-separated, from {', '.join(EXPORT_STATUSES)}; stale adds the findings no run supports any more, whatever their decision.",
@@ -149,24 +202,40 @@ def curate_export(
     by: Optional[str] = typer.Option(None, "--by", help="drug or mirna: the review's Table 1 shape instead of one row per finding."),
     force: bool = typer.Option(False, "--force", help="Replace --out when it exists."),
 ) -> None:
-    """Write the curated table: table.tsv's columns plus finding_id, status, stale, curator, decided_at and note.
+    """Write the curated table: table.tsv's columns plus finding_id, status, stale, curator, decided_at, note, direction and the original (extracted) relation, partner, partner id and direction; or the findings as a network.
 
-    Accepted and pending findings by default. In .csv and .xlsx a cell that a spreadsheet would run as a formula gets a leading single quote; .tsv and .parquet keep the text as it is. The file is written whole or not at all, and an existing file is replaced only with --force.
+    Accepted and pending findings by default. relation, partner and direction are the curated values (a curator's correction where there is one). In .csv and .xlsx a cell that a spreadsheet would run as a formula gets a leading single quote; .tsv and .parquet keep the text as it is. .xlsx has a frozen, filtered header, fitted column widths and PubMed links on doc_ids. .graphml and .sif write the findings as a network (typed miRNA, gene and drug nodes; edges with relation, direction, status and evidence count) for Cytoscape. The file is written whole or not at all, and an existing file is replaced only with --force.
 
     Example: mirmine curate export --db curated.db --out curated.xlsx --status accepted --by drug
     """
-    from pipeline.curate import export_findings
-
-    if out.suffix.lower() not in EXPORT_FORMATS:
-        raise typer.BadParameter(f"end the file name with one of {', '.join(EXPORT_FORMATS)}", param_hint="--out")
+    suffix = out.suffix.lower()
+    if suffix not in EXPORT_FORMATS and suffix not in _NETWORKS:
+        raise typer.BadParameter(f"end the file name with one of {', '.join([*EXPORT_FORMATS, *_NETWORKS])}", param_hint="--out")
     statuses = [name.strip() for name in status.split(",") if name.strip()]
     if not statuses or set(statuses) - set(EXPORT_STATUSES):
         raise typer.BadParameter(f"use a comma-separated list of {', '.join(EXPORT_STATUSES)}", param_hint="--status")
     if by not in (None, "drug", "mirna"):
         raise typer.BadParameter("use --by drug or --by mirna", param_hint="--by")
+    if by is not None and suffix in _NETWORKS:
+        raise typer.BadParameter(f"--by shapes a table; a {suffix} network has one edge per finding", param_hint="--by")
     with _curate_errors():
-        count = export_findings(db, out, statuses=statuses, by=by, force=force)
-    typer.echo(f"wrote {count} row{'' if count == 1 else 's'} ({', '.join(statuses)}) -> {out}")
+        if suffix in _NETWORKS:
+            count, what = _export_network(db, out, statuses, force), "edge"
+        else:
+            from pipeline.curate import export_findings
+
+            count, what = export_findings(db, out, statuses=statuses, by=by, force=force), "row"
+    typer.echo(f"wrote {count} {what}{'' if count == 1 else 's'} ({', '.join(statuses)}) -> {out}")
+
+
+def _export_network(db: Path, out: Path, statuses: list[str], force: bool) -> int:
+    from pipeline.curate import check_export_path, select_findings
+    from pipeline.export.networks import network_from_findings, write_network
+
+    check_export_path(out, force)
+    network = network_from_findings(select_findings(db, statuses))
+    write_network(out, network)
+    return len(network.edges)
 
 
 @curate_app.command("sample")
@@ -204,7 +273,7 @@ def curate_sample(
     by_relation = ", ".join(f"{relation} {count}" for relation, count in sorted(counts.items()))
     typer.echo(
         f"\nsampled {len(draw.findings)} of {draw.pool} pending findings (draw {draw.draw}, seed {draw.seed}): {by_relation}; "
-        f"decide each with `mirmine curate decide --db {db} ID accepted|rejected`, then `mirmine curate precision --db {db}`"
+        f"decide each with `mirmine curate decide --db {db} ID accepted|rejected|pending`, then `mirmine curate precision --db {db}`"
     )
 
 

@@ -14,9 +14,9 @@ from .app import app, fail
 def export_annotations(
     run_dir: Path = typer.Argument(..., help="Folder of a run: its mentions.tsv, relations.tsv and run.json.", show_default=False),
     fmt: str = typer.Option(
-        ..., "--format", "-f", help="bioc (BioC XML), pubtator (PubTator title/abstract format) or brat (standoff .txt + .ann).",
-        show_default=False,
-    ),
+        ..., "--format", "-f", show_default=False,
+        help="bioc (BioC XML), pubtator (PubTator title/abstract format), brat (standoff .txt + .ann), graphml or sif (the findings as a network for Cytoscape).",
+    ),  # fmt: skip
     out: Path = typer.Option(
         ..., "--out", "-o", help="Folder to write into (created when missing); files an earlier export wrote there are replaced.",
         show_default=False,
@@ -32,20 +32,24 @@ def export_annotations(
 ) -> None:
     """Write a run's documents with their mentions and relations as BioC XML, PubTator or brat standoff, for annotation tools.
 
-    The run stores no texts: each document is read again from the run's inputs, whose paths and sha256 run.json records (--inputs says where they are now). A missing or changed input, or a document whose text no longer holds its mentions at their offsets, gets an Error: line, the other documents are still exported, and the exit code is 1. A relation whose miRNA or partner has no mention at the span the relation names gets a Warning: line. bioc writes mirmine.bioc.xml (+ mirmine.key), pubtator mirmine.pubtator, brat a .txt and an .ann per document with annotation.conf and visual.conf. mirmine-export.json records what was written: a later export replaces those files, never one edited since (unless --force).
+    graphml and sif write mirmine.graphml or mirmine.sif: the run's findings (non-negated relations rolled up as in table.tsv) as a network of typed miRNA, gene and drug nodes, from the run's tables alone. For the other formats the run stores no texts: each document is read again from the run's inputs, whose paths and sha256 run.json records (--inputs says where they are now). A missing or changed input, or a document whose text no longer holds its mentions at their offsets, gets an Error: line, the other documents are still exported, and the exit code is 1. A relation whose miRNA or partner has no mention at the span the relation names gets a Warning: line. bioc writes mirmine.bioc.xml (+ mirmine.key), pubtator mirmine.pubtator, brat a .txt and an .ann per document with annotation.conf and visual.conf. mirmine-export.json records what was written: a later export replaces those files, never one edited since (unless --force).
 
     Example: mirmine export output/ --format brat --out annotations/
     """
     from pipeline.export import FORMATS, ExportError, export_run
 
     if fmt not in FORMATS:
-        raise typer.BadParameter("use --format bioc, --format pubtator or --format brat", param_hint="--format")
+        raise typer.BadParameter(f"use --format {', '.join(FORMATS)}", param_hint="--format")
     try:
         result = export_run(run_dir, fmt, out, inputs or [], force=force)
     except ExportError as err:
         raise fail(str(err)) from err
     except OSError as err:
         raise fail(f"{err.filename or out}: {err.strerror or err}; check that the folder is writable") from err
+    if fmt in ("graphml", "sif"):
+        if not quiet:
+            typer.echo(f"mirmine export: {result.nodes} nodes, {result.edges} edges (findings) -> {result.files[0]} ({fmt})")
+        return
     for error in result.errors:
         where = f"{error.source} ({error.doc_id})" if error.doc_id else error.source
         typer.echo(f"Error: {where}: {error.error}", err=True)

@@ -4,7 +4,9 @@ A merge is one ``BEGIN IMMEDIATE`` transaction: a merge killed half-way leaves t
 evidence, updates changed evidence, and marks stale the evidence of the documents the run covered (the doc_ids in its
 relations.tsv or mentions.tsv) that the run no longer produced; evidence of documents the run did not process is left
 alone, so merging a new batch of papers never makes the old ones stale. A finding with no live evidence left is stale;
-one whose evidence comes back is live again. Nothing is ever deleted, and a merge never writes a decision column.
+one whose evidence comes back is live again. Nothing is ever deleted, and a merge never writes a decision column: a
+curator's correction stays on its finding (whose id is that of the triple as extracted); a new finding that is what a
+curator corrected another one to says so in its change's detail.
 """
 
 from __future__ import annotations
@@ -19,16 +21,18 @@ from pathlib import Path
 from pipeline.output import LIST_SEPARATOR, MENTIONS, RELATIONS, ROLLUP_COLUMNS, RUN_FILE, RunFolder, TableBuilder, TableError
 from pipeline.output import TableRow
 
-from .store import DEFAULT_WAIT_S, LISTS, CurateError, Merge, finding_id, merge_row, open_store, utc_now, writing
+from .store import DEFAULT_WAIT_S, DOCUMENT_COLUMNS, LISTS, CurateError, Merge, finding_id, merge_row, open_store, utc_now, writing
 
 MERGE_CACHE_KIB = 128 * 1024
 
 EVIDENCE_COLUMNS = (
     "relation_id", "finding_id", "doc_id", "section", "sentence_id", "mirna", "relation", "partner", "partner_type",
-    "partner_id", "cell_lines", "direction", "negated", "hedged", "rule", "confidence", "sentence",
+    "partner_id", "cell_lines", "cancer", "direction", "negated", "hedged", "rule", "confidence", "sentence",
 )  # fmt: skip
 _EVIDENCE_CONTENT = EVIDENCE_COLUMNS[2:]
-_FINDING_VALUES = ("partner_type", "partner_id", "targets", "cell_lines", "n_sentences", "n_docs", "doc_ids", "example")
+_FINDING_VALUES = (
+    "partner_type", "partner_id", "targets", "cell_lines", "cancers", "years", "n_sentences", "n_docs", "doc_ids", "example",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +66,7 @@ def _evidence_records(folder: RunFolder) -> Iterator[tuple]:
     for row in folder.relations():
         yield (
             row.relation_id, finding_id(row.mirna, row.relation, row.partner), row.doc_id, row.section, row.sentence_id,
-            row.mirna, row.relation, row.partner, row.partner_type, row.partner_id, row.cell_lines, row.direction,
+            row.mirna, row.relation, row.partner, row.partner_type, row.partner_id, row.cell_lines, row.cancer, row.direction,
             int(row.negated), int(row.hedged), row.rule, float(row.confidence), row.sentence,
         )  # fmt: skip
 
@@ -113,6 +117,7 @@ def _merge(conn: sqlite3.Connection, run: _Run) -> int:
         f"IS NOT ({incoming_content}))",
         {"m": merge_id},
     ).rowcount
+    _keep_documents(conn, run.folder, merge_id)
     staled = conn.execute(
         "UPDATE evidence SET stale = 1, last_merge = :m WHERE stale = 0 "
         "AND doc_id IN (SELECT doc_id FROM covered) AND relation_id NOT IN (SELECT relation_id FROM incoming)",
@@ -131,16 +136,29 @@ def _merge(conn: sqlite3.Connection, run: _Run) -> int:
     return merge_id
 
 
+def _keep_documents(conn: sqlite3.Connection, folder: RunFolder, merge_id: int) -> None:
+    """The run's documents.tsv rows (ids, title, journal, year) into the store's documents, the newest run winning."""
+    columns = ", ".join(DOCUMENT_COLUMNS)
+    try:
+        conn.executemany(
+            f"INSERT OR REPLACE INTO documents ({columns}, last_merge) VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))}, ?)",
+            ((*(document[name] for name in DOCUMENT_COLUMNS), merge_id) for document in folder.documents()),
+        )
+    except TableError as err:
+        raise CurateError(str(err)) from err
+
+
 def _refresh_findings(conn: sqlite3.Connection, merge_id: int) -> Counter:
     """Roll up again the findings of every miRNA whose evidence this merge touched; record each change.
 
     Per miRNA, because a finding's ``targets`` column depends on the miRNA's other (``targets``) evidence.
     """
     counts: Counter = Counter()
+    years = dict(conn.execute("SELECT doc_id, year FROM documents WHERE year != ''").fetchall())
     mirnas = [row[0] for row in conn.execute("SELECT DISTINCT mirna FROM evidence WHERE last_merge = ?", (merge_id,))]
     for mirna in mirnas:
         stored = {row["finding_id"]: row for row in conn.execute("SELECT * FROM findings WHERE mirna = ?", (mirna,))}
-        for fid, row in _roll_up(conn, mirna):
+        for fid, row in _roll_up(conn, mirna, years):
             old = stored.pop(fid, None)
             values = _finding_values(row)
             if old is None:
@@ -149,7 +167,7 @@ def _refresh_findings(conn: sqlite3.Connection, merge_id: int) -> Counter:
                     f"first_merge, last_merge) VALUES ({', '.join('?' * (len(_FINDING_VALUES) + 6))})",
                     (fid, row.mirna, row.relation, row.partner, *values, merge_id, merge_id),
                 )
-                kind, detail = "added", ""
+                kind, detail = "added", _corrected_to(conn, fid, row)
             else:
                 before = tuple(old[name] for name in _FINDING_VALUES)
                 if before == values and not old["stale"]:
@@ -172,25 +190,25 @@ def _refresh_findings(conn: sqlite3.Connection, merge_id: int) -> Counter:
     return counts
 
 
-def _roll_up(conn: sqlite3.Connection, mirna: str) -> Iterator[tuple[str, TableRow]]:
-    """The findings of one miRNA from its live evidence, rolled up by ``output.TableBuilder`` as a run's table is."""
+def _roll_up(conn: sqlite3.Connection, mirna: str, years: dict[str, str]) -> Iterator[tuple[str, TableRow]]:
+    """The findings of one miRNA from its live evidence, rolled up by ``output.TableBuilder`` as a run's table is;
+    ``years``: doc_id -> publication year of the store's documents."""
     rows = conn.cursor()
     rows.row_factory = None  # plain tuples: this loop sees every live evidence row of the miRNA
     rows.execute(
-        f"SELECT {', '.join(_EVIDENCE_SELECT)} FROM evidence WHERE mirna = ? AND stale = 0 AND negated = 0 "
+        f"SELECT {', '.join(_EvidenceRow._fields)} FROM evidence WHERE mirna = ? AND stale = 0 AND negated = 0 "
         "ORDER BY doc_id, sentence_id, relation_id",
         (mirna,),
     )
     table = TableBuilder()
     for fields in rows:
         table.add(_EvidenceRow._make(fields))
-    for row in table.rows():
+    for row in table.rows(years):
         yield finding_id(row.mirna, row.relation, row.partner), row
 
 
 # What the table roll-up reads of an evidence row.
 _EvidenceRow = namedtuple("_EvidenceRow", ROLLUP_COLUMNS)
-_EVIDENCE_SELECT = tuple("'' AS cancer" if name == "cancer" else name for name in ROLLUP_COLUMNS)
 
 
 def _finding_values(row: TableRow) -> tuple:
@@ -212,3 +230,15 @@ def _describe(before: tuple, after: tuple) -> str:
         else:
             parts.append(f"{name} {old} -> {new}")
     return "; ".join(parts)
+
+
+def _corrected_to(conn: sqlite3.Connection, fid: str, row: TableRow) -> str:
+    """For a new finding: the findings a curator corrected to it (a new run now extracts what the curator said)."""
+    earlier = conn.execute(
+        "SELECT finding_id, status FROM findings WHERE mirna = ? AND finding_id != ? "
+        "AND (corrected_relation != '' OR corrected_partner != '') "
+        "AND (CASE corrected_relation WHEN '' THEN relation ELSE corrected_relation END) = ? "
+        "AND (CASE corrected_partner WHEN '' THEN partner ELSE corrected_partner END) = ? ORDER BY finding_id",
+        (row.mirna, fid, row.relation, row.partner),
+    ).fetchall()
+    return "; ".join(f"what a curator corrected {other['finding_id']} ({other['status']}) to" for other in earlier)

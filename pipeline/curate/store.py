@@ -6,7 +6,8 @@ Two levels, one decision point:
   (not stale, not negated) evidence of every merged run with the rule of ``output.aggregate_table``. Curators decide
   on findings; a finding's id is ``finding_id(mirna, relation, partner)``, the same in every store.
 
-Decisions are kept twice: the current one on the finding, every one in the append-only ``decisions`` table.
+Decisions are kept twice: the current one on the finding, every one in the append-only ``decisions`` table; so is a
+curator's correction of a finding's relation, partner or direction (schema 4), which never changes its id.
 The PubMed queries that ``mirmine update`` keeps up to date are in ``queries`` and ``query_pmids`` (see ``queries``).
 """
 
@@ -22,12 +23,25 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+from pipeline.schema import RELATION_DIRECTIONS
+
+SCHEMA_VERSION = 5
 DEFAULT_WAIT_S = 60.0
 DECISIONS = ("accepted", "rejected")
+# What `curate decide` records: a decision, or `pending` to take one back (schema 4).
+STATUSES = (*DECISIONS, "pending")
+# A curator's correction of a finding (schema 4), on the finding (its current one) and on each decision: '' is none,
+# the finding's value as extracted. The finding keeps its id and its extracted mirna, relation and partner.
+CORRECTIONS = ("corrected_relation", "corrected_partner", "corrected_direction")
 CHANGE_KINDS = ("added", "changed", "revived", "stale")
 # The findings columns that hold LIST_SEPARATOR-joined lists.
-LISTS = ("targets", "cell_lines", "doc_ids")
+LISTS = ("targets", "cell_lines", "cancers", "years", "doc_ids")
+# What the store keeps of each document a merged run read (schema 5, from its documents.tsv): the years and journals of
+# a finding's documents in exports.
+DOCUMENT_COLUMNS = ("doc_id", "pmid", "pmcid", "doi", "title", "journal", "year")
+_DOCUMENTS_TABLE = """CREATE TABLE IF NOT EXISTS documents (
+        doc_id TEXT PRIMARY KEY, pmid TEXT NOT NULL, pmcid TEXT NOT NULL, doi TEXT NOT NULL, title TEXT NOT NULL,
+        journal TEXT NOT NULL, year TEXT NOT NULL, last_merge INTEGER NOT NULL REFERENCES merges)"""
 
 # The queries `mirmine update` keeps up to date (schema 3): per query text (white space collapsed), the --since of its
 # first update ('' for all of PubMed), the UTC date of its last complete update ('' before the first), and every
@@ -41,6 +55,31 @@ _QUERY_TABLES = (
     """CREATE TABLE IF NOT EXISTS query_pmids (
         query TEXT NOT NULL REFERENCES queries, pmid TEXT NOT NULL, merge_id INTEGER NOT NULL REFERENCES merges,
         PRIMARY KEY (query, pmid))""",
+)
+
+# Every decision ever made, append-only (the triggers): `pending` and the corrections came with schema 4.
+_DECISIONS_TABLE = """CREATE TABLE IF NOT EXISTS {name} (
+        decision_id INTEGER PRIMARY KEY, finding_id TEXT NOT NULL REFERENCES findings,
+        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected', 'pending')),
+        note TEXT NOT NULL, curator TEXT NOT NULL, decided_at TEXT NOT NULL,
+        corrected_relation TEXT NOT NULL DEFAULT '', corrected_partner TEXT NOT NULL DEFAULT '',
+        corrected_direction TEXT NOT NULL DEFAULT '')"""
+_DECISIONS_GUARDS = (
+    "CREATE INDEX IF NOT EXISTS decisions_by_finding ON decisions (finding_id)",
+    """CREATE TRIGGER IF NOT EXISTS decisions_are_kept BEFORE UPDATE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS decisions_are_not_deleted BEFORE DELETE ON decisions
+        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
+)
+# Schema 4: SQLite cannot widen a CHECK, so the decisions table is copied into the new shape, every row kept with its
+# decision_id (dropping the old table drops its triggers first, so the copy is not refused as a delete).
+_DECISIONS_UPGRADE = (
+    _DECISIONS_TABLE.format(name="decisions_v4"),
+    "INSERT INTO decisions_v4 (decision_id, finding_id, status, note, curator, decided_at) "
+    "SELECT decision_id, finding_id, status, note, curator, decided_at FROM decisions ORDER BY decision_id",
+    "DROP TABLE decisions",
+    "ALTER TABLE decisions_v4 RENAME TO decisions",
+    *_DECISIONS_GUARDS,
 )
 
 _SCHEMA = (
@@ -63,9 +102,11 @@ _SCHEMA = (
         finding_id TEXT PRIMARY KEY,
         mirna TEXT NOT NULL, relation TEXT NOT NULL, partner TEXT NOT NULL,
         partner_type TEXT NOT NULL, partner_id TEXT NOT NULL, targets TEXT NOT NULL, cell_lines TEXT NOT NULL,
-        n_sentences INTEGER NOT NULL, n_docs INTEGER NOT NULL, doc_ids TEXT NOT NULL, example TEXT NOT NULL,
+        cancers TEXT NOT NULL DEFAULT '', years TEXT NOT NULL DEFAULT '', n_sentences INTEGER NOT NULL, n_docs INTEGER NOT NULL, doc_ids TEXT NOT NULL, example TEXT NOT NULL,
         status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
         curator TEXT NOT NULL DEFAULT '', decided_at TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+        corrected_relation TEXT NOT NULL DEFAULT '', corrected_partner TEXT NOT NULL DEFAULT '',
+        corrected_direction TEXT NOT NULL DEFAULT '',
         stale INTEGER NOT NULL DEFAULT 0,
         first_merge INTEGER NOT NULL REFERENCES merges, last_merge INTEGER NOT NULL REFERENCES merges,
         UNIQUE (mirna, relation, partner))""",
@@ -75,7 +116,7 @@ _SCHEMA = (
         doc_id TEXT NOT NULL, section TEXT NOT NULL, sentence_id INTEGER NOT NULL,
         mirna TEXT NOT NULL, relation TEXT NOT NULL, partner TEXT NOT NULL,
         partner_type TEXT NOT NULL, partner_id TEXT NOT NULL, cell_lines TEXT NOT NULL,
-        direction TEXT NOT NULL DEFAULT '',
+        cancer TEXT NOT NULL DEFAULT '', direction TEXT NOT NULL DEFAULT '',
         negated INTEGER NOT NULL, hedged INTEGER NOT NULL, rule TEXT NOT NULL, confidence REAL NOT NULL,
         sentence TEXT NOT NULL,
         stale INTEGER NOT NULL DEFAULT 0,
@@ -86,21 +127,15 @@ _SCHEMA = (
         merge_id INTEGER NOT NULL REFERENCES merges, finding_id TEXT NOT NULL REFERENCES findings,
         kind TEXT NOT NULL CHECK (kind IN ('added', 'changed', 'revived', 'stale')), detail TEXT NOT NULL,
         PRIMARY KEY (merge_id, finding_id))""",
-    """CREATE TABLE IF NOT EXISTS decisions (
-        decision_id INTEGER PRIMARY KEY, finding_id TEXT NOT NULL REFERENCES findings,
-        status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
-        note TEXT NOT NULL, curator TEXT NOT NULL, decided_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS decisions_by_finding ON decisions (finding_id)",
+    _DECISIONS_TABLE.format(name="decisions"),
+    *_DECISIONS_GUARDS,
     """CREATE TABLE IF NOT EXISTS samples (
         finding_id TEXT PRIMARY KEY REFERENCES findings, draw INTEGER NOT NULL, seed INTEGER NOT NULL,
         sampled_at TEXT NOT NULL)""",
-    """CREATE TRIGGER IF NOT EXISTS decisions_are_kept BEFORE UPDATE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
-    """CREATE TRIGGER IF NOT EXISTS decisions_are_not_deleted BEFORE DELETE ON decisions
-        BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS findings_are_not_deleted BEFORE DELETE ON findings
         BEGIN SELECT RAISE(ABORT, 'findings are never deleted; they go stale'); END""",
     *_QUERY_TABLES,
+    _DOCUMENTS_TABLE,
 )
 
 
@@ -142,11 +177,16 @@ class Change:
     relation: str
     partner: str
     detail: str
+    correction: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """A decision as recorded; ``previous`` is the status it replaced, ``via`` the evidence id it was given by."""
+    """A decision as recorded; ``previous`` is the status it replaced, ``via`` the evidence id it was given by.
+
+    ``mirna``, ``relation``, ``partner`` are the finding as extracted; ``corrected_*`` the curator's correction after
+    this decision ('' none).
+    """
 
     finding_id: str
     mirna: str
@@ -158,6 +198,53 @@ class Decision:
     curator: str
     decided_at: str
     via: str = ""
+    corrected_relation: str = ""
+    corrected_partner: str = ""
+    corrected_direction: str = ""
+
+    def describe_correction(self) -> str:
+        """``relation confers_resistance, partner SHC1``; '' when the finding stands as extracted."""
+        return describe_correction(self.corrected_relation, self.corrected_partner, self.corrected_direction)
+
+
+def describe_correction(relation: str, partner: str, direction: str) -> str:
+    """The words for a correction, as the CLI and the diff print it; '' for none."""
+    parts = [f"{name} {value}" for name, value in (("relation", relation), ("partner", partner), ("direction", direction)) if value]
+    return ", ".join(parts)
+
+
+def shown_direction(corrected_relation: str, corrected_direction: str, extracted: str) -> str:
+    """A finding's direction as exported: the correction; else the one a corrected relation implies (sensitizes: up,
+    associated: none); else the extracted one."""
+    if corrected_direction:
+        return corrected_direction
+    if corrected_relation in RELATION_DIRECTIONS:
+        return RELATION_DIRECTIONS[corrected_relation]
+    return extracted
+
+
+def original_directions(conn: sqlite3.Connection) -> dict[str, str]:
+    """The direction of each finding as extracted: the ``;``-joined directions of its non-negated live evidence (of
+    all its evidence when it is stale); '' where the text gives none."""
+    found: dict[str, dict[int, set[str]]] = {}
+    for fid, stale, direction in conn.execute(
+        "SELECT finding_id, stale, direction FROM evidence WHERE negated = 0 AND direction != '' "
+        "GROUP BY finding_id, stale, direction"
+    ):
+        found.setdefault(fid, {}).setdefault(stale, set()).add(direction)
+    return {fid: ";".join(sorted(by_stale.get(0) or by_stale.get(1) or ())) for fid, by_stale in found.items()}
+
+
+def original_direction(conn: sqlite3.Connection, mirna: str, relation: str, partner: str) -> str:
+    """``original_directions`` of one finding, found through the evidence index on (mirna, relation, partner)."""
+    by_stale: dict[int, set[str]] = {}
+    for stale, direction in conn.execute(
+        "SELECT stale, direction FROM evidence WHERE mirna = ? AND relation = ? AND partner = ? AND negated = 0 "
+        "AND direction != ''",
+        (mirna, relation, partner),
+    ):
+        by_stale.setdefault(stale, set()).add(direction)
+    return ";".join(sorted(by_stale.get(0) or by_stale.get(1) or ()))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -241,6 +328,14 @@ def _prepare(conn: sqlite3.Connection, db: Path, create: bool) -> None:
 _UPGRADES = {
     2: ("ALTER TABLE evidence ADD COLUMN direction TEXT NOT NULL DEFAULT ''",),  # issue 14: the `direction` column
     3: _QUERY_TABLES,  # issue 15: the queries `mirmine update` keeps up to date
+    4: _DECISIONS_UPGRADE,  # issue 16: `pending` and corrections (and the findings' columns: _NEW_COLUMNS)
+    5: (_DOCUMENTS_TABLE,),  # issue 15: the documents' journals and years (and _NEW_COLUMNS)
+}
+# Columns a schema version adds to findings or evidence (filled by the next merge); added where the table lacks them
+# (a store made older by hand may have some already).
+_NEW_COLUMNS = {
+    4: [("findings", name) for name in CORRECTIONS],
+    5: [("evidence", "cancer"), ("findings", "cancers"), ("findings", "years")],  # issue 15: cancer types and years
 }
 
 
@@ -251,7 +346,15 @@ def _upgrade(conn: sqlite3.Connection, db: Path) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             for statement in _UPGRADES[target]:
                 conn.execute(statement)
+            _add_columns(conn, _NEW_COLUMNS.get(target, []))
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(target),))
+
+
+def _add_columns(conn: sqlite3.Connection, columns: list[tuple[str, str]]) -> None:
+    """Text columns (table, name) with default '', those their table lacks."""
+    for table, name in columns:
+        if name not in {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} TEXT NOT NULL DEFAULT ''")
 
 
 def _refuse_unmade_store(conn: sqlite3.Connection, db: Path, empty_ok: bool = False) -> None:

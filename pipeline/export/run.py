@@ -12,11 +12,12 @@ from pipeline.schema import InputError
 
 from .bioc import BioCWriter
 from .brat import BratWriter
-from .documents import STAGE, UnlinkedRelation, annotated_documents, read_run, unlinked_relation
+from .documents import STAGE, ExportError, UnlinkedRelation, annotated_documents, read_run, unlinked_relation
+from .networks import NETWORK_FILES, network_from_run, write_network
 from .pubtator import PubTatorWriter
 from .writer import Guard, Writer
 
-FORMATS = ("bioc", "pubtator", "brat")
+FORMATS = ("bioc", "pubtator", "brat", "graphml", "sif")
 WRITERS: dict[str, type[Writer]] = {"bioc": BioCWriter, "pubtator": PubTatorWriter, "brat": BratWriter}
 
 
@@ -34,6 +35,8 @@ class ExportResult:
     errors: list[InputError] = field(default_factory=list)
     unlinked: list[UnlinkedRelation] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)
+    nodes: int = 0
+    edges: int = 0
 
 
 class _NothingToWrite(Exception):
@@ -51,6 +54,8 @@ def export_run(
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
+    if fmt in NETWORK_FILES:
+        return export_network(run_dir, fmt, out_dir, force=force)
     run = read_run(run_dir)
     guard = Guard(out_dir, force)
     result = ExportResult(format=fmt, out_dir=out_dir, run_documents=run.documents)
@@ -93,3 +98,19 @@ def export_run(
     result.files = list(writer.written)
     result.kept = list(writer.kept)
     return result
+
+
+def export_network(run_dir: Path, fmt: str, out_dir: Path, *, force: bool = False) -> ExportResult:
+    """Write the run's findings as a network (``graphml`` or ``sif``) into ``out_dir``; it needs no input files.
+
+    The file is replaced only when an earlier export wrote it and it was not edited since (or with ``force``).
+    """
+    network = network_from_run(run_dir)
+    guard = Guard(out_dir, force)
+    path = out_dir / NETWORK_FILES[fmt]
+    if guard.edited(path):
+        raise ExportError(guard.refusal(path))
+    write_network(path, network)
+    guard.wrote(path)
+    guard.save(fmt, run_dir)
+    return ExportResult(format=fmt, out_dir=out_dir, files=[path], nodes=len(network.nodes), edges=len(network.edges))
