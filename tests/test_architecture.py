@@ -39,7 +39,8 @@ ALLOWED_IMPORTS = {
     "evaluate": {"ingest", "output", "schema"},
     "curate": {"output", "schema"},
     "export": {"output", "ingest", "schema"},
-    "report": {"output", "schema"},
+    "report": {"output", "report_assets", "schema"},
+    "report_assets": set(),
     "update": {"fetch", "engine", "curate", "output", "ruleset", "schema"},
 }
 
