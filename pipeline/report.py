@@ -1,12 +1,16 @@
-"""The review page: one self-contained HTML file of a run's relations, for a curator to read and filter.
+"""The review page: one self-contained HTML file of a run's findings, for a curator to read, sort and filter.
 
-Each relation is a table row with its sentence, the sentence's mentions highlighted the way spaCy's displaCy
-``ent`` style marks entities (a coloured box with the label). Select boxes filter the rows by relation type, drug
-and miRNA; an inline SVG chart counts the relations per drug. The page loads nothing: its CSS and JavaScript are
-inline and a Content-Security-Policy forbids every fetch, so it opens from disk on a machine without network.
-Every piece of text from the run is HTML-escaped, and the policy lets only the page's own script run.
+One table row per finding, a (miRNA, relation, partner) over the run, with its documents (PubMed / PMC / DOI links)
+and its evidence folded under it: each relations.tsv row behind it with its short relation id, rule and sentence,
+the sentence's mentions highlighted the way spaCy's displaCy ``ent`` style marks entities and the row's own pair
+outlined. Select boxes filter the findings by relation type, drug, gene and miRNA; a column header sorts them; two
+inline SVG charts count the relations per drug and per gene (``targets``, ``regulates``, ``regulated_by``). The page
+loads nothing: its CSS and JavaScript (``report_assets``) are inline and a Content-Security-Policy forbids every
+fetch, so it opens from disk on a machine without network. Without JavaScript it still reads: every finding is
+shown and its evidence opens. Every piece of text from the run is HTML-escaped, and the policy lets only the page's
+own script run.
 
-The inputs are the run folder's relations.tsv and mentions.tsv. The same run gives a byte-identical page.
+The inputs are the run folder's relations.tsv, mentions.tsv and documents.tsv. The same run gives a byte-identical page.
 """
 
 from __future__ import annotations
@@ -16,42 +20,28 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.output import MENTIONS, RELATIONS, RelationRow, RunFolder, TableError, atomic_open, document_links, mirna_sort_key
-from pipeline.schema import DRUG_TYPES, MENTION_TYPES, RELATION_TYPES, Mention
+from pipeline.report_assets import CSS, ENTITY_COLOURS, OTHER_COLOUR, RELATION_COLOURS, SCRIPT
+from pipeline.schema import DRUG_TYPES, GENE_RELATIONS, MENTION_TYPES, RELATION_TYPES, Mention
 
 REPORT_FILE = "report.html"
 DEFAULT_LIMIT = 5000
-# More bars than this make the chart taller than a screen without telling more; the rest are counted in a note.
+# More bars than this make a chart taller than a screen without telling more; the rest are counted in a note.
 CHART_LIMIT = 50
-
-# displaCy's colour scheme for its own labels, given to ours: dark text stays readable on every background.
-ENTITY_COLOURS = {
-    "mirna": "#feca74",
-    "gene": "#7aecec",
-    "drug": "#aa9cfc",
-    "drug_class": "#ddd5ff",
-    "cell_line": "#bfeeb7",
-    "disease": "#ff9561",
-    "species": "#e4e7d2",
-}
 ENTITY_LABELS = {
     "mirna": "miRNA", "gene": "gene", "drug": "drug", "drug_class": "drug class", "cell_line": "cell line",
     "disease": "disease", "species": "species",
 }
-RELATION_COLOURS = {
-    "targets": "#4c78a8",
-    "regulates": "#72a0cf",
-    "regulated_by": "#a0785a",
-    "sensitizes": "#3b8a3e",
-    "confers_resistance": "#c8413f",
-    "associated": "#7a7a7a",
-}
-OTHER_COLOUR = "#b0b0b0"
+SHORT_ID = 8  # hex digits of a relation id shown; the page keeps the whole id for hover and copy
+COLUMNS = (  # the findings table: (header, class of its cells); "num" columns sort as numbers
+    ("miRNA", "mirna"), ("relation", "relation-cell"), ("partner", "partner"), ("documents", "docs"),
+    ("sentences", "num"), ("conf.", "num"), ("flags", "flags"), ("evidence", "evidence"),
+)  # fmt: skip
 
 
 class ReportError(Exception):
@@ -63,16 +53,19 @@ def drug_of(row: RelationRow) -> str:
     return row.partner if row.partner_type in DRUG_TYPES else ""
 
 
-def _arrow(relation: str, direction: str) -> str:
-    """The direction of a relation as an arrow after its label (none where the text gives none)."""
-    if direction not in ("down", "up"):
-        return ""
-    arrow = "\u2193" if direction == "down" else "\u2191"
-    if relation == "regulated_by":
-        what = "the partner raises the miRNA" if direction == "up" else "the partner lowers the miRNA"
-    else:
-        what = f"more miRNA, partner {direction}"
-    return f' <span class="direction" title="{what}">{arrow}</span>'
+def _arrows(relation: str, directions: Iterable[str]) -> str:
+    """The directions of a finding's evidence as arrows after its label (none where the text gives none)."""
+    arrows = []
+    for direction in ("down", "up"):
+        if direction not in directions:
+            continue
+        arrow = "\u2193" if direction == "down" else "\u2191"
+        if relation == "regulated_by":
+            what = "the partner raises the miRNA" if direction == "up" else "the partner lowers the miRNA"
+        else:
+            what = f"more miRNA, partner {direction}"
+        arrows.append(f'<span class="direction" title="{what}">{arrow}</span>')
+    return (" " + "".join(arrows)) if arrows else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +77,37 @@ class Placed:
     mention: Mention
 
 
+@dataclass(slots=True)
+class Finding:
+    """One (miRNA, relation, partner) of the page with the relations.tsv rows behind it, in the table's order."""
+
+    mirna: str
+    relation: str
+    partner: str
+    partner_type: str
+    partner_id: str
+    evidence: list[RelationRow] = field(default_factory=list)
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return list(dict.fromkeys(row.doc_id for row in self.evidence))
+
+
+def group_findings(rows: Iterable[RelationRow]) -> list[Finding]:
+    """The rows as findings, ordered by miRNA (number order), relation type, then partner."""
+    found: dict[tuple[str, str, str], Finding] = {}
+    for row in rows:
+        key = (row.mirna, row.relation, row.partner)
+        if key not in found:
+            found[key] = Finding(row.mirna, row.relation, row.partner, row.partner_type, row.partner_id)
+        found[key].evidence.append(row)
+    order = {relation: i for i, relation in enumerate(RELATION_TYPES)}
+    return sorted(found.values(), key=lambda f: (mirna_sort_key(f.mirna), order.get(f.relation, len(order)), f.relation, f.partner))
+
+
 @dataclass(frozen=True, slots=True)
 class ReportSummary:
-    """What ``write_report`` wrote: the page, the relations of the run and how many of them are rows."""
+    """What ``write_report`` wrote: the page, the relations of the run and how many of them are shown."""
 
     path: Path
     relations: int
@@ -120,13 +141,14 @@ def write_report(run_dir: Path, out: Path | None = None, limit: int = DEFAULT_LI
 
 
 def read_relations(folder: RunFolder, limit: int = DEFAULT_LIMIT) -> tuple[list[RelationRow], Counter, int]:
-    """The first ``limit`` rows of relations.tsv (0: all), (drug, relation) counts over every row, and the row count."""
+    """The first ``limit`` rows of relations.tsv (0: all), (partner, partner type, relation) counts over every row of
+    a drug, drug class or gene partner, and the row count."""
     rows: list[RelationRow] = []
     counts: Counter = Counter()
     total = 0
     for row in folder.relations():
         total += 1
-        if row.partner_type in DRUG_TYPES:
+        if row.partner_type in DRUG_TYPES or row.partner_type == "gene":
             counts[(row.partner, row.partner_type, row.relation)] += 1
         if not limit or len(rows) < limit:
             rows.append(row)
@@ -220,39 +242,44 @@ def render_sentence(sentence: str, placed: Sequence[Placed], pair: set[tuple[int
     return "".join(parts)
 
 
-def render_chart(counts: Counter) -> str:
-    """An inline SVG of stacked horizontal bars: one group per drug, one segment per relation type."""
-    by_drug: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for (drug, partner_type, relation), n in counts.items():
-        by_drug[(drug, partner_type)][relation] += n
-    if not by_drug:
-        return '<p class="note">No relation with a drug or drug class.</p>'
-    drugs = sorted(by_drug, key=lambda key: (-sum(by_drug[key].values()), key))
-    shown, hidden = drugs[:CHART_LIMIT], drugs[CHART_LIMIT:]
-    relations = [*RELATION_TYPES, *sorted({r for c in by_drug.values() for r in c} - set(RELATION_TYPES))]
-    label_width = min(220, 16 + 7 * max(len(drug) for drug, _ in shown))
-    bar_width, bar_height, gap, top = 520, 18, 6, 4
-    most = max(sum(by_drug[key].values()) for key in shown)
-    height = top + len(shown) * (bar_height + gap)
-    width = label_width + bar_width + 48
+def render_chart(counts: Counter, kind: str = "drug") -> str:
+    """An inline SVG of stacked horizontal bars: one group per partner, one segment per relation type.
+
+    ``counts``: (partner, partner type, relation) -> relations; ``kind`` names the select a bar sets (drug or gene).
+    """
+    by_partner: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for (partner, partner_type, relation), n in counts.items():
+        by_partner[(partner, partner_type)][relation] += n
+    if not by_partner:
+        return f'<p class="note">No relation with a {escape(kind)}.</p>'
+    partners = sorted(by_partner, key=lambda key: (-sum(by_partner[key].values()), key))
+    shown, hidden = partners[:CHART_LIMIT], partners[CHART_LIMIT:]
+    relations = [*RELATION_TYPES, *sorted({r for c in by_partner.values() for r in c} - set(RELATION_TYPES))]
+    label_width = min(200, 16 + 7 * max(len(name) for name, _ in shown))
+    bar_width, bar_height, gap, top = 360, 18, 6, 4
+    most = max(sum(by_partner[key].values()) for key in shown)
+    height, width = top + len(shown) * (bar_height + gap), label_width + bar_width + 48
     lines = [
-        f'<svg id="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="Relations per drug, by relation type">'
+        f'<svg id="chart-{kind}" class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="Relations per {kind}, by relation type">'
     ]
     for row, key in enumerate(shown):
-        drug, partner_type = key
+        name, partner_type = key
         y = top + row * (bar_height + gap)
-        total = sum(by_drug[key].values())
-        summary = ", ".join(f"{relation} {by_drug[key][relation]}" for relation in relations if by_drug[key][relation])
-        kind = " (drug class)" if partner_type == "drug_class" else ""
-        lines.append(f'<g class="bar-group" data-drug="{escape(drug)}"><title>{escape(drug + kind)}: {total} ({escape(summary)})</title>')
+        total = sum(by_partner[key].values())
+        summary = ", ".join(f"{relation} {by_partner[key][relation]}" for relation in relations if by_partner[key][relation])
+        note = " (drug class)" if partner_type == "drug_class" else ""
         lines.append(
-            f'<text class="bar-label{" drug-class" if kind else ""}" x="{label_width - 8}" y="{y + bar_height - 5}" '
-            f'text-anchor="end">{escape(drug)}</text>'
+            f'<g class="bar-group" data-kind="{kind}" data-name="{escape(name)}">'
+            f"<title>{escape(name + note)}: {total} ({escape(summary)})</title>"
+        )
+        lines.append(
+            f'<text class="bar-label{" drug-class" if note else ""}" x="{label_width - 8}" y="{y + bar_height - 5}" '
+            f'text-anchor="end">{escape(name)}</text>'
         )
         x = float(label_width)
         for relation in relations:
-            n = by_drug[key][relation]
+            n = by_partner[key][relation]
             if not n:
                 continue
             w = bar_width * n / most
@@ -265,7 +292,7 @@ def render_chart(counts: Counter) -> str:
         lines.append(f'<text class="bar-total" x="{x + 6:.1f}" y="{y + bar_height - 5}">{total}</text></g>')
     lines.append("</svg>")
     if hidden:
-        lines.append(f'<p class="note">{len(hidden)} more drugs with fewer relations are not drawn.</p>')
+        lines.append(f'<p class="note">{len(hidden)} more with fewer relations are not drawn.</p>')
     return "\n".join(lines)
 
 
@@ -274,7 +301,7 @@ def _legend(items: Iterable[tuple[str, str, str]]) -> str:
 
 
 def _options(element_id: str, label: str, everything: str, values: Sequence[tuple[str, str, int]]) -> str:
-    """A labelled select: the empty value shows every row, then one option per (value, text, rows)."""
+    """A labelled select: the empty value shows every finding, then one option per (value, text, findings)."""
     options = [f'<option value="">{escape(everything)}</option>']
     options.extend(f'<option value="{escape(value)}">{escape(text)} ({n})</option>' for value, text, n in values)
     return f'<label>{escape(label)} <select id="{element_id}">{"".join(options)}</select></label>'
@@ -282,41 +309,112 @@ def _options(element_id: str, label: str, everything: str, values: Sequence[tupl
 
 def _links_html(links: Sequence[tuple[str, str]]) -> str:
     anchors = " ".join(f'<a href="{escape(url)}" rel="noopener" target="_blank">{escape(label)}</a>' for label, url in links)
-    return f'<div class="links">{anchors}</div>' if anchors else ""
+    return f'<span class="links">{anchors}</span>' if anchors else ""
 
 
-def _row(row: RelationRow, mentions: Sequence[Mention] | None, cache: dict, links: Sequence[tuple[str, str]] = ()) -> str:
+def _sentence_html(row: RelationRow, mentions: Sequence[Mention] | None, cache: dict) -> str:
+    """The row's sentence with its mentions marked and its own pair outlined (plain text without mentions.tsv)."""
+    if not mentions:
+        return escape(row.sentence)
     pair = {(row.mirna_start, row.mirna_end), (row.partner_start, row.partner_end)}
-    if mentions:
-        key = (row.doc_id, row.sentence_id, row.sentence)
-        if key not in cache:
-            cache[key] = place_mentions(row.sentence, mentions)
-        sentence = render_sentence(row.sentence, _place_pair(row.sentence, cache[key], mentions, pair), pair)
-    else:
-        sentence = escape(row.sentence)
-    flags = "".join(
-        f'<span class="flag flag-{name}">{name}</span>' for name, on in (("negated", row.negated), ("hedged", row.hedged)) if on
+    key = (row.doc_id, row.sentence_id, row.sentence)
+    if key not in cache:
+        cache[key] = place_mentions(row.sentence, mentions)
+    return render_sentence(row.sentence, _place_pair(row.sentence, cache[key], mentions, pair), pair)
+
+
+def _flags(rows: Sequence[RelationRow]) -> str:
+    counts = (("negated", sum(r.negated for r in rows)), ("hedged", sum(r.hedged for r in rows)))
+    whole = len(rows) > 1
+    return "".join(
+        f'<span class="flag flag-{name}">{name}{f" {n}/{len(rows)}" if whole else ""}</span>' for name, n in counts if n
     )
-    partner_kind = ENTITY_LABELS.get(row.partner_type, row.partner_type)
-    partner_title = f' title="{escape(row.partner_id)}"' if row.partner_id else ""
+
+
+def _evidence_item(row: RelationRow, sentence: str, links: Sequence[tuple[str, str]]) -> str:
+    """One relations.tsv row under its finding: short id (whole on hover and copy), document, rule, its sentence."""
+    rid = escape(row.relation_id)
+    # Rule ids are dotted words (`cue.direction.up+loss`): a narrow line should break them there, not mid-word.
+    rule = "".join(escape(part) + ("<wbr>" if part in (".", "+") else "") for part in re.split(r"([.+])", row.rule))
+    # The miRNA of a `these miRNAs` row is named in the previous sentence, so it has no mark in this one.
+    coreferent = ' <span class="kind">miRNA as "these miRNAs"</span>' if row.rule.startswith("coref.") else ""
     cell_lines = (
         f'<div class="cell-lines">cell lines: {escape(row.cell_lines.replace(";", ", "))}</div>' if row.cell_lines else ""
     )
-    relation_colour = RELATION_COLOURS.get(row.relation, OTHER_COLOUR)
-    # The miRNA of a `these miRNAs` row is named in the previous sentence, so it has no mark in this one.
-    coreferent = '<div class="kind">as "these miRNAs"</div>' if row.rule.startswith("coref.") else ""
-    # Rule ids are dotted words (`cue.direction.up+loss`): a narrow column should break them there, not mid-word.
-    rule = "".join(escape(part) + ("<wbr>" if part in (".", "+") else "") for part in re.split(r"([.+])", row.rule))
     return (
-        f'<tr class="rel{" negated" if row.negated else ""}" id="r-{escape(row.relation_id)}" '
-        f'data-relation="{escape(row.relation)}" data-drug="{escape(drug_of(row))}" data-mirna="{escape(row.mirna)}">'
-        f'<td class="doc">{escape(row.doc_id)}{_links_html(links)}</td><td>{escape(row.section)}</td>'
-        f'<td class="mirna">{escape(row.mirna)}{coreferent}</td>'
-        f'<td><span class="relation" style="background:{relation_colour}">{escape(row.relation)}</span>{_arrow(row.relation, row.direction)}</td>'
-        f'<td class="partner"{partner_title}>{escape(row.partner)} <span class="kind">{escape(partner_kind)}</span></td>'
-        f"<td>{flags}</td><td class=\"rule\">{rule}</td><td class=\"num\">{escape(row.confidence)}</td>"
-        f'<td class="sentence">{sentence}{cell_lines}</td></tr>'
+        f'<li class="ev{" negated" if row.negated else ""}" id="r-{rid}">'
+        f'<div class="ev-meta"><code class="rid" title="relation_id {rid} (click and copy: the whole id)" data-id="{rid}">'
+        f'{escape(row.relation_id[:SHORT_ID])}</code> <span class="doc-id">{escape(row.doc_id)}</span> {_links_html(links)}'
+        f' \u00b7 {escape(row.section)} \u00b7 <span class="rule">{rule}</span> \u00b7 {escape(row.confidence)} {_flags([row])}'
+        f"{coreferent}</div>"
+        f'<div class="sentence">{sentence}</div>{cell_lines}</li>'
     )
+
+
+def _finding_row(finding: Finding, order: int, mentions: dict, cache: dict, links: dict) -> str:
+    """One finding as a table row: its names, documents, counts and flags, its evidence folded in the last cell."""
+    rows = finding.evidence
+    sentences = [_sentence_html(row, mentions.get((row.doc_id, row.sentence_id)), cache) for row in rows]
+    items = "".join(_evidence_item(row, html, links.get(row.doc_id, ())) for row, html in zip(rows, sentences))
+    doc_ids = finding.doc_ids
+    documents = "".join(
+        f'<div class="doc"><span class="doc-id">{escape(doc)}</span> {_links_html(links.get(doc, ()))}</div>' for doc in doc_ids
+    )
+    n_sentences = len({(row.doc_id, row.sentence_id) for row in rows})
+    confidence = max((row.confidence for row in rows), key=float)
+    kind = ENTITY_LABELS.get(finding.partner_type, finding.partner_type)
+    partner_title = f' title="{escape(finding.partner_id)}"' if finding.partner_id else ""
+    colour = RELATION_COLOURS.get(finding.relation, OTHER_COLOUR)
+    relation_order = RELATION_TYPES.index(finding.relation) if finding.relation in RELATION_TYPES else len(RELATION_TYPES)
+    number, _ = mirna_sort_key(finding.mirna)
+    count = f"{len(rows)} relation{'s' if len(rows) > 1 else ''} in {len(doc_ids)} document{'s' if len(doc_ids) > 1 else ''}"
+    drug = finding.partner if finding.partner_type in DRUG_TYPES else ""
+    gene = finding.partner if finding.partner_type == "gene" else ""
+    negated = all(row.negated for row in rows)
+    return (
+        f'<tr class="finding{" negated" if negated else ""}" id="f-{escape(rows[0].relation_id)}" data-order="{order}" '
+        f'data-relation="{escape(finding.relation)}" data-drug="{escape(drug)}" data-gene="{escape(gene)}" '
+        f'data-mirna="{escape(finding.mirna)}" data-partner="{escape(finding.partner)}">'
+        f'<td class="mirna" data-sort="{number:010d} {escape(finding.mirna)}">{escape(finding.mirna)}</td>'
+        f'<td class="relation-cell" data-sort="{relation_order}"><span class="relation" style="background:{colour}">'
+        f"{escape(finding.relation)}</span>{_arrows(finding.relation, {row.direction for row in rows})}</td>"
+        f'<td class="partner"{partner_title}>{escape(finding.partner)} <span class="kind">{escape(kind)}</span></td>'
+        f'<td class="docs" data-sort="{len(doc_ids):06d} {escape(doc_ids[0])}">{documents}</td>'
+        f'<td class="num">{n_sentences}</td><td class="num">{escape(confidence)}</td><td class="flags">{_flags(rows)}</td>'
+        f'<td class="evidence"><details class="evidence"><summary><span class="example">{sentences[0]}</span> '
+        f'<span class="count">{count}</span></summary><ol class="evidence-list">{items}</ol></details></td></tr>'
+    )
+
+
+def _filters(findings: Sequence[Finding]) -> str:
+    relation_counts = Counter(f.relation for f in findings)
+    relations = [(r, r, relation_counts[r]) for r in [*RELATION_TYPES, *sorted(set(relation_counts) - set(RELATION_TYPES))]]
+    drug_counts = Counter((f.partner, f.partner_type) for f in findings if f.partner_type in DRUG_TYPES)
+    drugs = [(drug, drug + (" (class)" if kind == "drug_class" else ""), n) for (drug, kind), n in sorted(drug_counts.items())]
+    gene_counts = Counter(f.partner for f in findings if f.partner_type == "gene")
+    mirna_counts = Counter(f.mirna for f in findings)
+    return "\n".join((
+        _options("f-relation", "relation", "every relation", relations),
+        _options("f-drug", "drug", "every drug", drugs),
+        _options("f-gene", "gene", "every gene", [(g, g, n) for g, n in sorted(gene_counts.items())]),
+        _options("f-mirna", "miRNA", "every miRNA", [(m, m, mirna_counts[m]) for m in sorted(mirna_counts, key=mirna_sort_key)]),
+        '<label>text <input id="f-text" type="search" placeholder="word in a finding"></label>',
+        '<button id="f-reset" type="button">show all</button>',
+        f'<output id="visible-count">{len(findings)} of {len(findings)} findings shown</output>',
+    ))  # fmt: skip
+
+
+def _charts(chart_counts: Counter, total: int) -> str:
+    drugs = Counter({key: n for key, n in chart_counts.items() if key[1] in DRUG_TYPES})
+    genes = Counter({key: n for key, n in chart_counts.items() if key[1] == "gene" and key[2] in GENE_RELATIONS})
+    legend = _legend(("swatch", RELATION_COLOURS[r], r) for r in RELATION_TYPES)
+    n_drugs, n_genes = len({key[0] for key in drugs}), len({key[0] for key in genes})
+    return f"""<details id="charts" open><summary>Relations per drug and per gene</summary>
+<p class="legend">{legend} <span class="hint">all {total} relations of the run; click a bar to show only its findings</span></p>
+<div class="charts">
+<figure class="chart-box"><figcaption>per drug ({n_drugs})</figcaption>{render_chart(drugs, "drug")}</figure>
+<figure class="chart-box"><figcaption>per gene: targets, regulates, regulated_by ({n_genes})</figcaption>{render_chart(genes, "gene")}</figure>
+</div></details>"""
 
 
 def render_page(
@@ -329,7 +427,7 @@ def render_page(
 ) -> str:
     """The whole page as one string; ``links``: the PubMed / PMC / DOI addresses of each document (documents.tsv)."""
     title = f"mirmine review: {run_dir.resolve().name or run_dir}"
-    documents = len({row.doc_id for row in rows})
+    findings = group_findings(rows)
     notes = []
     if total > len(rows):
         notes.append(
@@ -338,56 +436,37 @@ def render_page(
         )
     if mentions is None and rows:
         notes.append(f'<p class="note">{escape(str(run_dir / MENTIONS.file))} not found: the sentences are not highlighted.</p>')
+    shown = f" ({len(rows)} shown) from {len({row.doc_id for row in rows})} documents: {len(findings)} findings" if rows else ""
     head = (
-        f'<header><h1>{escape(title)}</h1><p class="summary">{total} relations'
-        + (f" ({len(rows)} shown) from {documents} documents" if rows else "")
-        + f' in <code>{escape(str(run_dir))}</code>; mirmine {escape(__version__)}.</p>{"".join(notes)}</header>'
+        f'<header><h1>{escape(title)}</h1><p class="summary">{total} relations{shown}'
+        f' in <code>{escape(str(run_dir))}</code>; mirmine {escape(__version__)}.</p>{"".join(notes)}</header>'
     )
     if not rows:
         body = f'{head}<main><p id="empty" class="empty">This run found no relations: {escape(str(run_dir / RELATIONS.file))} has no rows.</p></main>'
         return _document(title, body, script="")
-    relation_counts = Counter(row.relation for row in rows)
-    relation_values = [(r, r, relation_counts[r]) for r in [*RELATION_TYPES, *sorted(set(relation_counts) - set(RELATION_TYPES))]]
-    drug_counts = Counter((drug_of(row), row.partner_type) for row in rows if drug_of(row))
-    drug_values = [
-        (drug, drug + (" (class)" if kind == "drug_class" else ""), n) for (drug, kind), n in sorted(drug_counts.items())
-    ]
-    mirna_counts = Counter(row.mirna for row in rows)
-    mirna_values = [(m, m, mirna_counts[m]) for m in sorted(mirna_counts, key=mirna_sort_key)]
-    legend_relations = _legend(("swatch", RELATION_COLOURS[r], r) for r in RELATION_TYPES)
     legend_entities = _legend(("ent-swatch", ENTITY_COLOURS[t], ENTITY_LABELS[t]) for t in MENTION_TYPES)
     cache: dict = {}
-    links = links or {}
-    table_rows = "\n".join(
-        _row(row, (mentions or {}).get((row.doc_id, row.sentence_id)), cache, links.get(row.doc_id, ())) for row in rows
-    )
-    drugs_in_chart = len({drug for drug, _, _ in chart_counts})
+    table_rows = "\n".join(_finding_row(f, i, mentions or {}, cache, links or {}) for i, f in enumerate(findings))
+    headers = "".join(f'<th class="{cls}">{escape(name)}</th>' for name, cls in COLUMNS)
     body = f"""{head}
 <main>
-<section id="chart-section"><h2>Relations per drug</h2>
-<p class="legend">{legend_relations} <span class="hint">all {total} relations of the run, {drugs_in_chart} drugs; click a bar to filter the rows by its drug</span></p>
-{render_chart(chart_counts)}
-</section>
-<section id="review"><h2>Relations</h2>
+{_charts(chart_counts, total)}
+<section id="review"><h2>Findings</h2>
 <div id="filters">
-{_options("f-relation", "relation", "every relation", relation_values)}
-{_options("f-drug", "drug", "every drug", drug_values)}
-{_options("f-mirna", "miRNA", "every miRNA", mirna_values)}
-<label>text <input id="f-text" type="search" placeholder="word in a row"></label>
-<button id="f-reset" type="button">show all</button>
-<output id="visible-count">{len(rows)} of {len(rows)} relations shown</output>
+{_filters(findings)}
 </div>
-<p class="legend">{legend_entities} <span class="hint">outlined: the miRNA and partner of the row; hover a mark for its normalized name and id</span></p>
-<noscript><p class="note">The filters need JavaScript; every row is shown.</p></noscript>
-<table id="relations">
-<thead><tr><th>document</th><th>section</th><th>miRNA</th><th>relation</th><th>partner</th><th>flags</th><th>rule</th><th>conf.</th><th>sentence</th></tr></thead>
+<p class="legend">{legend_entities} <span class="hint">one row per miRNA, relation and partner; open its evidence for every sentence
+(outlined: the row's miRNA and partner; hover a mark for its normalized name and id, a relation id for the whole id)</span></p>
+<noscript><p class="note">Filters and sorting need JavaScript; every finding is shown.</p></noscript>
+<table id="findings">
+<thead><tr>{headers}</tr></thead>
 <tbody>
 {table_rows}
 </tbody>
 </table>
 </section>
 </main>"""
-    return _document(title, body, script=_SCRIPT)
+    return _document(title, body, script=SCRIPT)
 
 
 def _document(title: str, body: str, script: str) -> str:
@@ -406,7 +485,7 @@ def _document(title: str, body: str, script: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="mirmine {escape(__version__)}">
 <title>{escape(title)}</title>
-<style>{_CSS}
+<style>{CSS}
 {entity_css}
 </style>
 </head>
@@ -415,86 +494,4 @@ def _document(title: str, body: str, script: str) -> str:
 {script_tag}
 </body>
 </html>
-"""
-
-
-# The marks copy displaCy's `ent` style (spacy/displacy/templates.py TPL_ENT) as classes instead of inline styles.
-_CSS = """
-body { font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; margin: 1.5em; color: #222; }
-h1 { font-size: 1.4em; margin: 0 0 0.3em; } h2 { font-size: 1.15em; margin: 1.2em 0 0.4em; }
-code { font-size: 0.95em; }
-.summary { margin: 0.2em 0; color: #444; }
-.note { background: #fff6d5; border-left: 4px solid #e0b000; padding: 0.4em 0.8em; }
-.empty { font-size: 1.1em; padding: 1em; background: #f2f2f2; }
-.legend { margin: 0.3em 0; font-size: 0.85em; }
-.legend .swatch { color: #fff; padding: 0.15em 0.5em; border-radius: 0.3em; margin-right: 0.4em; }
-.legend .ent-swatch { padding: 0.15em 0.5em; border-radius: 0.35em; margin-right: 0.4em; }
-.hint { color: #666; }
-#chart .bar-group { cursor: pointer; }
-#chart .bar-group:hover rect, #chart .bar-group.selected rect { stroke: #222; stroke-width: 1.5; }
-#chart text { font-size: 12px; fill: #222; }
-#chart .drug-class { font-style: italic; }
-#chart .bar-total { fill: #555; }
-#filters { position: sticky; top: 0; z-index: 1; background: #fafafa; border: 1px solid #ddd; padding: 0.5em 0.7em;
-  display: flex; flex-wrap: wrap; gap: 0.6em 1.2em; align-items: center; }
-#filters select, #filters input { font-size: 0.95em; }
-#visible-count { font-weight: bold; margin-left: auto; }
-table { border-collapse: collapse; width: 100%; margin-top: 0.5em; font-size: 0.9em; }
-th { text-align: left; background: #f0f0f0; border-bottom: 2px solid #ccc; padding: 0.35em 0.5em; }
-td { border-bottom: 1px solid #e4e4e4; padding: 0.35em 0.5em; vertical-align: top; }
-td.doc, td.rule { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.85em; }
-td.doc { word-break: break-all; } td.mirna { white-space: nowrap; }
-td.doc .links { font-family: system-ui, sans-serif; font-size: 0.9em; margin-top: 0.2em; } td.doc .links a { margin-right: 0.4em; }
-td.num { text-align: right; }
-td.sentence { min-width: 28em; line-height: 2.5; }
-tr.negated td { color: #777; }
-.relation { color: #fff; padding: 0.1em 0.45em; border-radius: 0.3em; white-space: nowrap; }
-.kind { color: #777; font-size: 0.8em; }
-.flag { display: inline-block; font-size: 0.8em; padding: 0 0.4em; border-radius: 0.3em; margin: 0 0.2em 0.2em 0; }
-.flag-negated { background: #f6c6c6; } .flag-hedged { background: #e6e0c0; }
-.cell-lines { color: #666; font-size: 0.85em; line-height: 1.4; }
-mark.ent { padding: 0.45em 0.6em; margin: 0 0.25em; line-height: 1; border-radius: 0.35em; color: inherit; white-space: nowrap; }
-mark.ent.pair { outline: 2px solid #333; }
-mark.ent-other { background: #ddd; }
-.ent-label { font-size: 0.8em; font-weight: bold; line-height: 1; border-radius: 0.35em; vertical-align: middle; margin-left: 0.5rem; }
-"""
-
-_SCRIPT = """
-(function () {
-  "use strict";
-  var rows = Array.prototype.slice.call(document.querySelectorAll("#relations tbody tr"));
-  var words = rows.map(function (row) { return row.textContent.toLowerCase(); });
-  var relation = document.getElementById("f-relation");
-  var drug = document.getElementById("f-drug");
-  var mirna = document.getElementById("f-mirna");
-  var text = document.getElementById("f-text");
-  var count = document.getElementById("visible-count");
-  var bars = Array.prototype.slice.call(document.querySelectorAll("#chart .bar-group"));
-  function apply() {
-    var r = relation.value, d = drug.value, m = mirna.value, q = text.value.trim().toLowerCase(), shown = 0;
-    rows.forEach(function (row, i) {
-      var keep = (!r || row.dataset.relation === r) && (!d || row.dataset.drug === d) &&
-        (!m || row.dataset.mirna === m) && (!q || words[i].indexOf(q) >= 0);
-      row.hidden = !keep;
-      if (keep) { shown += 1; }
-    });
-    count.textContent = shown + " of " + rows.length + " relations shown";
-    bars.forEach(function (bar) { bar.classList.toggle("selected", d !== "" && bar.dataset.drug === d); });
-  }
-  [relation, drug, mirna].forEach(function (select) { select.addEventListener("change", apply); });
-  text.addEventListener("input", apply);
-  document.getElementById("f-reset").addEventListener("click", function () {
-    relation.value = ""; drug.value = ""; mirna.value = ""; text.value = ""; apply();
-  });
-  bars.forEach(function (bar) {
-    bar.addEventListener("click", function () {
-      var wanted = drug.value === bar.dataset.drug ? "" : bar.dataset.drug;
-      if (wanted && !Array.prototype.some.call(drug.options, function (o) { return o.value === wanted; })) { return; }
-      drug.value = wanted;
-      apply();
-      document.getElementById("review").scrollIntoView();
-    });
-  });
-  apply();
-})();
 """

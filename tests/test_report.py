@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -37,6 +38,19 @@ VOID = {"meta", "input", "br", "wbr", "img", "link", "hr"}
 def read_relations(run_dir: Path) -> list[dict[str, str]]:
     with (run_dir / "relations.tsv").open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def finding_of(row: dict[str, str]) -> tuple[str, str, str]:
+    return (row["mirna"], row["relation"], row["partner"])
+
+
+def findings_where(relations: list[dict[str, str]], **wanted: str) -> int:
+    """How many findings (miRNA, relation, partner) have a relations.tsv row with these values."""
+    return len({finding_of(row) for row in relations if all(row[key] == value for key, value in wanted.items())})
+
+
+def classes(attrs: dict[str, str | None]) -> list[str]:
+    return (attrs.get("class") or "").split()
 
 
 class Page(HTMLParser):
@@ -157,9 +171,38 @@ def test_page_is_well_formed_html(page: Page) -> None:
     assert (page.errors, page.stack) == ([], [])
 
 
-def test_page_has_one_row_per_relation(page: Page, relations: list[dict[str, str]]) -> None:
-    rows = [attrs for tag, attrs in page.tags if tag == "tr" and "rel" in (attrs.get("class") or "").split()]
-    assert len(rows) == len(relations)
+def test_page_has_one_row_per_finding(page: Page, relations: list[dict[str, str]]) -> None:
+    rows = [attrs for tag, attrs in page.tags if tag == "tr" and "finding" in classes(attrs)]
+    assert len(rows) == len({finding_of(row) for row in relations}) < len(relations)
+
+
+def test_every_relation_is_evidence_under_its_finding(page: Page, relations: list[dict[str, str]]) -> None:
+    """Each finding row folds (in one <details>) one item per relations.tsv row of its miRNA, relation and partner."""
+    under: dict[tuple[str, str, str], list[str]] = {}
+    finding = ("", "", "")
+    for tag, attrs in page.tags:
+        if tag == "tr" and "finding" in classes(attrs):
+            finding = (attrs["data-mirna"], attrs["data-relation"], attrs["data-partner"])
+            under[finding] = []
+        elif tag == "li" and "ev" in classes(attrs):
+            under[finding].append(attrs["id"].removeprefix("r-"))
+    expected: dict[tuple[str, str, str], list[str]] = {}
+    for row in relations:
+        expected.setdefault(finding_of(row), []).append(row["relation_id"])
+    details = [attrs for tag, attrs in page.tags if tag == "details" and "evidence" in classes(attrs)]
+    assert (under, len(details)) == (expected, len(expected))
+
+
+def test_each_evidence_shows_eight_hex_digits_of_its_relation_id_and_keeps_the_whole(report_path: Path, relations) -> None:
+    ids = re.findall(r'<code class="rid" title="relation_id (\w+)[^"]*" data-id="(\w+)">(\w+)</code>', report_path.read_text(encoding="utf-8"))
+    assert sorted(ids) == sorted((r["relation_id"], r["relation_id"], r["relation_id"][:8]) for r in relations)
+
+
+def test_gene_chart_draws_the_targets_rows(page: Page, relations: list[dict[str, str]]) -> None:
+    drawn = {(attrs["data-name"], "targets") for tag, attrs in page.tags if tag == "g" and attrs.get("data-kind") == "gene"}
+    targets = {(row["partner"], "targets") for row in relations if row["relation"] == "targets" and row["partner_type"] == "gene"}
+    segments = [a for t, a in page.tags if t == "rect" and a.get("data-relation") == "targets"]
+    assert targets and targets <= drawn and len(segments) == len(targets)
 
 
 def test_page_loads_nothing_from_anywhere(page: Page) -> None:
@@ -196,10 +239,14 @@ def test_page_policy_forbids_every_fetch(page: Page) -> None:
 
 
 @pytest.mark.parametrize(
-    ("select", "column"), [("f-relation", "relation"), ("f-drug", "partner"), ("f-mirna", "mirna")], ids=["relation", "drug", "mirna"]
-)
-def test_filter_lists_every_value_present(page: Page, relations: list[dict[str, str]], select: str, column: str) -> None:
-    present = {row[column] for row in relations if column != "partner" or row["partner_type"] in DRUG_TYPES}
+    ("select", "column", "types"),
+    [("f-relation", "relation", ()), ("f-drug", "partner", DRUG_TYPES), ("f-gene", "partner", ("gene",)), ("f-mirna", "mirna", ())],
+    ids=["relation", "drug", "gene", "mirna"],
+)  # fmt: skip
+def test_filter_lists_every_value_present(
+    page: Page, relations: list[dict[str, str]], select: str, column: str, types: tuple[str, ...]
+) -> None:
+    present = {row[column] for row in relations if not types or row["partner_type"] in types}
     assert present <= set(page.options[select]) and page.options[select][0] == ""
 
 
@@ -219,7 +266,7 @@ def test_a_script_in_a_sentence_is_text(hostile_path: Path) -> None:
 
 def test_a_quote_in_an_id_does_not_leave_its_attribute(hostile_path: Path) -> None:
     rows = [attrs for tag, attrs in Page(hostile_path.read_text(encoding="utf-8")).tags if tag == "tr" and attrs.get("data-mirna")]
-    assert rows[1]["data-drug"] == f'"{HOSTILE}' and rows[1]["data-mirna"] == f"miR-{HOSTILE}"
+    assert len(rows) == 2 and rows[1]["data-drug"] == f'"{HOSTILE}' and rows[1]["data-mirna"] == f"miR-{HOSTILE}"
 
 
 def test_a_run_without_relations_says_so(tmp_path: Path) -> None:
@@ -230,7 +277,7 @@ def test_a_run_without_relations_says_so(tmp_path: Path) -> None:
 def test_limit_leaves_rows_out_and_says_how_many(corpus_run: Path, relations: list[dict[str, str]], tmp_path: Path) -> None:
     summary = write_report(corpus_run, tmp_path / "page.html", limit=5)
     page = Page(summary.path.read_text(encoding="utf-8"))
-    rows = [a for t, a in page.tags if t == "tr" and a.get("data-relation")]
+    rows = [a for t, a in page.tags if t == "li" and "ev" in classes(a)]
     assert (len(rows), summary.left_out) == (5, len(relations) - 5)
     assert f"{len(relations) - 5} are left out" in "".join(page.text)
 
@@ -272,30 +319,22 @@ def test_place_mentions(sentence: str, mentions: list[Mention], expected: list[t
     assert [(p.start, sentence[p.start : p.end]) for p in place_mentions(sentence, mentions)] == expected
 
 
-def test_every_corpus_row_marks_its_mirna_unless_named_in_the_previous_sentence(
-    page: Page, relations: list[dict[str, str]]
+def test_every_corpus_relation_marks_its_mirna_unless_named_in_the_previous_sentence(
+    report_path: Path, relations: list[dict[str, str]]
 ) -> None:
-    html_rows = [attrs for tag, attrs in page.tags if tag == "tr" and attrs.get("data-relation")]
-    marks_per_row: list[int] = []
-    count = -1
-    for tag, attrs in page.tags:
-        if tag == "tr" and attrs.get("data-relation"):
-            marks_per_row.append(0)
-            count += 1
-        elif tag == "mark" and "ent-mirna" in (attrs.get("class") or "") and "pair" in (attrs.get("class") or ""):
-            marks_per_row[count] += 1
-    unmarked = [row["rule"] for row, n in zip(relations, marks_per_row) if n == 0]
-    assert len(html_rows) == len(relations) and all(rule.startswith("coref.") for rule in unmarked)
+    marks = SentenceMarks(report_path.read_text(encoding="utf-8")).rows
+    unmarked = [row["rule"] for row in relations if not any(pair for _, _, pair in marks[f"r-{row['relation_id']}"])]
+    assert len(marks) == len(relations) and all(rule.startswith("coref.") for rule in unmarked)
 
 
 class SentenceMarks(HTMLParser):
-    """Per row id, the marks of its sentence cell: (offset in the sentence text, text, is it the row's pair)."""
+    """Per evidence id, the marks of its sentence: (offset in the sentence text, text, is it the relation's pair)."""
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: dict[str, list[tuple[int, str, bool]]] = {}
         self._row = ""
-        self._depth = 0  # open elements inside the sentence cell; 0 when outside it
+        self._depth = 0  # open elements inside the sentence; 0 when outside it
         self._text: list[str] = []
         self._mark: tuple[int, bool] | None = None
         self._label = False
@@ -304,10 +343,10 @@ class SentenceMarks(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         classes = (dict(attrs).get("class") or "").split()
-        if tag == "tr" and "rel" in classes:
+        if tag == "li" and "ev" in classes:
             self._row = dict(attrs)["id"] or ""
             self.rows[self._row] = []
-        elif tag == "td" and "sentence" in classes:
+        elif tag == "div" and "sentence" in classes:
             self._depth, self._text = 1, []
         elif self._depth:
             self._depth += 1
@@ -434,11 +473,11 @@ def shown(browser, report_path: Path):
 
 
 def visible_rows(driver) -> list[dict[str, str]]:
-    """The rows a person sees: rendered boxes, with what the filters test."""
+    """The finding rows a person sees: rendered boxes, with what the filters test."""
     return driver.execute_script(
-        "return Array.from(document.querySelectorAll('#relations tbody tr'))"
+        "return Array.from(document.querySelectorAll('#findings tbody tr'))"
         ".filter(function (row) { return row.getClientRects().length > 0; })"
-        ".map(function (row) { return {relation: row.dataset.relation, drug: row.dataset.drug, mirna: row.dataset.mirna}; });"
+        ".map(function (row) { return Object.assign({}, row.dataset); });"
     )
 
 
@@ -455,71 +494,173 @@ def count_text(driver) -> str:
     return driver.find_element(By.ID, "visible-count").text
 
 
-def test_browser_shows_every_relation_at_first(shown, relations: list[dict[str, str]]) -> None:
-    assert (len(visible_rows(shown)), count_text(shown)) == (len(relations), f"{len(relations)} of {len(relations)} relations shown")
+def test_browser_shows_every_finding_at_first(shown, relations: list[dict[str, str]]) -> None:
+    n = findings_where(relations)
+    assert (len(visible_rows(shown)), count_text(shown)) == (n, f"{n} of {n} findings shown")
 
 
-def test_browser_shows_the_mirna_of_a_row_as_a_coloured_mark(shown, relations: list[dict[str, str]]) -> None:
+def test_browser_shows_the_mirna_of_a_finding_as_a_coloured_mark(shown) -> None:
     from selenium.webdriver.common.by import By
 
-    first = shown.find_element(By.CSS_SELECTOR, "#relations tbody tr")
-    mark = first.find_element(By.CSS_SELECTOR, "mark.ent-mirna.pair")
+    first = shown.find_element(By.CSS_SELECTOR, "#findings tbody tr")
+    mark = first.find_element(By.CSS_SELECTOR, "summary mark.ent-mirna.pair")
     label = mark.find_element(By.CSS_SELECTOR, ".ent-label")
     background = mark.value_of_css_property("background-color")
     assert (mark.is_displayed(), label.text, background not in ("rgba(0, 0, 0, 0)", "transparent")) == (True, "miRNA", True)
-    assert mark.text.replace("\u2010", "-").startswith(relations[0]["mirna"])
+    assert mark.text.replace("\u2010", "-").lower().startswith(first.get_attribute("data-mirna").lower())
+
+
+def test_browser_opening_a_finding_shows_each_sentence_with_its_short_id(shown, relations: list[dict[str, str]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    row = shown.find_element(By.CSS_SELECTOR, "#findings tbody tr")
+    hidden = [item.is_displayed() for item in row.find_elements(By.CSS_SELECTOR, "li.ev")]
+    row.find_element(By.CSS_SELECTOR, "details.evidence > summary").click()
+    ids = [item.text for item in row.find_elements(By.CSS_SELECTOR, "li.ev code.rid") if item.is_displayed()]
+    finding = (row.get_attribute("data-mirna"), row.get_attribute("data-relation"), row.get_attribute("data-partner"))
+    expected = [r["relation_id"][:8] for r in relations if finding_of(r) == finding]
+    assert (set(hidden), ids) == ({False}, expected)
+
+
+def test_browser_copying_a_short_id_gives_the_whole_id(shown, relations: list[dict[str, str]]) -> None:
+    from selenium.webdriver.common.by import By
+
+    row = shown.find_element(By.CSS_SELECTOR, "#findings tbody tr")
+    row.find_element(By.CSS_SELECTOR, "details.evidence > summary").click()
+    rid = row.find_element(By.CSS_SELECTOR, "li.ev code.rid")
+    rid.click()  # selects the id, as a person would before copying
+    copied = shown.execute_script(
+        "var data = new DataTransfer();"
+        "document.dispatchEvent(new ClipboardEvent('copy', {clipboardData: data, bubbles: true, cancelable: true}));"
+        "return data.getData('text/plain');"
+    )
+    assert (len(rid.text), copied) == (8, rid.get_attribute("data-id")) and copied in {r["relation_id"] for r in relations}
 
 
 @pytest.mark.parametrize("relation", RELATION_TYPES)
 def test_browser_relation_filter_leaves_only_that_relation(shown, relations: list[dict[str, str]], relation: str) -> None:
     choose(shown, "f-relation", relation)
     rows = visible_rows(shown)
-    expected = sum(row["relation"] == relation for row in relations)
-    assert ({row["relation"] for row in rows} <= {relation}, len(rows)) == (True, expected)
+    assert ({row["relation"] for row in rows} <= {relation}, len(rows)) == (True, findings_where(relations, relation=relation))
 
 
-def test_browser_drug_filter_leaves_only_that_drug(shown, relations: list[dict[str, str]]) -> None:
-    drugs = Counter(row["partner"] for row in relations if row["partner_type"] in DRUG_TYPES)
-    drug, expected = drugs.most_common(1)[0]
-    choose(shown, "f-drug", drug)
+@pytest.mark.parametrize(("select", "types"), [("f-drug", DRUG_TYPES), ("f-gene", ("gene",))], ids=["drug", "gene"])
+def test_browser_partner_filter_leaves_only_that_partner(shown, relations, select: str, types: tuple[str, ...]) -> None:
+    partners = Counter(finding_of(row)[2] for row in {finding_of(r): r for r in relations}.values() if row["partner_type"] in types)
+    partner, expected = partners.most_common(1)[0]
+    choose(shown, select, partner)
     rows = visible_rows(shown)
-    assert ({row["drug"] for row in rows}, len(rows), count_text(shown).split()[0]) == ({drug}, expected, str(expected))
+    assert ({row["partner"] for row in rows}, len(rows), count_text(shown).split()[0]) == ({partner}, expected, str(expected))
 
 
 def test_browser_filters_combine_and_show_all_resets_them(shown, relations: list[dict[str, str]]) -> None:
     from selenium.webdriver.common.by import By
 
-    mirna = Counter(row["mirna"] for row in relations).most_common(1)[0][0]
+    mirna = Counter(row["mirna"] for row in relations if row["relation"] == "sensitizes").most_common(1)[0][0]
     choose(shown, "f-mirna", mirna)
     choose(shown, "f-relation", "sensitizes")
-    expected = sum(row["mirna"] == mirna and row["relation"] == "sensitizes" for row in relations)
     combined = len(visible_rows(shown))
     shown.find_element(By.ID, "f-reset").click()
-    assert (combined, len(visible_rows(shown))) == (expected, len(relations))
+    expected = findings_where(relations, mirna=mirna, relation="sensitizes")
+    assert (combined, len(visible_rows(shown))) == (expected, findings_where(relations))
 
 
-def test_browser_chart_has_one_bar_group_per_drug(shown, relations: list[dict[str, str]]) -> None:
+@pytest.mark.parametrize(("kind", "types"), [("drug", DRUG_TYPES), ("gene", ("gene",))], ids=["drug", "gene"])
+def test_browser_chart_has_one_bar_group_per_partner(shown, relations, kind: str, types: tuple[str, ...]) -> None:
     from selenium.webdriver.common.by import By
 
-    groups = [g for g in shown.find_elements(By.CSS_SELECTOR, "#chart g.bar-group") if g.is_displayed()]
-    drugs = {row["partner"] for row in relations if row["partner_type"] in DRUG_TYPES}
-    assert sorted(g.get_attribute("data-drug") for g in groups) == sorted(drugs)
+    groups = [g for g in shown.find_elements(By.CSS_SELECTOR, f"#chart-{kind} g.bar-group") if g.is_displayed()]
+    wanted = {"drug": set(RELATION_TYPES), "gene": {"targets", "regulates", "regulated_by"}}[kind]
+    partners = {row["partner"] for row in relations if row["partner_type"] in types and row["relation"] in wanted}
+    assert sorted(g.get_attribute("data-name") for g in groups) == sorted(partners)
 
 
-def test_browser_clicking_a_bar_filters_by_its_drug(shown, relations: list[dict[str, str]]) -> None:
+@pytest.mark.parametrize(("kind", "types"), [("drug", DRUG_TYPES), ("gene", ("gene",))], ids=["drug", "gene"])
+def test_browser_clicking_a_bar_filters_by_its_partner(shown, relations, kind: str, types: tuple[str, ...]) -> None:
     from selenium.webdriver.common.by import By
 
-    bar = shown.find_element(By.CSS_SELECTOR, "#chart g.bar-group rect")
-    drug = bar.find_element(By.XPATH, "..").get_attribute("data-drug")
+    bar = shown.find_element(By.CSS_SELECTOR, f"#chart-{kind} g.bar-group rect")
+    partner = bar.find_element(By.XPATH, "..").get_attribute("data-name")
     bar.click()
-    expected = sum(row["partner"] == drug and row["partner_type"] in DRUG_TYPES for row in relations)
-    assert len(visible_rows(shown)) == expected
+    expected = len({finding_of(r) for r in relations if r["partner"] == partner and r["partner_type"] in types})
+    assert {row["partner"] for row in visible_rows(shown)} == {partner} and len(visible_rows(shown)) == expected
+
+
+def _column_keys(driver, column: int) -> list[str]:
+    return driver.execute_script(
+        "var column = arguments[0];"
+        "return Array.from(document.querySelectorAll('#findings tbody tr')).map(function (row) {"
+        " var cell = row.cells[column]; return cell.dataset.sort !== undefined ? cell.dataset.sort : cell.textContent.trim().toLowerCase(); });",
+        column,
+    )
+
+
+@pytest.mark.parametrize(
+    ("column", "numeric"), [(0, False), (1, True), (2, False), (3, False), (4, True), (5, True), (6, False)],
+    ids=["mirna", "relation", "partner", "documents", "sentences", "confidence", "flags"],
+)  # fmt: skip
+def test_browser_a_header_click_sorts_by_its_column_and_a_second_reverses(shown, column: int, numeric: bool) -> None:
+    from selenium.webdriver.common.by import By
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # The page's script adds the sort buttons once it runs: wait for them rather than race it.
+    buttons = WebDriverWait(shown, 10).until(
+        lambda driver: driver.find_elements(By.CSS_SELECTOR, "#findings thead th button.sort")[column:] or False
+    )
+    button = buttons[0]
+    button.click()
+    ascending = _column_keys(shown, column)
+    button.click()
+    descending = _column_keys(shown, column)
+    key = float if numeric else str.lower
+    assert ascending == sorted(ascending, key=key) and descending == sorted(ascending, key=key, reverse=True)
+    assert len(set(ascending)) > 1
+
+
+@pytest.fixture(scope="module")
+def wide_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run whose sentence holds a 300-character word, with a long doc id and rule: what widened the old table."""
+    row = hostile_relation(
+        sentence=f"miR-21 confers tamoxifen resistance {'x' * 300} in cells", doc_id="PMC" + "1234567890" * 8,
+        rule="cue." + "direction" * 12,
+    )  # fmt: skip
+    return write_report(write_run(tmp_path_factory.mktemp("wide_run"), [row], [])).path
+
+
+@pytest.mark.parametrize("which", ["corpus", "wide"])
+def test_browser_nothing_is_clipped_at_1400_pixels(browser, report_path: Path, wide_path: Path, which: str) -> None:
+    browser.set_window_size(1400, 1000)
+    browser.get((report_path if which == "corpus" else wide_path).as_uri())
+    browser.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
+    overflow = browser.execute_script(
+        "var root = document.documentElement, cells = document.querySelectorAll('#findings th, #findings td');"
+        "var clipped = Array.from(cells).filter(function (c) { return c.scrollWidth > c.clientWidth + 1; });"
+        "var table = document.getElementById('findings').getBoundingClientRect();"
+        "return [window.innerWidth, root.scrollWidth > root.clientWidth, table.right <= root.clientWidth, clipped.length];"
+    )
+    assert overflow == [1400, False, True, 0]
+
+
+def test_browser_without_javascript_every_finding_and_its_evidence_reads(browser, report_path: Path, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    html = report_path.read_text(encoding="utf-8")
+    still = tmp_path / "no-script.html"
+    still.write_text(re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL), encoding="utf-8")
+    browser.get(still.as_uri())
+    rows = browser.find_elements(By.CSS_SELECTOR, "#findings tbody tr")
+    rows[0].find_element(By.CSS_SELECTOR, "summary").click()
+    sentence = rows[0].find_element(By.CSS_SELECTOR, "li.ev .sentence")
+    headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#findings thead th")]
+    assert (len(visible_rows(browser)), sentence.is_displayed(), headers[0]) == (len(rows), True, "miRNA")
 
 
 def test_browser_does_not_run_a_script_from_a_sentence(browser, hostile_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(hostile_path.as_uri())
-    sentence = browser.find_element(By.CSS_SELECTOR, "#relations tbody td.sentence").text
+    browser.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; });")
+    sentence = browser.find_element(By.CSS_SELECTOR, "#findings tbody li.ev .sentence").text
     assert (browser.execute_script("return window.__pwned === undefined;"), "<script>window.__pwned = 1</script>" in sentence) == (True, True)
     assert len(visible_rows(browser)) == 2

@@ -168,7 +168,7 @@ def print_diff(merge: Merge, changes: list[Change]) -> None:
     """The diff of a merge as `mirmine curate diff` prints it (`mirmine update` prints the same)."""
     typer.echo(
         f"merge {merge.merge_id}: {merge.run_dir} (run.json {merge.run_json_sha256[:12]}, written {merge.run_time}), "
-        f"merged {merge.merged_at}, {merge.documents} documents"
+        f"merged {merge.merged_at}, {merge.documents} document{'' if merge.documents == 1 else 's'}"
     )
     typer.echo(
         f"findings: {merge.findings_added} added, {merge.findings_changed} changed, {merge.findings_revived} revived, "

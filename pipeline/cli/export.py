@@ -82,12 +82,12 @@ def report(
     run_dir: Path = typer.Argument(..., help="Folder of a run (its relations.tsv, and mentions.tsv for the highlights).", show_default=False),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="The HTML file to write. Default: RUN_DIR/report.html.", show_default=False),
     limit: int = typer.Option(
-        5000, "--limit", min=0, help="Rows on the page at most, the first in relations.tsv order (the page says how many are left out); 0 for all."
+        5000, "--limit", min=0, help="Relations on the page at most, the first in relations.tsv order (the page says how many are left out); 0 for all."
     ),
 ) -> None:
-    """Write a self-contained HTML review page of a run: every relation with its sentence and highlighted entities.
+    """Write a self-contained HTML review page of a run: one row per finding, its sentences with highlighted entities under it.
 
-    Filters by relation type, drug and miRNA, and a chart of the relations per drug. The page loads nothing from the network (inline CSS and JavaScript) and opens from disk in any browser.
+    Sorts by any column, filters by relation type, drug, gene and miRNA, and charts the relations per drug and per gene. The page loads nothing from the network (inline CSS and JavaScript) and opens from disk in any browser.
 
     Example: mirmine report output/ --out output/report.html
     """

@@ -113,7 +113,7 @@ def _files_of_other_commands(out: Path) -> list[str]:
 
 # What each file of a run holds, for the summary: (file, what one row of it is, its plural, what it says).
 _WRITTEN = (
-    ("mentions.tsv", "mention", "mentions", "each miRNA, gene, drug, drug class and cell line found, with the rule that found it"),
+    ("mentions.tsv", "mention", "mentions", "each miRNA, gene, drug, drug class, cell line, disease and species found, with the rule that found it"),
     ("relations.tsv", "relation", "relations", "each (miRNA, partner) pair of a sentence or table row, with the cue that decided it"),
     ("table.tsv", "finding", "findings", "one row per (miRNA, relation, partner) over all documents"),
     ("errors.tsv", "input or document", "inputs or documents", "could not be processed"),
