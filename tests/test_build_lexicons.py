@@ -159,20 +159,26 @@ def test_no_gene_norm_is_a_mirna_gene_symbol():
 
 
 @pytest.mark.parametrize(
-    "term",
+    ("name", "term"),
     [
-        pytest.param("HEK", id="capitals-alone-acronym"),
-        pytest.param("PC-3", id="hand-kept-line"),
-        pytest.param("GM12878", id="coriell-code"),
-        pytest.param("BIONi010-A", id="stem-cell-code"),
-        pytest.param("K562/Adr", id="subline-of-a-named-parent"),
-        pytest.param("Horse", id="capitalised-word"),
-        pytest.param("AR", id="gene-symbol"),
+        pytest.param("cellosaurus.tsv", "HEK", id="cellosaurus-capitals-alone-acronym"),
+        pytest.param("cellosaurus.tsv", "PC-3", id="cellosaurus-hand-kept-line"),
+        pytest.param("cellosaurus.tsv", "GM12878", id="cellosaurus-coriell-code"),
+        pytest.param("cellosaurus.tsv", "BIONi010-A", id="cellosaurus-stem-cell-code"),
+        pytest.param("cellosaurus.tsv", "K562/Adr", id="cellosaurus-subline-of-a-named-parent"),
+        pytest.param("cellosaurus.tsv", "Horse", id="cellosaurus-capitalised-word"),
+        pytest.param("cellosaurus.tsv", "AR", id="cellosaurus-gene-symbol"),
+        pytest.param("diseases.tsv", "WT1", id="diseases-gene-symbol-synonym"),
+        pytest.param("diseases.tsv", "CML", id="diseases-acronym"),
+        pytest.param("diseases.tsv", "Carcinoma, Hepatocellular", id="diseases-mesh-inverted-form"),
+        pytest.param("diseases.tsv", "Seizures", id="diseases-broader-mesh-descriptor"),
+        pytest.param("diseases.tsv", "Neoplasm Metastasis", id="diseases-mesh-neoplastic-process"),
     ],
 )
-def test_cellosaurus_leaves_out_names_that_read_otherwise(term):
-    """Codes, capitals and words alone, gene symbols, hand-kept lines and sublines of a named parent get no row."""
-    assert term not in {row[0] for row in read_lexicon("cellosaurus.tsv")[2]}
+def test_generated_lexicons_leave_out_terms_that_read_otherwise(name, term):
+    """Cellosaurus: codes, capitals and words alone, gene symbols, hand-kept lines and sublines of a named parent;
+    diseases: acronyms, inverted MeSH forms, a broader descriptor's terms and neoplastic processes. None gets a row."""
+    assert term not in {row[0] for row in read_lexicon(name)[2]}
 
 
 @pytest.mark.parametrize(
@@ -185,21 +191,6 @@ def test_cellosaurus_leaves_out_names_that_read_otherwise(term):
 )
 def test_combination_product_is_not_a_drug(norm):
     assert norm not in {row[1] for row in read_lexicon("drugs.tsv")[2]}
-
-
-@pytest.mark.parametrize(
-    "term",
-    [
-        pytest.param("WT1", id="gene-symbol-synonym"),
-        pytest.param("CML", id="acronym"),
-        pytest.param("Carcinoma, Hepatocellular", id="mesh-inverted-form"),
-        pytest.param("Seizures", id="broader-mesh-descriptor"),
-        pytest.param("Neoplasm Metastasis", id="mesh-neoplastic-process"),
-    ],
-)
-def test_diseases_leave_out_forms_that_read_otherwise(term):
-    """Acronyms, inverted MeSH forms, a broader descriptor's terms and neoplastic processes get no row."""
-    assert term not in {row[0] for row in read_lexicon("diseases.tsv")[2]}
 
 
 @pytest.fixture(scope="module")
