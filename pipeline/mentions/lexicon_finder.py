@@ -170,9 +170,13 @@ class LexiconFinder:
         matches = self.lexicon.find(text_key, None if "drug" in self.types else text, lexicon_matches(doc, self.walk))
         supported = self._document_support(text, matches)
         named = _NamedGenes(matches)
+        # The drug finder reads a stop-listed hit too: it may still mark a protein name (`PROTEIN_MODIFIER`).
+        skip_stopped = "drug" not in self.types
         # Short forms the document defines as something that reads like no name of this finder's types.
         foreign = {short for short, (long, _, _) in definitions.items() if not self._name_like(long)}
         for match in matches:
+            if skip_stopped and all(map(self._stopped, match.entries)):
+                continue  # `cancer`, `tumor`: every entry stop-listed, so `_choose` would refuse it after every check
             written = text[match.start : match.end]
             if written in foreign:
                 continue  # the document defines it as something else (`pancreatic cancer (PC)`) or resolves it below
