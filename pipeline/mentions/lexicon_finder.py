@@ -4,7 +4,7 @@ decisions a curator would make about each hit. See rules/README.md, "How a lexic
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from spacy.tokens import Doc
 
@@ -44,6 +44,8 @@ from .text_checks import (
 
 # Kinds that are weak evidence on their own: a document that defines the term as something else overrules them.
 WEAK_KINDS = frozenset({"alias", "previous", "synonym", "brand"})
+# How many answers about written forms and long forms each finder keeps (a corpus repeats the same few thousand).
+FORM_CACHE = 1 << 14
 
 
 def _gene_over_its_family(best: list[Entry]) -> list[Entry] | None:
@@ -138,6 +140,11 @@ class LexiconFinder:
             )
             if finder == "gene" else ()
         )  # fmt: skip
+        # Pure answers about a written form or a long form under this finder's rules, asked again for each of its
+        # occurrences in every document: kept on the finder, which belongs to one rule set.
+        self._name_like = lru_cache(maxsize=FORM_CACHE)(self._name_like)  # type: ignore[method-assign]
+        self._fitting = lru_cache(maxsize=FORM_CACHE)(self._fitting)  # type: ignore[method-assign]
+        self._long_form_entries = lru_cache(maxsize=FORM_CACHE)(self._long_form_entries)  # type: ignore[method-assign]
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -269,11 +276,7 @@ class LexiconFinder:
         """The entry (and rule id) this occurrence stands for, or None. ``notes_at``: (text, start, end, supported)
         of the occurrence when the entries' note rules apply to it (checked last: they read the text around it);
         ``named``: the norms of the genes the document names in full."""
-        cased = compact(written)
-        fitting = [
-            e for e in entries
-            if fits_case(e, cased, title_mid_sentence) and not self._stopped(e)
-        ]  # fmt: skip
+        cased, fitting = self._fitting(entries, written, title_mid_sentence)
         if notes_at is not None:
             fitting = [e for e in fitting if self._notes_allow(e, *notes_at)]
         if not fitting:
@@ -301,6 +304,11 @@ class LexiconFinder:
                 return None  # an ambiguous term: several genes share it
         return best[0], best[0].rule
 
+    def _fitting(self, entries: tuple[Entry, ...], written: str, title_mid_sentence: bool) -> tuple[str, tuple[Entry, ...]]:
+        """The written form's case key, and the entries whose case rule it fits that no stop list holds."""
+        cased = compact(written)
+        return cased, tuple(e for e in entries if fits_case(e, cased, title_mid_sentence) and not self._stopped(e))
+
     def _definitions(self, doc: Doc) -> dict[str, tuple[str, int, int]]:
         """Short forms the document defines, by written short form: (long form, start, end) of the definition."""
         definitions: dict[str, tuple[str, int, int]] = {}
@@ -318,8 +326,8 @@ class LexiconFinder:
         for short, (long, long_start, long_end) in definitions.items():
             # The document says what its abbreviation means: `adriamycin (ADR)` makes ADR doxorubicin, and
             # `pancreatic cancer (PC)` makes PC no gene here, whatever a lexicon lists for PC.
-            candidates = self._long_form_entries(long)
-            candidates.sort(key=lambda e: KIND_RANK.get(e.kind, len(KIND_RANK)))
+            # Sorted into a new list: the long form's entries are remembered and shared.
+            candidates = sorted(self._long_form_entries(long), key=lambda e: KIND_RANK.get(e.kind, len(KIND_RANK)))
             resolved[short] = candidates[0] if candidates else self._name_at_end(text, short, long_start, long_end, found)
         occurrences = {}
         for short, start, end, *_ in doc._.mirmine_abbreviations:

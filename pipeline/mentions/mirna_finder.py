@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache, partial
+
 from spacy.tokens import Doc
 
 from pipeline.normalize import mirna_concept_id, mirna_grammar
@@ -16,10 +18,13 @@ class MirnaFinder:
     def __init__(self, rules: RuleSet) -> None:
         self.rules = rules
         self.grammar = mirna_grammar(rules)
+        # Each norm's accession is looked up once, not at every mention (the same few hundred norms come back); kept on
+        # the finder, which belongs to one rule set.
+        self.concept_id = lru_cache(maxsize=1 << 14)(partial(mirna_concept_id, rules=rules))
 
     def __call__(self, doc: Doc) -> Doc:
         concepts = doc.user_data.setdefault(CONCEPTS_KEY, {})
         for match in self.grammar.find(doc_text(doc)):
             add_hit(doc, match.start, match.end, "mirna", match.norm, match.rule)
-            concepts[concept_key("mirna", match.norm)] = mirna_concept_id(match.norm, self.rules)
+            concepts[concept_key("mirna", match.norm)] = self.concept_id(match.norm)
         return doc

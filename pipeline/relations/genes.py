@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from pipeline.preprocess import long_form_start
 from pipeline.schema import Mention
 
 from .agents import Finding, agents, agents_after, lost, manipulated, negated
-from .rules import Cue
+from .rules import Cue, CueSet
 from .sentence import SentenceView
 
 # What may stand between a gene cue and the gene once its descriptors and activity words are left out: other genes,
@@ -65,6 +66,7 @@ _CLOSING = re.compile(r"\s*\)")
 _CONTRAST = re.compile(r"\b(?:while|whereas)\b")
 _COORDINATED = re.compile(r"\s*(?:,|and\b|or\b)")
 _RELATIVE = re.compile(r"\s*,?\s*(?:that|which)\s+(?!(?:is|are|was|were)\b)")
+GAP_CACHE = 1 << 14  # answers about gap texts kept (a few MB at most)
 
 
 def gene_findings(view: SentenceView, mirnas: Sequence[Mention], gene: Mention) -> list[Finding]:
@@ -221,7 +223,13 @@ def _without_long_form(view: SentenceView, cue_end: int, start: int, end: int) -
 def _gap(view: SentenceView, gap: str) -> tuple[bool, bool, bool]:
     """Whether only filler stands in the gap between a cue and a gene once descriptors and activity words are left
     out, whether activity words were there, and whether an expression word was."""
-    cues = view.cue_set
+    return _gap_words(view.cue_set, gap)
+
+
+# The same gaps (`the expression of`, ``) come back for every gene and miRNA of a sentence and across documents: the
+# answer, a pure function of the cue set and the gap's text, is kept per cue set (one per rule set).
+@lru_cache(maxsize=GAP_CACHE)
+def _gap_words(cues: CueSet, gap: str) -> tuple[bool, bool, bool]:
     expression = bool(_EXPRESSION_WORD.search(gap))
     stripped, activity = cues.strip("gene_activity", gap)
     stripped, _ = cues.strip("gene_descriptor", stripped)

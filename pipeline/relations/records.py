@@ -45,7 +45,11 @@ def relations_from_sentences(
     relations: list[Relation] = []
     previous_mirnas: list[Mention] = []
     for sentence_id, (start, end) in enumerate(sentences):
-        for piece, in_piece in sentence_pieces(document.text, start, end, by_sentence.get(sentence_id, [])):
+        if sentence_id not in by_sentence:
+            # A sentence without mentions gives no relation and leaves no miRNA for `these miRNAs` in the next one.
+            previous_mirnas = []
+            continue
+        for piece, in_piece in sentence_pieces(document.text, start, end, by_sentence[sentence_id]):
             mirnas = [m for m in in_piece if m.type == "mirna"]
             earlier_mirnas, previous_mirnas = previous_mirnas, mirnas
             # A relation needs a miRNA (or `these miRNAs` after a sentence with one) and a partner: skip the others early.

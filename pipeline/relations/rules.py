@@ -81,6 +81,8 @@ class CueSet:
         self.after = lru_cache(maxsize=ANCHORED_CACHE)(self._after)  # type: ignore[method-assign]
         self.after_match = lru_cache(maxsize=ANCHORED_CACHE)(self._after_match)  # type: ignore[method-assign]
         self.passive_after = lru_cache(maxsize=ANCHORED_CACHE)(self._passive_after)  # type: ignore[method-assign]
+        # The texts stripped (a cue's words, the gap between a cue and a gene) are short and the same again and again.
+        self.strip = lru_cache(maxsize=ANCHORED_CACHE)(self.strip)  # type: ignore[method-assign]
         # One automaton of every needed substring, whose value is the rules that need it: one pass over a sentence
         # tells which rules may match (117 `in` tests a sentence before).
         self.needs = ahocorasick.Automaton()
