@@ -610,6 +610,16 @@ def test_precision_per_relation_from_the_decisions_on_sampled_findings(db: Path)
     assert (rows["associated"]["low"], rows["associated"]["high"], rows["all"]["sampled"]) == (pytest.approx(low), pytest.approx(high), 12)
 
 
+def test_a_finding_accepted_with_a_correction_counts_against_precision(db: Path) -> None:
+    """The extraction named the wrong partner or relation: the curator's fix does not make it a right extraction."""
+    draw = sample_findings(db, 12, seed=5)
+    first, second = [f.finding_id for f in draw.findings if f.relation == "associated"][:2]
+    decide(db, first, "accepted")
+    decide(db, second, "accepted", relation="sensitizes")
+    row = {r.relation: r for r in curate.estimate_precision(db)}["associated"]
+    assert (row.checked, row.accepted, row.corrected, row.precision) == (2, 1, 1, 0.5)
+
+
 def test_precision_needs_no_more_checks_once_within_five_points(db: Path) -> None:
     draw = sample_findings(db, 126, seed=5)
     associated = [f.finding_id for f in draw.findings if f.relation == "associated"]

@@ -300,15 +300,17 @@ def curate_precision(
     if as_json:
         typer.echo(json.dumps({"confidence": 0.95, "margin": 0.05, "precision": [asdict(row) for row in rows]}, indent=2))
         return
-    header = ("relation", "sampled", "checked", "accepted", "precision", "95% interval", "more for ±5%")
+    header = ("relation", "sampled", "checked", "accepted", "corrected", "precision", "95% interval", "more for ±5%")
     print_columns(
         header,
         [
-            (row.relation, str(row.sampled), str(row.checked), str(row.accepted),
+            (row.relation, str(row.sampled), str(row.checked), str(row.accepted), str(row.corrected),
              "-" if row.precision is None else f"{row.precision:.3f}", f"{row.low:.3f}-{row.high:.3f}", str(row.more))
             for row in rows
         ],
     )  # fmt: skip
+    if rows[-1].corrected:
+        typer.echo("\ncorrected: accepted with a correction of relation, partner or direction; the extraction was wrong")
     undecided = rows[-1].sampled - rows[-1].checked
     if undecided:
         typer.echo(f"\n{undecided} sampled findings are not decided yet")

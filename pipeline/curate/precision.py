@@ -41,6 +41,8 @@ class PrecisionRow:
     """Precision of one relation type (or ``all``) on the checked sampled findings, with its 95 % Wilson interval.
 
     ``more`` is how many more checked findings would narrow the interval to +/-5 % at the current estimate.
+    ``corrected``: the checked findings a curator accepted with a correction of their relation, partner or direction;
+    the extraction got them wrong, so they count against precision (they are not in ``accepted``).
     """
 
     relation: str
@@ -51,6 +53,7 @@ class PrecisionRow:
     low: float
     high: float
     more: int
+    corrected: int = 0
 
 
 def sample_findings(db: Path, n: int, *, seed: int | None = None, wait: float = DEFAULT_WAIT_S) -> SampleDraw:
@@ -105,22 +108,24 @@ def estimate_precision(db: Path) -> list[PrecisionRow]:
     """Precision per relation type and over all (last row, ``all``) from the decisions on sampled findings."""
     with open_store(db) as conn, reading(conn):
         rows = conn.execute(
-            "SELECT f.relation, f.status FROM samples AS s JOIN findings AS f USING (finding_id)"
+            "SELECT f.relation, f.status, (f.corrected_relation != '' OR f.corrected_partner != '' "
+            "OR f.corrected_direction != '') FROM samples AS s JOIN findings AS f USING (finding_id)"
         ).fetchall()
     by_relation: dict[str, Counter] = defaultdict(Counter)
-    for relation, status in rows:
-        by_relation[relation][status] += 1
-        by_relation["all"][status] += 1
+    for relation, status, corrected in rows:
+        outcome = "corrected" if status == "accepted" and corrected else status
+        by_relation[relation][outcome] += 1
+        by_relation["all"][outcome] += 1
     relations = [*sorted(name for name in by_relation if name != "all"), "all"]
     return [_precision_row(name, by_relation[name]) for name in relations]
 
 
 def _precision_row(relation: str, counts: Counter) -> PrecisionRow:
-    accepted, checked = counts["accepted"], counts["accepted"] + counts["rejected"]
+    accepted, checked = counts["accepted"], counts["accepted"] + counts["corrected"] + counts["rejected"]
     estimate = accepted / checked if checked else None
     low, high = wilson_interval(accepted, checked)
     more = max(0, checked_for_margin(0.5 if estimate is None else estimate) - checked)
-    return PrecisionRow(relation, sum(counts.values()), checked, accepted, estimate, low, high, more)
+    return PrecisionRow(relation, sum(counts.values()), checked, accepted, estimate, low, high, more, counts["corrected"])
 
 
 def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float]:
