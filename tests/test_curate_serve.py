@@ -342,3 +342,20 @@ def test_serve_on_a_port_in_use_exits_1(db: Path) -> None:
         port = taken.getsockname()[1]
         result = runner.invoke(app, ["curate", "serve", "--db", str(db), "--port", str(port)])
     assert result.exit_code == 1 and "pick another --port" in result.stderr
+
+
+def test_a_correction_shows_beside_what_was_extracted(ann: TestClient) -> None:
+    decide(ann, TARGETS, "accepted", relation="regulates", partner="PTENP1", direction="up")
+    block = re.search(rf'<tbody class="finding" id="f-{TARGETS}".*?</tbody>', ann.get("/?status=accepted").text, re.DOTALL).group(0)
+    for corrected, extracted in (("regulates", "targets"), ("PTENP1", "PTEN"), ("up", "down")):
+        assert f">{corrected}</ins> <del" in block and f">{extracted}</del>" in block
+
+
+def test_a_pending_finding_has_no_back_to_pending_button(ann: TestClient) -> None:
+    decide(ann, TARGETS, "accepted")
+    assert 'value="pending"' not in form_block(ann.get("/").text, RESISTANCE)
+    assert 'value="pending"' in form_block(ann.get("/?status=accepted").text, TARGETS)
+
+
+def form_block(html: str, fid: str) -> str:
+    return re.search(rf'<tbody class="finding" id="f-{fid}".*?</tbody>', html, re.DOTALL).group(0)

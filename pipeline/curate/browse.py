@@ -147,6 +147,13 @@ def browse(db: Path, filters: Filters) -> FindingsPage:
     return FindingsPage(filters, findings, total, counts, sampled)
 
 
+def count_findings(db: Path, filters: Filters) -> int:
+    """How many findings the filters choose."""
+    where, args = _where(filters)
+    with open_store(db) as conn:
+        return conn.execute(f"SELECT count(*) FROM findings AS f WHERE {where}", args).fetchone()[0]
+
+
 def finding_state(db: Path, fid: str) -> dict | None:
     """The finding's row with its current decision version, or None."""
     with open_store(db) as conn, reading(conn):

@@ -27,7 +27,7 @@ details.evidence summary { cursor: pointer; color: #384454; } details.evidence o
 details.evidence li { margin-bottom: .35em; } mark { background: #ffe58f; padding: 0 .1em; }
 .flag { font-size: 85%; color: #b02a2a; border: 1px solid #e3b5b5; border-radius: 3px; padding: 0 .25em; }
 form.decide { display: flex; flex-wrap: wrap; gap: .35em; align-items: center; margin: .2em 0 .4em; }
-form.decide details.correct { flex-basis: 100%; } form.decide details.correct summary { cursor: pointer; color: #384454; }
+form.decide details.correct[open] { flex-basis: 100%; } form.decide details.correct summary { cursor: pointer; color: #384454; }
 button { font: inherit; padding: .15em .6em; border: 1px solid #a9b3bf; border-radius: 4px; background: #fff; cursor: pointer; }
 button.accepted { border-color: #3c9a52; } button.rejected { border-color: #c45353; }
 .note { color: #384454; font-style: italic; } .empty { padding: 2em; color: #4a5564; }

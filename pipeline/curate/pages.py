@@ -25,6 +25,10 @@ COLUMNS = (
 # The buttons of a finding's form, in order: the first is what Enter in the note field presses.
 BUTTONS = (("keep", "Save note", ""), ("accepted", "Accept", "a"), ("rejected", "Reject", "r"), ("pending", "Back to pending", ""))
 FLAG_CHOICES = (("", "either"), ("yes", "yes"), ("no", "no"))
+KEYS = (
+    '<p class="keys">Keys: <kbd>j</kbd> / <kbd>k</kbd> next / previous finding, <kbd>a</kbd> accept, <kbd>r</kbd> reject, '
+    "<kbd>n</kbd> note (Enter saves it, Esc leaves it). Each decision is recorded with your name and the time.</p>"
+)
 
 
 def h(value: object) -> str:
@@ -57,16 +61,12 @@ def message_page(title: str, message: str, *, back: str = "/", curator: str, sto
 def findings_page(page: FindingsPage, *, token: str, curator: str, store: str, nonce: str) -> str:
     """The findings list: status tabs, filters, the sortable table of one page with each finding's evidence and form."""
     filters = page.filters
-    body = [_status_tabs(page), _filter_form(filters), _summary(page)]
+    body = [_status_tabs(page), _filter_form(filters), _summary(page), KEYS]
     if page.findings:
         body.append(_table(page, token))
     else:
         body.append('<p class="empty">No finding matches these filters.</p>')
     body.append(_pager(page))
-    body.append(
-        '<p class="keys">Keys: <kbd>j</kbd>/<kbd>k</kbd> next / previous finding, <kbd>a</kbd> accept, <kbd>r</kbd> reject, '
-        "<kbd>n</kbd> note (Enter saves it, Esc leaves it). Every decision is recorded with your name and the time.</p>"
-    )
     title = f"{filters.status} findings"
     return layout(title, "".join(body), curator=curator, store=store, nonce=nonce)
 
@@ -159,7 +159,7 @@ def _finding_rows(finding: Finding, token: str, back: str, following: str) -> st
     status = finding["status"] + (" · stale" if finding["stale"] else "")
     cells = (
         f'<td class="id"><code>{h(fid)}</code></td><td>{h(finding["mirna"])}</td>'
-        f"<td>{_corrected(relation, finding['relation'])}</td><td>{h(finding.direction) or '–'}</td>"
+        f"<td>{_corrected(relation, finding['relation'])}</td><td>{_corrected(finding.direction, finding.extracted_direction)}</td>"
         f'<td>{_corrected(partner, finding["partner"])} <small>{h(finding["partner_type"])}</small></td>'
         f'<td>{h(finding["cancers"].replace(";", "; "))}</td><td class="num">{finding["n_docs"]}</td>'
         f'<td class="num">{finding["n_sentences"]}</td><td class="num">{confidence}</td>'
@@ -173,9 +173,10 @@ def _finding_rows(finding: Finding, token: str, back: str, following: str) -> st
 
 
 def _corrected(shown: str, extracted: str) -> str:
+    """A value, and when a curator's correction changed it, the extracted one struck out beside it ('–' for none)."""
     if shown == extracted:
-        return h(shown)
-    return f'<ins title="a curator\'s correction">{h(shown)}</ins> <del title="as extracted">{h(extracted)}</del>'
+        return h(shown) or "–"
+    return f'<ins title="a curator\'s correction">{h(shown) or "none"}</ins> <del title="as extracted">{h(extracted) or "none"}</del>'
 
 
 def _decided(finding: Finding) -> str:
@@ -186,15 +187,20 @@ def _decided(finding: Finding) -> str:
 
 
 def _evidence_list(finding: Finding) -> str:
-    documents = len({item.doc_id for item in finding.evidence})
+    sentences = len(finding.evidence) + finding.more_evidence
+    documents = finding["n_docs"]
     items = "".join(_evidence_item(item) for item in finding.evidence)
     more = f'<p class="more">and {finding.more_evidence} more sentences</p>' if finding.more_evidence else ""
     example = highlight(finding["example"], finding["mirna"], finding["partner"])
     return (
         f'<details class="evidence"><summary><span class="example">{example}</span> '
-        f"<small>({len(finding.evidence) + finding.more_evidence} sentences, {documents} documents shown)</small></summary>"
+        f"<small>({_count(sentences, 'sentence')} in {_count(documents, 'document')})</small></summary>"
         f"<ol>{items}</ol>{more}</details>"
     )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _evidence_item(item: Evidence) -> str:
@@ -214,9 +220,9 @@ def _decide_form(finding: Finding, token: str, back: str, following: str) -> str
         for name, value in (("csrf", token), ("finding_id", fid), ("version", finding.version), ("back", back), ("next", following))
     )  # fmt: skip
     buttons = "".join(
-        f'<button type="submit" name="status" value="{value}"{f" title={key!r}" if key else ""} class="{value}">{label}'
-        f'{f" <kbd>{key}</kbd>" if key else ""}</button>'
+        f'<button type="submit" name="status" value="{value}" class="{value}">{label}{f" <kbd>{key}</kbd>" if key else ""}</button>'
         for value, label, key in BUTTONS
+        if value != finding["status"] or value != "pending"  # a pending finding has no decision to take back
     )
     return (
         f'<form class="decide" method="post" action="/decide">{hidden}'

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .browse import Filters, browse, finding_state
+from .browse import Filters, browse, count_findings, finding_state
 from .decide import StaleDecisionError, decide
 from .pages import findings_page, message_page, precision_page
 from .precision import estimate_precision, sample_findings
@@ -81,7 +81,7 @@ def make_app(db: Path, curator: str, *, hosts: Iterable[str] = LOOPBACK, secret:
 
     async def precision(request: Request) -> Response:
         rows = await run_in_threadpool(estimate_precision, db)
-        pending = (await run_in_threadpool(browse, db, Filters(sample="1"))).total
+        pending = await run_in_threadpool(count_findings, db, Filters(sample="1"))
         return render(
             request, lambda token, nonce: precision_page(rows, token=token, curator=curator, store=store, nonce=nonce, pending=pending)
         )
