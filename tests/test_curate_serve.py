@@ -359,3 +359,10 @@ def test_a_pending_finding_has_no_back_to_pending_button(ann: TestClient) -> Non
 
 def form_block(html: str, fid: str) -> str:
     return re.search(rf'<tbody class="finding" id="f-{fid}".*?</tbody>', html, re.DOTALL).group(0)
+
+
+def test_a_corrected_relation_with_the_direction_untouched_takes_the_direction_it_implies(ann: TestClient, db: Path) -> None:
+    """confers_resistance (down) corrected to sensitizes, the direction field left as shown: sensitizes is up."""
+    decide(ann, RESISTANCE, "accepted", relation="sensitizes")
+    assert finding(db, RESISTANCE)["corrected_direction"] == ""
+    assert ">up</ins> <del" in form_block(ann.get("/?status=accepted").text, RESISTANCE)

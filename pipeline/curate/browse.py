@@ -155,10 +155,14 @@ def count_findings(db: Path, filters: Filters) -> int:
 
 
 def finding_state(db: Path, fid: str) -> dict | None:
-    """The finding's row with its current decision version, or None."""
+    """The finding's row with its current decision version and the direction the page shows, or None."""
     with open_store(db) as conn, reading(conn):
         row = conn.execute("SELECT * FROM findings WHERE finding_id = ?", (fid,)).fetchone()
-        return None if row is None else {**dict(row), "version": decision_version(conn, fid)}
+        if row is None:
+            return None
+        extracted = original_direction(conn, row["mirna"], row["relation"], row["partner"])
+        shown = shown_direction(row["corrected_relation"], row["corrected_direction"], extracted)
+        return {**dict(row), "version": decision_version(conn, fid), "shown_direction": shown}
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -143,10 +143,11 @@ def _decide_from_form(db: Path, curator: str, form: FormData) -> None:
     # A field sent back as the page showed it changes nothing (so a relation that never fitted its partner is not checked).
     relation = _changed(form, "relation", state["corrected_relation"] or state["relation"])
     partner = _changed(form, "partner", state["corrected_partner"] or state["partner"])
-    direction = form.get("direction")
+    # An untouched direction is no correction: with a corrected relation, the direction it implies stands.
+    direction = _changed(form, "direction", state["shown_direction"])
     decide(
         db, fid, status, note=str(form.get("note", state["note"])), curator=curator, relation=relation, partner=partner,
-        direction=None if direction is None else str(direction), expected_version=int(version),
+        direction=direction, expected_version=int(version),
     )  # fmt: skip
 
 
