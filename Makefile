@@ -15,6 +15,7 @@ run: $(STAMP)
 	@echo ""
 	@echo "Next: $(BIN)/mirmine report output/   (a review page of every relation: output/report.html)"
 	@echo "      $(BIN)/mirmine curate merge output/ --db curated.db   (keep the findings and your decisions on them)"
+	@echo "      $(BIN)/mirmine curate serve --db curated.db   (then review them in the browser)"
 	@echo "      $(BIN)/mirmine run YOUR_FILES --out runs/NAME   (PubMed exports, PDFs, text; see README.md)"
 
 test: $(STAMP)

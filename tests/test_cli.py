@@ -280,7 +280,7 @@ def test_the_next_commands_make_run_points_to_exist(tmp_path: Path) -> None:
     """Each `mirmine ...` after "Next:" is a command whose options parse (`--help` appended: nothing runs)."""
     pointed = [line.split('"', 2)[1].removeprefix("Next:").strip() for line in make_run_recipe() if "mirmine " in line and "@echo" in line]
     commands = [text.split("(")[0].split() for text in pointed]
-    assert [words[1:3] for words in commands] == [["report", "output/"], ["curate", "merge"], ["run", "YOUR_FILES"]]
+    assert [words[1:3] for words in commands] == [["report", "output/"], ["curate", "merge"], ["curate", "serve"], ["run", "YOUR_FILES"]]
     for words in commands:
         result = runner.invoke(app, [*words[1:], "--help"])
         assert result.exit_code == 0, (words, result.output)

@@ -648,7 +648,11 @@ def test_browser_without_javascript_every_finding_and_its_evidence_reads(browser
     html = report_path.read_text(encoding="utf-8")
     still = tmp_path / "no-script.html"
     still.write_text(re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL), encoding="utf-8")
+    from selenium.webdriver.support.ui import WebDriverWait
+
     browser.get(still.as_uri())
+    # A large page may still be parsing when get() returns under load: count its rows once it is whole.
+    WebDriverWait(browser, 10).until(lambda driver: driver.execute_script("return document.readyState") == "complete")
     rows = browser.find_elements(By.CSS_SELECTOR, "#findings tbody tr")
     rows[0].find_element(By.CSS_SELECTOR, "summary").click()
     sentence = rows[0].find_element(By.CSS_SELECTOR, "li.ev .sentence")

@@ -314,3 +314,44 @@ def curate_precision(
     undecided = rows[-1].sampled - rows[-1].checked
     if undecided:
         typer.echo(f"\n{undecided} sampled findings are not decided yet")
+
+
+@curate_app.command("serve")
+def curate_serve(
+    db: Path = typer.Option(..., "--db", help=_DB_HELP),
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port to listen on; 0 takes any free one (the URL is printed)."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host",
+        help="Address to listen on. Only this machine can reach the default; another address lets others read and decide (a warning is printed).",
+    ),  # fmt: skip
+    curator: Optional[str] = typer.Option(None, "--curator", help="Who decides in this browser session; default $USER, else unknown."),
+) -> None:
+    """Review the findings in a browser: the pending findings with their evidence, filters, sorting, keys for accept and reject, corrections, notes, and precision on a checked sample.
+
+    Every action is recorded in the store exactly as `mirmine curate decide` records it (append-only, with the curator and the UTC time), one transaction each. A decision made on a page loaded before someone else's newer decision on the same finding is refused; reload to see it. A merge while the server runs shows on the next reload. Ctrl-C stops the server.
+
+    Example: mirmine curate serve --db curated.db --curator ann
+    """
+    import os
+
+    from pipeline.curate.serve import LOOPBACK, bind, check_store, make_app, run_server, url_of
+
+    who = curator or os.environ.get("USER") or "unknown"
+    with _curate_errors():
+        check_store(db)
+    if host not in LOOPBACK:
+        typer.echo(
+            f"Warning: listening on {host}: anyone who can reach this machine on port {port} can read the store and record "
+            "decisions; the default, 127.0.0.1, keeps it to this machine.",
+            err=True,
+        )
+    app = make_app(db, who, hosts=LOOPBACK if host in LOOPBACK else ("*",))
+    try:
+        sock = bind(host, port)
+    except OSError as err:
+        raise fail(f"cannot listen on {host}:{port} ({err.strerror or err}); pick another --port, or 0 for any free one") from err
+    typer.echo(f"Reviewing {db} as {who} at {url_of(sock)} (Ctrl-C stops)")
+    try:
+        run_server(app, sock)
+    finally:
+        sock.close()

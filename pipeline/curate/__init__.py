@@ -7,7 +7,8 @@ optional correction of the finding's relation, partner or direction; ``decide_ma
 ``merge_changes`` is the diff of a merge, ``export_findings`` writes the chosen findings, and ``sample_findings``
 with ``estimate_precision`` measures precision on a stratified sample. The store is in WAL mode: readers (export,
 diff) never block a merge. Modules: store (schema, open, transactions, records), merge, decide (and diff), export,
-sheets (a sheet of decisions read), precision (sample, Wilson interval), queries (what ``mirmine update`` remembers of each PubMed query).
+sheets (a sheet of decisions read), precision (sample, Wilson interval), queries (what ``mirmine update`` remembers of each PubMed query),
+serve (the review workbench: ``mirmine curate serve``, with browse, pages and page_assets; imported only by that command).
 """
 
 from .decide import MIN_PREFIX, DecisionRequest, SheetResult, decide, decide_many, merge_changes, resolve_finding

@@ -58,6 +58,18 @@ class DecisionRequest:
     where: str = ""
 
 
+class StaleDecisionError(CurateError):
+    """A decision made on an out-of-date view of a finding: another decision was recorded since."""
+
+    def __init__(self, finding_id: str, expected: int, latest: sqlite3.Row) -> None:
+        self.finding_id, self.expected, self.version = finding_id, expected, latest["decision_id"]
+        self.status, self.curator, self.decided_at = latest["status"], latest["curator"], latest["decided_at"]
+        super().__init__(
+            f"finding {finding_id} was decided ({self.status}) by {self.curator} at {self.decided_at} since you loaded it; "
+            "reload to see that decision"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class SheetResult:
     """What ``decide_many`` recorded, and how many requests it left out because they changed nothing."""
@@ -99,11 +111,18 @@ def decide(
     partner: str | None = None,
     direction: str | None = None,
     wait: float = DEFAULT_WAIT_S,
+    expected_version: int | None = None,
 ) -> Decision:
     """Record a curator's decision (accepted, rejected, or pending to take one back) on a finding, given its id, the
-    relation_id of one of its evidence rows, or a unique prefix of 6+ hex digits; with an optional correction."""
+    relation_id of one of its evidence rows, or a unique prefix of 6+ hex digits; with an optional correction.
+
+    ``expected_version``: the finding's ``decision_version`` the curator saw; when another decision came since, nothing
+    is recorded and StaleDecisionError says whose it was (checked in the decision's own transaction).
+    """
     request = DecisionRequest(row_id, status, note, relation, partner, direction, where=str(db))
     with open_store(db, wait=wait) as conn, writing(conn):
+        if expected_version is not None:
+            _check_version(conn, resolve_finding(conn, row_id, str(db))[0], expected_version)
         decision = _record(conn, request, curator, utc_now(), force=True)
     assert decision is not None  # force: a decision is recorded even when it changes nothing
     return decision
@@ -125,6 +144,27 @@ def decide_many(
             if decision is not None:
                 recorded.append(decision)
     return SheetResult(tuple(recorded), len(requests) - len(recorded))
+
+
+def fitting_relations(partner_type: str) -> tuple[str, ...]:
+    """The relations a correction may give a finding whose partner is of this type."""
+    return tuple(_PARTNER_RELATIONS.get(partner_type, RELATION_TYPES))
+
+
+def decision_version(conn: sqlite3.Connection, fid: str) -> int:
+    """The decision_id of the finding's latest decision (0 before any): what a form shows to catch a newer decision."""
+    return conn.execute("SELECT coalesce(max(decision_id), 0) FROM decisions WHERE finding_id = ?", (fid,)).fetchone()[0]
+
+
+def _check_version(conn: sqlite3.Connection, fid: str, expected: int) -> None:
+    if decision_version(conn, fid) != expected:
+        latest = conn.execute(
+            "SELECT decision_id, status, curator, decided_at FROM decisions WHERE finding_id = ? ORDER BY decision_id DESC",
+            (fid,),
+        ).fetchone()
+        if latest is None:  # the expected decision is not there at all: a different store
+            raise CurateError(f"finding {fid} has no decision {expected}; reload the page")
+        raise StaleDecisionError(fid, expected, latest)
 
 
 def check_status(status: str, where: str) -> str:
