@@ -17,15 +17,13 @@ from pipeline.preprocess import TEXT_KEY, build_nlp, normalize_chars
 from pipeline.relations import relation_rules, relations_from_sentences, table_relations, with_cancers
 from pipeline.ruleset import RuleSet, load_ruleset
 from pipeline.ruleset.spacy_config import rules_config
-from pipeline.schema import DEFAULT_MAX_CHARS, Document, Mention, Relation
+from pipeline.schema import CONTEXT_TYPES, DEFAULT_MAX_CHARS, Document, Mention, Relation
 
 # Mention finders, in the order they run after the base pipeline (tokenizer, sentences, abbreviations).
 MENTION_PIPES = ("mirmine_mirna", "mirmine_cell_lines", "mirmine_drugs", "mirmine_genes", "mirmine_diseases")
 # Components for people who use the pipeline as a spaCy Language (``nlp(text).spans``): ``annotate`` skips them,
 # the records are made from the finders' hits.
 DISPLAY_PIPES = ("mirmine_spans",)
-# What the relation rules read: diseases and species only give a relation its cancer, they are no partner and no cue.
-RELATION_MENTION_TYPES = frozenset({"mirna", "gene", "drug", "drug_class", "cell_line"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +98,8 @@ class Extractor:
         doc = annotate(document, self.nlp)
         sentences = [(sent.start_char, sent.end_char) for sent in doc.sents]
         mentions = tuple(mentions_from_doc(doc, document, [start for start, _ in sentences]))
-        partners = [m for m in mentions if m.type in RELATION_MENTION_TYPES]
+        # Diseases and species only give a relation its cancer: the relation rules read every other mention.
+        partners = [m for m in mentions if m.type not in CONTEXT_TYPES]
         relations = relations_from_sentences(document, sentences, partners, self.relation_rules)
         relations += table_relations(document, sentences, partners, self.relation_rules)
         return Extraction(document.doc_id, mentions, tuple(with_cancers(relations, mentions, self.cancers)))

@@ -14,6 +14,8 @@ from itertools import accumulate
 
 SECTION_LABELS = ("title", "abstract", "body", "table", "reference", "other")
 MENTION_TYPES = ("mirna", "gene", "drug", "drug_class", "cell_line", "disease", "species")
+# Mentions that only say where a finding was made (a relation's `cancer`): no relation partner, no relation cue.
+CONTEXT_TYPES = ("disease", "species")
 RELATION_TYPES = ("targets", "regulates", "regulated_by", "sensitizes", "confers_resistance", "associated")
 # The relations of a miRNA and a gene (regulated_by also takes a drug that changes the miRNA's level).
 GENE_RELATIONS = ("targets", "regulates", "regulated_by")

@@ -14,12 +14,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from pipeline.normalize import CANCER_KINDS
+
 SOURCE_DO = "Disease Ontology"
 SOURCE_MESH = "MeSH"
 ROOT = "DOID:4"  # disease
 CANCER = "DOID:162"  # cancer
-# A cancer's DO name, its DO synonyms, its MeSH entry terms; the same three for every other disease.
-CANCER_KINDS = ("cancer", "cancer_synonym", "cancer_mesh")
+# A cancer's DO name, its DO synonyms, its MeSH entry terms (CANCER_KINDS); the same three for every other disease.
 OTHER_KINDS = ("name", "synonym", "mesh")
 DISEASE_NOTES = [
     "norm: the Disease Ontology name; concept_id: the DOID. Kinds: cancer, cancer_synonym, cancer_mesh for the",

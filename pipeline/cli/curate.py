@@ -11,6 +11,7 @@ import typer
 
 # The store needs only the standard library and pipeline.output: importing it here is cheap and gives the defaults.
 from pipeline.curate import DEFAULT_EXPORT_STATUSES, DEFAULT_WAIT_S, EXPORT_FORMATS, EXPORT_STATUSES, STATUSES, Change, Merge
+from pipeline.output import counted
 from pipeline.schema import RELATION_TYPES
 
 from .app import app, fail, print_columns
@@ -136,8 +137,8 @@ def _decide_sheet(db: Path, sheet: Path, curator: str, wait: float) -> None:
     count = len(result.decisions)
     corrected = sum(1 for decision in result.decisions if decision.describe_correction())
     typer.echo(
-        f"{sheet}: {count} decision{'' if count == 1 else 's'} recorded ({corrected} with a correction), "
-        f"{result.unchanged} row{'' if result.unchanged == 1 else 's'} unchanged; by {curator} -> {db}"
+        f"{sheet}: {counted(count, 'decision')} recorded ({corrected} with a correction), "
+        f"{counted(result.unchanged, 'row')} unchanged; by {curator} -> {db}"
     )
 
 
@@ -168,7 +169,7 @@ def print_diff(merge: Merge, changes: list[Change]) -> None:
     """The diff of a merge as `mirmine curate diff` prints it (`mirmine update` prints the same)."""
     typer.echo(
         f"merge {merge.merge_id}: {merge.run_dir} (run.json {merge.run_json_sha256[:12]}, written {merge.run_time}), "
-        f"merged {merge.merged_at}, {merge.documents} document{'' if merge.documents == 1 else 's'}"
+        f"merged {merge.merged_at}, {counted(merge.documents, 'document')}"
     )
     typer.echo(
         f"findings: {merge.findings_added} added, {merge.findings_changed} changed, {merge.findings_revived} revived, "

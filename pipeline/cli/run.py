@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 
+from pipeline.output import counted
 from pipeline.schema import DEFAULT_DOC_TIMEOUT, DEFAULT_MAX_CHARS, InputError
 
 from .app import app, fail
@@ -120,17 +121,15 @@ _WRITTEN = (
 )
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 def _print_summary(summary, out: Path) -> None:
     by_type = ", ".join(f"{kind} {n}" for kind, n in sorted(summary.mentions_by_type.items())) or "none"
     resumed = f" ({summary.skipped} already done)" if summary.skipped else ""
     typer.echo(
-        f"mirmine: {_count(summary.documents, 'document', 'documents')}{resumed}, "
-        f"{_count(summary.mentions, 'mention', 'mentions')} ({by_type}), "
-        f"{_count(summary.relations, 'relation', 'relations')}, {_count(len(summary.errors), 'error', 'errors')} "
+        f"mirmine: {counted(summary.documents, 'document')}{resumed}, "
+        f"{counted(summary.mentions, 'mention')} ({by_type}), "
+        f"{counted(summary.relations, 'relation')}, {counted(len(summary.errors), 'error')} "
         f"-> {out}/ in {summary.seconds:.1f} s"
     )
     width = max(len(str(out / name)) for name, *_ in _WRITTEN)

@@ -11,6 +11,7 @@ import typer
 from pipeline import __version__
 from pipeline.curate import DEFAULT_WAIT_S
 from pipeline.fetch import DEFAULT_API_URL, DEFAULT_TOOL, EutilsClient, Settings
+from pipeline.output import counted
 
 from .app import app, fail
 from .curate import print_diff
@@ -88,7 +89,7 @@ def update(
         return
     if summary.missing:
         shown = ", ".join(summary.missing[:10]) + (", ..." if len(summary.missing) > 10 else "")
-        typer.echo(f"Note: {_count(len(summary.missing), 'PMID')} gave no record (deleted from PubMed?): {shown}", err=True)
+        typer.echo(f"Note: {counted(len(summary.missing), 'PMID')} gave no record (deleted from PubMed?): {shown}", err=True)
     if changes is not None:
         print_diff(*changes)
         typer.echo("")
@@ -100,24 +101,21 @@ def _summary_line(summary, db: Path, max_records: Optional[int]) -> str:
     if summary.merge is None:
         matched = f"matched {summary.matched:,}, all fetched before" if summary.matched else "matched no record"
         if summary.missing:
-            matched = f"matched {summary.matched:,}; {_count(len(summary.missing), 'new PMID')} gave no record"
+            matched = f"matched {summary.matched:,}; {counted(len(summary.missing), 'new PMID')} gave no record"
         return (
             f"mirmine update: nothing new for {summary.query!r} (the search of {searched} {matched}); "
             f"nothing run or merged; last update {summary.last_update} in {db}"
         )
     run = summary.run
     known = f", {summary.matched - summary.new:,} fetched before" if summary.matched > summary.new else ""
-    errors = f", {_count(len(run.errors), 'error')} (see {run.out_dir / 'errors.tsv'})" if run.errors else ""
+    errors = f", {counted(len(run.errors), 'error')} (see {run.out_dir / 'errors.tsv'})" if run.errors else ""
     left = (
-        f"; {_count(summary.left, 'more new record')} wait for the next update (--max {max_records}), so the query's date "
+        f"; {counted(summary.left, 'more new record')} wait for the next update (--max {max_records}), so the query's date "
         f"stays {summary.last_update or 'unset'}" if summary.left else f"; last update {summary.last_update}"
     )  # fmt: skip
     return (
-        f"mirmine update: {_count(summary.fetched, 'new record')} for {summary.query!r} (the search of {searched} matched "
-        f"{summary.matched:,}{known}) -> {summary.folder}/: {_count(run.documents, 'document')}, "
-        f"{_count(run.relations, 'relation')}{errors}; merge {summary.merge.merge_id} into {db}{left}"
+        f"mirmine update: {counted(summary.fetched, 'new record')} for {summary.query!r} (the search of {searched} matched "
+        f"{summary.matched:,}{known}) -> {summary.folder}/: {counted(run.documents, 'document')}, "
+        f"{counted(run.relations, 'relation')}{errors}; merge {summary.merge.merge_id} into {db}{left}"
     )
 
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"

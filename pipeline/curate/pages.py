@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from urllib.parse import urlencode
 
+from pipeline.output import counted
 from pipeline.schema import RELATION_TYPES
 
 from .browse import PAGE_SIZE, STATUS_FILTERS, Evidence, Filters, Finding, FindingsPage
@@ -194,13 +195,10 @@ def _evidence_list(finding: Finding) -> str:
     example = highlight(finding["example"], finding["mirna"], finding["partner"])
     return (
         f'<details class="evidence"><summary><span class="example">{example}</span> '
-        f"<small>({_count(sentences, 'sentence')} in {_count(documents, 'document')})</small></summary>"
+        f"<small>({counted(sentences, 'sentence')} in {counted(documents, 'document')})</small></summary>"
         f"<ol>{items}</ol>{more}</details>"
     )
 
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _evidence_item(item: Evidence) -> str:

@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from pipeline.normalize import Lexicon, WalkTable, key_text, load_lexicon_files, load_merged_walk_table
+from pipeline.normalize import CANCER_KINDS, Lexicon, WalkTable, key_text, load_lexicon_files, load_merged_walk_table
 from pipeline.ruleset import ContextRule, DefinitionRule, NoteRule, RuleSet
 
 # The lexicon files of each finder, with the mention type of their rows.
@@ -32,10 +32,6 @@ class Support(NamedTuple):
 def load_lexicon(finder: str, rules: RuleSet) -> Lexicon:
     """The lexicon of one finder, loaded once per process (from the lexicon cache when it is current)."""
     return load_lexicon_files(LEXICON_FILES[finder], rules)
-
-
-# The kinds of diseases.tsv rows that name a cancer (rules/build_diseases.py writes them).
-CANCER_KINDS = ("cancer", "cancer_synonym", "cancer_mesh")
 
 
 @cache

@@ -7,18 +7,18 @@ from bisect import bisect_right
 from spacy.tokens import Doc
 
 from pipeline.ruleset import ModelLabel
-from pipeline.schema import MENTION_TYPES, Document, Mention, section_finder
+from pipeline.schema import CONTEXT_TYPES, MENTION_TYPES, Document, Mention, section_finder
 
 from .hits import CONCEPTS_KEY, concept_key, hits_of
 
 # Which type keeps a span that several finders claim, first wins (`insulin`, `epidermal growth factor` are genes
 # before drugs); a mention inside a cell line is part of its name.
-TYPE_PRIORITY = ("mirna", "cell_line", "gene", "drug", "drug_class", "disease", "species")
+TYPE_PRIORITY = ("mirna", "cell_line", "gene", "drug", "drug_class", *CONTEXT_TYPES)
 # Types whose longer span does not swallow a mention of another type inside it: a gene inside a drug class
 # (`CDK4/6 inhibitor`), anything inside a disease or species name (`HER2-positive breast cancer` names HER2; the
 # relation rules never see diseases, so they must not lose a partner to one). A disease inside a gene's name
 # (`breast cancer resistance protein`) is still part of that name.
-CONTAINERS_THAT_KEEP = {"drug_class": ("gene",), "disease": MENTION_TYPES, "species": MENTION_TYPES}
+CONTAINERS_THAT_KEEP = {"drug_class": ("gene",)} | {context: MENTION_TYPES for context in CONTEXT_TYPES}
 
 
 def mentions_from_doc(doc: Doc, document: Document, sentence_starts: list[int] | None = None) -> list[Mention]:

@@ -22,6 +22,9 @@ KIND_PRIORITY = (
     "extra", "text", "symbol", "receptor", "generic", "family", "name", "cancer", "class", "line", "brand", "synonym",
     "cancer_synonym", "mesh", "cancer_mesh", "previous", "alias",
 )
+# The kinds of rules/diseases.tsv rows that name a cancer type (a descendant of DOID:162): its DO name, a DO synonym,
+# a MeSH entry term. rules/build_diseases.py writes them, the `cancer` column of relations.tsv reads them.
+CANCER_KINDS = ("cancer", "cancer_synonym", "cancer_mesh")
 
 
 class Entry(NamedTuple):
